@@ -1,0 +1,14 @@
+"""Shared helpers of *Building Deep Learning Systems (with Python)*.
+
+Modules, one job each (see ``BOOK_DESIGN.md`` §3):
+
+* :mod:`lib.data`      – every dataset, verified or with an honest offline fallback
+* :mod:`lib.sources`   – the cache, checksums, offline mode and provenance under it
+* :mod:`lib.standins`  – generated stand-ins in the real formats
+* :mod:`lib.profiles`  – the ``full`` / ``cpu`` / ``smoke`` compute profiles
+* :mod:`lib.runcard`   – the run card at the top of every chapter, and seeding
+* :mod:`lib.plots`     – learning curves and image grids
+* :mod:`lib.text`      – decoding and multi-hot encoding of word-index sequences
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install everything (tools/setup.sh), then run the whole test suite offline in the
+# smoke profile: lib unit tests, chapter re-execution (nbval), nbgrader round trips,
+# the strict book build. Extra arguments go to pytest (e.g. -k data, -x).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+export BDLS_OFFLINE=1 BDLS_PROFILE=smoke MPLBACKEND=agg
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-1}
+# Keep the tests' downloads/stand-ins out of the user's cache.
+export BDLS_DATA_DIR=${BDLS_TEST_DATA_DIR:-$PWD/.pytest_cache/bdls-data}
+exec .venv/bin/python -m pytest "$@"
