@@ -1,0 +1,56 @@
+"""Shared fixtures: an isolated data cache per test, and one strict book build per session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """A fresh, empty data cache (``BDLS_DATA_DIR``) for one test."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("BDLS_DATA_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """Force offline mode, as CI does."""
+    monkeypatch.setenv("BDLS_OFFLINE", "1")
+
+
+@pytest.fixture
+def online_allowed(monkeypatch):
+    """Let loaders try their (test-controlled) real sources."""
+    monkeypatch.setenv("BDLS_OFFLINE", "0")
+
+
+def jupyter_book(*args: str, cwd: Path = ROOT, timeout: int = 3000) -> subprocess.CompletedProcess:
+    """Run ``jupyter-book`` from the environment running the tests."""
+    executable = Path(sys.executable).with_name("jupyter-book")
+    env = dict(os.environ, BDLS_PROFILE=os.environ.get("BDLS_PROFILE", "smoke"), MPLBACKEND="agg")
+    return subprocess.run([str(executable), *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def built_book_html(tmp_path_factory) -> Path:
+    """The whole book built once, strictly (``-W``), in the smoke profile; returns ``_build/html``.
+
+    Skips nothing: a failing notebook or a warning fails every test that uses it.
+    """
+    output = tmp_path_factory.mktemp("book")
+    result = jupyter_book("build", str(ROOT), "--path-output", str(output), "--warningiserror", "--keep-going")
+    if result.returncode != 0:
+        pytest.fail(f"strict book build failed (exit {result.returncode}):\n{result.stdout[-6000:]}\n"
+                    f"{result.stderr[-6000:]}")
+    html = output / "_build" / "html"
+    assert (html / "index.html").exists()
+    return html
