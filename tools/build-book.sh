@@ -5,7 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
-export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-1}   # hide TensorFlow's C++ INFO lines, keep warnings
 start=$(date +%s)
 .venv/bin/jupyter-book build . --warningiserror --keep-going "$@"
 echo "build-book: _build/html/index.html written in $(( $(date +%s) - start )) s"

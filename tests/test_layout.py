@@ -1,0 +1,104 @@
+"""The repository's shape: layout, clean notebooks, one repository URL, a complete table of contents."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from percent_to_ipynb import SETUP_MARKER, colab_setup_source, repository_url  # noqa: E402
+
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+SOURCES = sorted((ROOT / "exercises" / "source").glob("*/*.ipynb"))
+
+
+def tracked_files() -> list[str]:
+    result = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip("not a git checkout")
+    return result.stdout.splitlines()
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = []
+    for part in toc.get("parts", []):
+        for entry in part.get("chapters", []):
+            files.append(entry["file"])
+            files += [section["file"] for section in entry.get("sections", [])]
+    return files
+
+
+def test_layout_exists():
+    for name in ("_config.yml", "_toc.yml", "intro.md", "README.md", "requirements.txt", "pyproject.toml",
+                 ".ci/run", ".gitignore", "lib/__init__.py", "chapters", "exercises", "tests"):
+        assert (ROOT / name).exists(), name
+
+
+def test_requirements_are_pinned():
+    lines = [line.strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert lines
+    for line in lines:
+        assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.\-]+", line), f"unpinned requirement: {line}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS + SOURCES, ids=lambda p: p.name)
+def test_sources_carry_no_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs, f"{path.name} has outputs: the book build executes notebooks"
+            assert cell.execution_count is None
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_conventions(path):
+    notebook = nbformat.read(path, as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    # The first code cell installs lib on Colab, from the repository URL of _config.yml.
+    assert code[0].source == colab_setup_source(repository_url())
+    text = "\n".join(c.source for c in code)
+    assert "import *" not in text and "filterwarnings" not in text and "simplefilter" not in text
+    assert "show_run_card(" in text and "seed_everything(" in text and "profiles.settings(" in text
+    assert notebook.cells[0].cell_type == "markdown" and notebook.cells[0].source.startswith("# ")
+
+
+def test_repository_url_is_set_in_one_place():
+    url = repository_url()
+    assert url.startswith("https://github.com/")
+    for path in CHAPTERS + SOURCES:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code" and cell.source.startswith(SETUP_MARKER):
+                assert url in cell.source, f"{path.name}: Colab cell uses another URL than _config.yml"
+
+
+def test_every_chapter_is_in_the_toc():
+    listed = set(toc_files())
+    for path in CHAPTERS:
+        assert f"chapters/{path.stem}" in listed, f"{path.name} missing from _toc.yml"
+    for entry in listed:
+        assert any((ROOT / f"{entry}{suffix}").exists() for suffix in (".md", ".ipynb")), entry
+
+
+def test_nothing_generated_is_tracked():
+    bad = [f for f in tracked_files()
+           if f.startswith(("_build/", ".jupyter_cache/", "data/")) or "/_build/" in f
+           or "__pycache__" in f or ".ipynb_checkpoints" in f or f.endswith((".keras", ".h5", ".npz", ".db"))]
+    assert bad == []
+
+
+def test_strict_execution_is_configured():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["execute"]["execute_notebooks"] == "cache"
+    assert config["execute"]["timeout"] >= 600
+    assert config["execute"]["allow_errors"] is False
+    assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
+    assert "--warningiserror" in (ROOT / "tools" / "build-book.sh").read_text()
