@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
-export BDLS_OFFLINE=1 BDLS_PROFILE=smoke MPLBACKEND=agg
+export BDLS_OFFLINE=1 BDLS_PROFILE=smoke
 # Keep the tests' downloads/stand-ins out of the user's cache.
 export BDLS_DATA_DIR=${BDLS_TEST_DATA_DIR:-$PWD/.pytest_cache/bdls-data}
 exec .venv/bin/python -m pytest "$@"

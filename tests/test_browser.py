@@ -1,0 +1,406 @@
+"""The built book in a real browser: what a reader sees, checked in headless Chromium.
+
+The strict smoke build (``built_book_html`` in conftest.py) is served on 127.0.0.1 and
+opened in headless Chromium through chromedriver's W3C WebDriver HTTP API (standard
+library only; Debian packages ``chromium`` and ``chromium-driver``, or Google Chrome and
+its chromedriver as on GitHub's runners). Pages come from ``_toc.yml``, so every chapter
+is covered as it lands. For each chapter page: its figures load and show, its launch
+buttons point at Binder and Colab for this notebook of the repository in
+``_config.yml``, and a stand-in warning is visible exactly where the run card lists
+stand-in or offline-copy data. Across the book: next/previous links walk the table of
+contents in order, the sidebar links resolve, and search finds each chapter. A
+screenshot of the first chapter is kept in ``test-artifacts/``.
+
+The browser resolves no host names (everything but 127.0.0.1 maps to nothing), so no
+request leaves the machine. Without a browser the tests skip, except under CI
+(``CI`` set), where they fail.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-extensions", "--window-size=1280,1600",
+                # Nothing but the local server: every other host name resolves to nothing.
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+#: A code cell that calls one of these draws (at least) one figure.
+PLOT_CALL = re.compile(r"\bplots\.\w+\(|\bplt\.(?:plot|imshow|subplots|figure|show|bar|hist|scatter)\(|\.imshow\(")
+
+
+# -- the book -----------------------------------------------------------------------------------
+
+def toc_pages() -> list[str]:
+    """Every page of ``_toc.yml`` in reading order (root first), without suffix."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return pages
+
+
+CHAPTERS = [page for page in toc_pages() if page.startswith("chapters/")]
+
+
+def expected_launch_links(page: str) -> dict[str, str]:
+    """The Binder and Colab targets of a notebook page, built from ``_config.yml``."""
+    repository = CONFIG["repository"]
+    match = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?", repository["url"])
+    assert match, f"repository url is not a GitHub repository: {repository['url']}"
+    org, repo = match.groups()
+    branch = repository.get("branch", "main")
+    notebook = "/".join(part for part in (repository.get("path_to_book", "").strip("/"), f"{page}.ipynb") if part)
+    buttons = CONFIG["launch_buttons"]
+    interface = "lab/tree" if buttons.get("notebook_interface") == "jupyterlab" else "tree"
+    return {
+        "binder": f"{buttons['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}?urlpath={interface}/{notebook}",
+        "colab": f"{buttons['colab_url'].rstrip('/')}/github/{org}/{repo}/blob/{branch}/{notebook}",
+    }
+
+
+def figure_cells(page: str) -> int:
+    """How many code cells of the chapter's notebook draw a figure."""
+    notebook = nbformat.read(ROOT / f"{page}.ipynb", as_version=4)
+    return sum(1 for cell in notebook.cells if cell.cell_type == "code" and PLOT_CALL.search(cell.source))
+
+
+# -- a local web server and a WebDriver client ----------------------------------------------------
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A browser drops connections it no longer needs; anything else is reported.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture(scope="module")
+def site(built_book_html):
+    """The built HTML served on 127.0.0.1; yields its base URL."""
+    server = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_book_html)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def find_browser() -> tuple[str | None, str | None]:
+    browser = os.environ.get("BDLS_CHROME") or next(filter(None, map(shutil.which, BROWSERS)), None)
+    candidates = [os.environ.get("BDLS_CHROMEDRIVER"), shutil.which("chromedriver"),
+                  os.path.join(os.environ.get("CHROMEWEBDRIVER", "/nonexistent"), "chromedriver"),
+                  "/usr/lib/chromium/chromedriver"]
+    driver = next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+    return browser, driver
+
+
+class WebDriverError(RuntimeError):
+    pass
+
+
+class Browser:
+    """Just enough of the W3C WebDriver protocol, spoken to chromedriver over HTTP."""
+
+    def __init__(self, endpoint: str, session: str):
+        self.endpoint, self.session = endpoint, session
+
+    @staticmethod
+    def call(url: str, method: str = "GET", body: dict | None = None, timeout: float = 60) -> dict:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            raise WebDriverError(f"{method} {url}: {error.read().decode(errors='replace')[:2000]}") from None
+
+    def command(self, method: str, path: str, body: dict | None = None):
+        url = f"{self.endpoint}/session/{self.session}{path}"
+        return self.call(url, method, body if body is not None or method == "GET" else {}).get("value")
+
+    def get(self, url: str) -> None:
+        self.command("POST", "/url", {"url": url})
+
+    @property
+    def url(self) -> str:
+        return self.command("GET", "/url")
+
+    def run(self, script: str, *args):
+        """Run a JavaScript function body in the page; returns its JSON-able result."""
+        return self.command("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def wait_for(self, script: str, timeout: float = 20.0, *args):
+        """Poll a script until it returns something truthy."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.run(script, *args)
+            if value or time.monotonic() > deadline:
+                return value
+            time.sleep(0.2)
+
+    def click(self, css: str) -> None:
+        element = self.command("POST", "/element", {"using": "css selector", "value": css})
+        element_id = next(iter(element.values()))
+        self.command("POST", f"/element/{element_id}/click", {})
+
+    def screenshot(self) -> bytes:
+        return base64.b64decode(self.command("GET", "/screenshot"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    chrome, chromedriver = find_browser()
+    if not (chrome and chromedriver):
+        message = (f"headless Chromium not found (browser: {chrome}, chromedriver: {chromedriver}); "
+                   "install the Debian packages chromium and chromium-driver")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    port = free_port()
+    log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
+    driver = subprocess.Popen([chromedriver, f"--port={port}", f"--log-path={log}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if Browser.call(f"{endpoint}/status", timeout=2)["value"]["ready"]:
+                    break
+            except (OSError, WebDriverError, KeyError):
+                pass
+            if time.monotonic() > deadline or driver.poll() is not None:
+                pytest.fail(f"chromedriver did not start; see {log}")
+            time.sleep(0.2)
+        profile = tmp_path_factory.mktemp("chrome-profile")
+        options = {"binary": chrome, "args": CHROME_FLAGS + [f"--user-data-dir={profile}"]}
+        created = Browser.call(f"{endpoint}/session", "POST", {"capabilities": {"alwaysMatch": {
+            "browserName": "chrome", "goog:chromeOptions": options,
+            "timeouts": {"pageLoad": 60_000, "script": 30_000}}}}, timeout=120)
+        session = Browser(endpoint, created["value"]["sessionId"])
+        try:
+            yield session
+        finally:
+            Browser.call(f"{endpoint}/session/{session.session}", "DELETE", timeout=30)
+    finally:
+        driver.terminate()
+        try:
+            driver.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            driver.kill()
+            driver.wait()
+
+
+def open_page(browser: Browser, site: str, page: str) -> None:
+    browser.get(urllib.parse.urljoin(site, f"{page}.html"))
+    assert browser.wait_for("return document.readyState === 'complete'"), f"{page} never finished loading"
+    title = browser.run("return document.title")
+    assert "404" not in title and "not found" not in title.lower(), f"{page}: {title}"
+
+
+# -- per chapter ---------------------------------------------------------------------------------
+
+FIGURES_JS = """
+const images = [...document.querySelectorAll('.cell_output img')];
+images.forEach(img => img.scrollIntoView());
+return images.map(img => {
+  const box = img.getBoundingClientRect();
+  return {src: img.currentSrc || img.src, complete: img.complete, natural: [img.naturalWidth, img.naturalHeight],
+          shown: [box.width, box.height], visibility: getComputedStyle(img).visibility};
+});
+"""
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_renders_its_figures(browser, site, page):
+    open_page(browser, site, page)
+    expected = figure_cells(page)
+    browser.wait_for("return [...document.querySelectorAll('.cell_output img')].every(i => i.complete)")
+    figures = browser.run(FIGURES_JS)
+    assert len(figures) >= expected, (
+        f"{page}: {expected} code cells draw a figure but the page shows {len(figures)} "
+        "(was the book built with MPLBACKEND=agg? then the kernel displays no figures)")
+    for figure in figures:
+        assert figure["complete"] and min(figure["natural"]) > 0, f"{page}: image not loaded: {figure}"
+        assert min(figure["shown"]) > 0 and figure["visibility"] == "visible", f"{page}: image not shown: {figure}"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_launch_buttons_point_at_binder_and_colab_for_this_notebook(browser, site, page):
+    open_page(browser, site, page)
+    links = set(browser.run("return [...document.querySelectorAll('a[href]')].map(a => a.href)"))
+    expected = expected_launch_links(page)
+    for service, url in expected.items():
+        assert url in links, f"{page}: no {service} launch button for {url}; launch links: " + \
+            str(sorted(link for link in links if "binder" in link or "colab" in link))
+    assert (ROOT / f"{page}.ipynb").exists(), "the launch buttons open a notebook that is not in the repository"
+    repository = CONFIG["repository"]["url"].rstrip("/")
+    assert any(link.rstrip("/") == repository for link in links), f"{page}: no repository button"
+
+
+RUN_CARD_JS = """
+const card = document.querySelector('.bdls-run-card');
+const rows = card ? [...card.querySelectorAll('tr')] : [];
+const data = rows.filter(r => r.querySelector('th') && r.querySelector('th').textContent.trim() === 'data')
+                 .map(r => r.querySelector('td').textContent.trim());
+const warnings = [...document.querySelectorAll('.bdls-standin-warning')].map(w => {
+  w.scrollIntoView();
+  const box = w.getBoundingClientRect();
+  return {text: w.textContent, shown: box.width > 0 && box.height > 0 && getComputedStyle(w).visibility === 'visible'
+          && getComputedStyle(w).display !== 'none'};
+});
+return {card: !!card, data: data, warnings: warnings};
+"""
+
+
+def substitute_rows(rows: list[str]) -> list[str]:
+    """Run-card data rows of stand-in or offline-copy data (``Provenance.summary`` wording)."""
+    return [row for row in rows if "STAND-IN" in row or "offline copy" in row]
+
+
+def test_substitute_rows_follow_the_run_card_wording():
+    from lib.sources import Provenance
+
+    rows = [Provenance("A", "s", origin).summary() for origin in ("original", "packaged", "generated")]
+    assert substitute_rows(rows) == rows[1:]
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_stand_in_warnings_are_visible_where_the_run_used_stand_ins(browser, site, page):
+    open_page(browser, site, page)
+    found = browser.run(RUN_CARD_JS)
+    assert found["card"], f"{page}: no run card on the page"
+    assert found["data"], f"{page}: the run card names no data"
+    substitutes = substitute_rows(found["data"])
+    assert len(found["warnings"]) == len(substitutes), (
+        f"{page}: {len(substitutes)} data sources are not the original ({substitutes}) but the page shows "
+        f"{len(found['warnings'])} warnings")
+    for row in substitutes:
+        dataset = row.split(":")[0]
+        matching = [w for w in found["warnings"] if dataset in w["text"]]
+        assert matching and all(w["shown"] for w in matching), f"{page}: no visible warning for {row}"
+        if "STAND-IN" in row:
+            assert any("Stand-in data" in w["text"] for w in matching), f"{page}: {dataset} warning is too mild"
+
+
+def test_first_chapter_screenshot_is_kept(browser, site):
+    page = CHAPTERS[0]
+    open_page(browser, site, page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = page.split("/")[-1]
+    shots = {ARTIFACTS / f"{name}.png": browser.screenshot()}
+    if browser.run("const f = document.querySelector('.cell_output img');"
+                   "if (f) { f.scrollIntoView({block: 'center'}); } return !!f;"):
+        shots[ARTIFACTS / f"{name}-figure.png"] = browser.screenshot()
+    for path, png in shots.items():
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 1280
+        assert len(png) > 20_000, f"{path.name} is nearly blank ({len(png)} bytes)"
+        path.write_bytes(png)
+
+
+# -- across the book ------------------------------------------------------------------------------
+
+def current_page(browser: Browser, site: str) -> str:
+    path = urllib.parse.urlparse(browser.url).path
+    return path.lstrip("/").removesuffix(".html")
+
+
+def test_next_and_previous_links_walk_the_table_of_contents(browser, site):
+    pages = toc_pages()
+    open_page(browser, site, pages[0])
+    visited = [current_page(browser, site)]
+    for _ in pages[1:]:
+        browser.click("a.right-next")
+        browser.wait_for("return document.readyState === 'complete'")
+        visited.append(current_page(browser, site))
+        assert browser.run("return !!document.querySelector('main h1')"), f"{visited[-1]} has no heading"
+    assert visited == pages
+    assert not browser.run("return !!document.querySelector('a.right-next')"), "the last page links further"
+    for _ in pages[1:]:
+        browser.click("a.left-prev")
+        browser.wait_for("return document.readyState === 'complete'")
+        visited.append(current_page(browser, site))
+    assert visited[len(pages) - 1:] == pages[::-1]
+
+
+def test_sidebar_lists_every_page_and_its_links_resolve(browser, site):
+    open_page(browser, site, toc_pages()[0])
+    links = browser.run("return [...document.querySelectorAll('nav.bd-docs-nav a[href]')].map(a => a.href)")
+    listed = {urllib.parse.urlparse(link).path.lstrip("/").removesuffix(".html") for link in links}
+    assert set(toc_pages()) <= listed
+    for link in links:
+        with urllib.request.urlopen(link, timeout=10) as response:
+            assert response.status == 200, link
+
+
+def search(browser: Browser, site: str, query: str) -> tuple[str, list[str]]:
+    """Run the book's search page; returns its summary line and the pages found."""
+    browser.get(urllib.parse.urljoin(site, "search.html?" + urllib.parse.urlencode({"q": query})))
+    summary = browser.wait_for(
+        "const s = document.querySelector('#search-results .search-summary, #search-results p');"
+        "return s && s.textContent.trim() && !/Preparing|Searching/i.test(s.textContent) ? s.textContent : ''",
+        30)
+    hits = browser.run("return [...document.querySelectorAll('#search-results ul.search li a')].map(a => a.href)")
+    pages = sorted({urllib.parse.urlparse(hit).path.lstrip("/").removesuffix(".html") for hit in hits})
+    return summary, pages
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_search_finds_the_chapter_by_a_word_of_its_title(browser, site, page):
+    open_page(browser, site, page)
+    title = browser.run("return document.querySelector('main h1').textContent")
+    word = max(re.findall(r"[A-Za-z]{4,}", title), key=len)
+    summary, pages = search(browser, site, word.lower())
+    assert summary, f"the search page never finished for {word!r}"
+    assert page in pages, f"searching {word!r} (from {title!r}) found {pages}: {summary}"
+
+
+def test_search_reports_no_results_for_a_nonsense_word(browser, site):
+    summary, pages = search(browser, site, "qxzvjkwq")
+    assert summary and pages == []
