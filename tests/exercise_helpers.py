@@ -1,0 +1,117 @@
+"""Helpers for the nbgrader round trips of ``tests/test_exercises.py``.
+
+Everything works on a temporary copy of the course (``course_copy``), so no
+gradebook, submission or feedback is ever written into the repository.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = ROOT / "exercises"
+ASSIGNMENTS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir() and not p.name.startswith("."))
+
+SOLUTION_REGION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.MULTILINE)
+MARK_SCHEME_REGION = re.compile(r"\n*=== BEGIN MARK SCHEME ===.*?=== END MARK SCHEME ===\n*", re.DOTALL)
+
+
+def nbgrader_env() -> dict:
+    """The environment nbgrader and its kernels run in: offline, as CI."""
+    return dict(os.environ, BDLS_OFFLINE="1", MPLBACKEND="agg",
+                TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+                PYTHONWARNINGS=os.environ.get("PYTHONWARNINGS", ""))
+
+
+def nbgrader(course: Path, *args: str, timeout: int = 1500) -> subprocess.CompletedProcess:
+    """Run ``nbgrader ARGS`` in ``course``; fail loudly with its log if it fails."""
+    executable = Path(sys.executable).with_name("nbgrader")
+    result = subprocess.run([str(executable), *args], cwd=course, env=nbgrader_env(),
+                            capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n"
+                             f"{result.stdout[-4000:]}\n{result.stderr[-8000:]}")
+    return result
+
+
+def course_copy(target: Path) -> Path:
+    """A copy of the course (config and sources, no gradebook) in ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(COURSE / "nbgrader_config.py", target)
+    shutil.copytree(COURSE / "source", target / "source")
+    return target
+
+
+def notebook_path(base: Path, assignment: str) -> Path:
+    return base / assignment / f"{assignment}.ipynb"
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def nbgrader_cells(notebook) -> dict:
+    """grade_id -> cell, for every cell with nbgrader metadata."""
+    return {c.metadata["nbgrader"]["grade_id"]: c for c in notebook.cells if "nbgrader" in c.metadata}
+
+
+def is_solution(cell) -> bool:
+    return bool(cell.metadata.get("nbgrader", {}).get("solution"))
+
+
+def solution_answers(source_notebook) -> dict[str, str]:
+    """What a perfect student writes: each solution cell of the source, without the markers."""
+    answers = {}
+    for grade_id, cell in nbgrader_cells(source_notebook).items():
+        if is_solution(cell):
+            text = SOLUTION_REGION.sub("", cell.source)
+            answers[grade_id] = MARK_SCHEME_REGION.sub("\n", text).strip() if cell.cell_type == "markdown" else text
+    return answers
+
+
+def make_submission(release_notebook, answers: dict[str, str]):
+    """The release notebook with the given solution cells filled in (others left untouched)."""
+    notebook = copy.deepcopy(release_notebook)
+    cells = nbgrader_cells(notebook)
+    unknown = set(answers) - {grade_id for grade_id, cell in cells.items() if is_solution(cell)}
+    if unknown:
+        raise KeyError(f"not solution cells of this assignment: {sorted(unknown)}")
+    for grade_id, text in answers.items():
+        cells[grade_id].source = text
+    return notebook
+
+
+def submit(course: Path, student: str, assignment: str, notebook) -> None:
+    path = notebook_path(course / "submitted" / student, assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+
+
+def grades(course: Path, assignment: str, student: str) -> dict[str, dict]:
+    """grade_id -> {score, max_score, auto_score, needs_manual_grade} from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        notebook = gradebook.find_submission_notebook(assignment, assignment, student)
+        return {g.name: {"score": g.score, "max_score": g.max_score, "auto_score": g.auto_score,
+                         "needs_manual_grade": g.needs_manual_grade} for g in notebook.grades}
+
+
+def stderr_in_test_cells(notebook) -> dict[str, str]:
+    """Test cells whose output includes stderr text (nbgrader scores such a cell 0)."""
+    found = {}
+    for grade_id, cell in nbgrader_cells(notebook).items():
+        if cell.cell_type == "code" and cell.metadata["nbgrader"].get("grade") and not is_solution(cell):
+            text = "".join(o.get("text", "") for o in cell.get("outputs", [])
+                           if o.get("output_type") == "stream" and o.get("name") == "stderr")
+            if text:
+                found[grade_id] = text
+    return found

@@ -1,0 +1,312 @@
+"""The nbgrader course in exercises/ (BOOK_DESIGN.md §6 and §7).
+
+Fast checks (seconds): every chapter has an assignment of the agreed shape, notebooks
+carry no outputs, ``release/`` is what ``nbgrader generate_assignment`` makes of
+``source/`` and gives away no solution, hidden test or mark scheme.
+
+The round trip (minutes, marked ``slow``) grades four submissions of every assignment
+headless, in one ``nbgrader autograde`` run on a temporary copy of the course: the
+instructor's solution must get full marks, the untouched release zero (without a crash), a
+plausible wrong answer (``tests/exercise_submissions.py``) exactly the partial marks stated
+there, and functions returning an object that equals anything nothing at all; feedback
+must be generated without the hidden tests.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from exercise_helpers import (
+    ASSIGNMENTS,
+    COURSE,
+    ROOT,
+    course_copy,
+    grades,
+    is_solution,
+    make_submission,
+    nbgrader,
+    nbgrader_cells,
+    notebook_path,
+    read,
+    solution_answers,
+    stderr_in_test_cells,
+    submit,
+)
+from exercise_submissions import WRONG, cheating_answers
+
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(COURSE / "tools"))
+from percent_to_assignment import nbgrader_metadata, parse  # noqa: E402
+from percent_to_ipynb import colab_setup_source, repository_url  # noqa: E402
+
+EXPECTED_ASSIGNMENTS = ["01_mnist", "02_imdb", "03_reuters", "04_boston", "05_regularization",
+                        "06_convnets", "07_transfer"]
+STUDENTS = ("solution", "untouched", "wrong", "cheater")
+MAX_TEST_CELL_SECONDS = 30
+
+
+def source(assignment: str):
+    return read(notebook_path(COURSE / "source", assignment))
+
+
+def release(assignment: str):
+    return read(notebook_path(COURSE / "release", assignment))
+
+
+def is_test_cell(cell) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+
+
+def region_lines(text: str, begin: str, end: str) -> list[str]:
+    """Lines strictly between ``begin`` and ``end`` marker lines."""
+    lines, inside = [], False
+    for line in text.splitlines():
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        elif inside:
+            lines.append(line.strip())
+    return lines
+
+
+SOLUTION = ("BEGIN SOLUTION", "END SOLUTION")
+HIDDEN_TESTS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+MARK_SCHEME = ("BEGIN MARK SCHEME", "END MARK SCHEME")
+
+
+def secret_lines(notebook, regions=(SOLUTION, HIDDEN_TESTS, MARK_SCHEME), model_answers: bool = True) -> set[str]:
+    """Substantial lines that occur only inside the given regions (and written model answers)."""
+    secret, public = set(), set()
+    for cell in notebook.cells:
+        for begin, end in regions:
+            secret.update(region_lines(cell.source, begin, end))
+        if not is_solution(cell):  # a written answer is entirely the model answer
+            text = re.sub(r"### BEGIN (SOLUTION|HIDDEN TESTS).*?### END (SOLUTION|HIDDEN TESTS)", "", cell.source,
+                          flags=re.DOTALL)
+            public.update(line.strip() for line in text.splitlines())
+        elif cell.cell_type == "markdown" and model_answers:
+            secret.update(line.strip() for line in cell.source.splitlines())
+    return {line for line in secret - public if len(line) >= 25 and not line.startswith("#")}
+
+
+def traceback_text(notebook) -> str:
+    """Every traceback in an executed notebook, without terminal colours."""
+    text = "\n".join("\n".join(output.get("traceback", [])) for cell in notebook.cells if cell.cell_type == "code"
+                     for output in cell.get("outputs", []) if output.get("output_type") == "error")
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+# ------------------------------------------------------------------ fast checks
+def test_one_assignment_per_chapter():
+    assert ASSIGNMENTS == EXPECTED_ASSIGNMENTS
+    for assignment in ASSIGNMENTS:
+        assert notebook_path(COURSE / "source", assignment).exists()
+        assert notebook_path(COURSE / "release", assignment).exists()
+    assert sorted(p.name for p in (COURSE / "release").iterdir()) == EXPECTED_ASSIGNMENTS
+
+
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_assignment_shape(assignment):
+    notebook = source(assignment)
+    cells = nbgrader_cells(notebook)
+    tasks = [c for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("## Task ")]
+    assert 3 <= len(tasks) <= 6, f"{len(tasks)} tasks"
+    tests = [c for c in cells.values() if is_test_cell(c)]
+    manual = [c for c in cells.values() if c.cell_type == "markdown" and is_solution(c)]
+    assert tests and all(c.metadata["nbgrader"]["points"] > 0 for c in tests)
+    assert len(manual) == 1 and manual[0].metadata["nbgrader"]["points"] > 0, "one written question graded by hand"
+    assert "=== BEGIN MARK SCHEME ===" in manual[0].source
+    for cell in tests:
+        assert cell.metadata["nbgrader"]["locked"]
+        assert "### BEGIN HIDDEN TESTS" in cell.source, f"{cell.metadata['nbgrader']['grade_id']} has no hidden tests"
+    # Task headings announce the points their test cells award.
+    announced = sum(int(m) for c in tasks for m in re.findall(r"\((\d+) points?\)", c.source.splitlines()[0]))
+    assert announced == sum(c.metadata["nbgrader"]["points"] for c in tests)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert code[0].source == colab_setup_source(repository_url()), "the first code cell installs lib on Colab"
+    setup = cells["setup"]
+    assert setup.metadata["nbgrader"]["locked"] and "seed_everything(SEED)" in setup.source
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_notebooks_carry_no_outputs(assignment):
+    for notebook in (source(assignment), release(assignment)):
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, cell.source[:80]
+
+
+def test_release_matches_source(tmp_path):
+    """``release/`` is exactly what ``nbgrader generate_assignment`` makes of ``source/``."""
+    course = course_copy(tmp_path / "course")
+    nbgrader(course, "generate_assignment", "*", "--force", "--no-db")
+    assert not (course / "gradebook.db").exists()
+    stale = []
+    for assignment in ASSIGNMENTS:
+        generated = notebook_path(course / "release", assignment)
+        committed = notebook_path(COURSE / "release", assignment)
+        if generated.read_text() != committed.read_text():
+            new, old = read(generated), read(committed)
+            cells = [i for i, (a, b) in enumerate(zip(new.cells, old.cells)) if a != b]
+            stale.append(f"{assignment} (cells {cells or 'count/metadata'})")
+    assert not stale, ("release/ is out of date for " + ", ".join(stale) +
+                       "; run `cd exercises && nbgrader generate_assignment ID --force --no-db`")
+
+
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_release_gives_nothing_away(assignment):
+    text = notebook_path(COURSE / "release", assignment).read_text()
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "MARK SCHEME"):
+        assert marker not in text, marker
+    released = release(assignment)
+    released_lines = {line.strip() for cell in released.cells for line in cell.source.splitlines()}
+    secrets = secret_lines(source(assignment))
+    assert len(secrets) >= 10, "the check needs solution and hidden-test lines to look for"
+    leaked = sorted(secrets & released_lines)
+    assert not leaked, f"solution or hidden-test lines in the release: {leaked[:5]}"
+    for grade_id, cell in nbgrader_cells(released).items():
+        if is_solution(cell):
+            stub = "YOUR ANSWER HERE" if cell.cell_type == "markdown" else "raise NotImplementedError()"
+            assert stub in cell.source, grade_id
+
+
+def test_authoring_tool_writes_nbgrader_cells():
+    cells = parse("# %% [markdown]\n# # Title\n\n# %% readonly id=setup\nx = 1\n\n"
+                  "# %% solution id=answer\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION\n\n"
+                  "# %% tests id=test_answer points=2\nassert y == 2\n\n"
+                  "# %% [markdown] manual id=essay points=1\n# Because.\n")
+    kinds = [(c.cell_type, c.metadata.get("nbgrader", {}).get("grade_id")) for c in cells]
+    assert kinds == [("markdown", None), ("code", "setup"), ("code", "answer"), ("code", "test_answer"),
+                     ("markdown", "essay")]
+    assert cells[3].metadata["nbgrader"] == nbgrader_metadata("tests", "test_answer", 2)
+    assert cells[3].metadata["nbgrader"]["points"] == 2 and cells[3].metadata["nbgrader"]["locked"]
+    assert cells[4].metadata["nbgrader"]["solution"] and cells[4].metadata["nbgrader"]["grade"]
+    assert cells[4].source == "Because."
+    with pytest.raises(ValueError):
+        parse("# %% tests id=no_points\nassert True\n")
+
+
+# ------------------------------------------------------------------ the round trip
+@pytest.fixture(scope="session")
+def graded_course(tmp_path_factory) -> Path:
+    """Every assignment released, submitted four times, autograded and fed back, once."""
+    course = course_copy(tmp_path_factory.mktemp("nbgrader") / "course")
+    nbgrader(course, "generate_assignment", "*")
+    for assignment in ASSIGNMENTS:
+        instructor = read(notebook_path(course / "source", assignment))
+        released = read(notebook_path(course / "release", assignment))
+        code_answers = {k: v for k, v in solution_answers(instructor).items()
+                        if nbgrader_cells(instructor)[k].cell_type == "code"}
+        wrong = dict(code_answers, **WRONG[assignment]["answers"])
+        submit(course, "solution", assignment, make_submission(released, solution_answers(instructor)))
+        submit(course, "untouched", assignment, released)
+        submit(course, "wrong", assignment, make_submission(released, wrong))
+        submit(course, "cheater", assignment, make_submission(released, cheating_answers(code_answers)))
+    nbgrader(course, "autograde", "*", timeout=3000)
+    nbgrader(course, "generate_feedback", "*")
+    return course
+
+
+def autograded(course: Path, student: str, assignment: str):
+    return read(notebook_path(course / "autograded" / student, assignment))
+
+
+def execution_seconds(cell) -> float:
+    timing = cell.metadata.get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return 0.0
+    parse_time = lambda stamp: datetime.fromisoformat(stamp.replace("Z", "+00:00"))  # noqa: E731
+    return (parse_time(end) - parse_time(start)).total_seconds()
+
+
+def auto_scores(result: dict) -> dict:
+    return {grade_id: g["auto_score"] for grade_id, g in result.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_solution_gets_full_marks(graded_course, assignment):
+    result = grades(graded_course, assignment, "solution")
+    manual = [gid for gid, c in nbgrader_cells(source(assignment)).items() if c.cell_type == "markdown" and is_solution(c)]
+    for grade_id, grade in result.items():
+        if grade_id in manual:
+            assert grade["needs_manual_grade"], "a written answer waits for a human grader"
+        else:
+            assert grade["auto_score"] == grade["max_score"] > 0, (grade_id, grade)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_untouched_release_gets_zero(graded_course, assignment):
+    assert notebook_path(graded_course / "autograded" / "untouched", assignment).exists()
+    result = grades(graded_course, assignment, "untouched")
+    assert all(g["auto_score"] == 0 and not g["needs_manual_grade"] for g in result.values()), auto_scores(result)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_wrong_answers_get_partial_marks(graded_course, assignment):
+    result = grades(graded_course, assignment, "wrong")
+    expected = WRONG[assignment]["expected"]
+    automatic = {gid: g for gid, g in result.items() if not gid.startswith("question_")}
+    assert set(expected) == set(automatic), "every autograded cell needs an expected score"
+    assert {gid: g["auto_score"] for gid, g in automatic.items()} == expected
+    total, maximum = sum(expected.values()), sum(g["max_score"] for g in automatic.values())
+    assert 0 < total < maximum
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_objects_that_equal_anything_get_nothing(graded_course, assignment):
+    """Every function answered with an object whose ``__eq__`` always returns True: zero points."""
+    result = grades(graded_course, assignment, "cheater")
+    assert all(g["auto_score"] == 0 for g in result.values()), auto_scores(result)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_test_cells_are_fast_and_quiet(graded_course, assignment):
+    """Each test cell of the solution ran in under 30 s and wrote nothing to stderr (nbgrader's 0)."""
+    for student in ("solution", "wrong"):
+        notebook = autograded(graded_course, student, assignment)
+        assert not stderr_in_test_cells(notebook), student
+        slow = {cell.metadata["nbgrader"]["grade_id"]: round(execution_seconds(cell), 1)
+                for cell in notebook.cells if is_test_cell(cell) and execution_seconds(cell) > MAX_TEST_CELL_SECONDS}
+        assert not slow, f"{student}: test cells over {MAX_TEST_CELL_SECONDS} s: {slow}"
+        assert any(execution_seconds(cell) > 0 for cell in notebook.cells), "no timing recorded"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_feedback_without_hidden_tests(graded_course, assignment):
+    """Feedback exists and shows the visible tests, but no hidden test and no mark scheme.
+
+    The one exception, by design: a traceback names the hidden line that failed.
+    """
+    instructor = source(assignment)
+    answers = {line.strip() for text in solution_answers(instructor).values() for line in text.splitlines()}
+    # a hidden test may repeat a line of the solution; the student's own code may show that line
+    secrets = secret_lines(instructor, regions=(HIDDEN_TESTS, MARK_SCHEME), model_answers=False) - answers
+    assert secrets
+    visible = [line.strip() for c in release(assignment).cells if is_test_cell(c)
+               for line in c.source.splitlines() if line.strip().startswith("assert")]
+    for student in STUDENTS:
+        path = graded_course / "feedback" / student / assignment / f"{assignment}.html"
+        assert path.exists(), f"no feedback for {student}"
+        text = html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+        lines = {line.strip() for line in text.splitlines()}
+        assert lines & set(visible), "the feedback should show the visible tests"
+        failed_lines = traceback_text(autograded(graded_course, student, assignment))
+        shown = [line for line in secrets & lines if line not in failed_lines]
+        assert not shown, f"hidden tests or mark scheme in {student}'s feedback: {shown[:3]}"
