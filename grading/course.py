@@ -1,0 +1,202 @@
+"""The instructor's nbgrader course as the grader sees it: configuration, paths,
+the assignment's cells from the gradebook, and the gradebook's safety copies."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
+HIDDEN_END = "END HIDDEN TESTS"
+
+
+class CourseError(Exception):
+    """The course cannot be graded as asked (a clear message for the instructor)."""
+
+
+@dataclass
+class CellInfo:
+    name: str
+    cell_type: str
+    grade: bool = False
+    solution: bool = False
+    locked: bool = False
+    task: bool = False
+    points: float | None = None
+    checksum: str | None = None
+    hidden_lines: list[str] = field(default_factory=list)  # never sent to students
+
+    def metadata(self) -> dict:
+        """The nbgrader metadata this cell must carry (what generate_assignment wrote)."""
+        meta = {"grade": self.grade, "grade_id": self.name, "locked": self.locked, "schema_version": 3,
+                "solution": self.solution, "cell_type": self.cell_type}
+        if self.task:
+            meta["task"] = True
+        if self.points is not None and (self.grade or self.task):
+            meta["points"] = self.points
+        if self.checksum:
+            meta["checksum"] = self.checksum
+        return meta
+
+
+@dataclass
+class NotebookInfo:
+    name: str
+    cells: list[CellInfo]  # in notebook order
+
+    def by_name(self) -> dict[str, CellInfo]:
+        return {cell.name: cell for cell in self.cells}
+
+    @property
+    def max_score(self) -> float:
+        return sum(cell.points or 0 for cell in self.cells if cell.grade or cell.task)
+
+
+@dataclass
+class AssignmentInfo:
+    name: str
+    notebooks: dict[str, NotebookInfo]
+
+    @property
+    def max_score(self) -> float:
+        return sum(nb.max_score for nb in self.notebooks.values())
+
+
+def hidden_lines(source: str) -> list[str]:
+    """The lines between the hidden-test markers."""
+    lines, inside = [], False
+    for line in source.splitlines():
+        if HIDDEN_BEGIN in line:
+            inside = True
+        elif HIDDEN_END in line:
+            inside = False
+        elif inside:
+            lines.append(line)
+    return lines
+
+
+class Course:
+    """An nbgrader course root, read with its own ``nbgrader_config.py``."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root).resolve()
+        if not self.root.is_dir():
+            raise CourseError(f"course folder {self.root} does not exist")
+        self.config_file = self.root / "nbgrader_config.py"
+        self.config = self._load_config()
+        self.config.CourseDirectory.root = str(self.root)
+        self.coursedir = CourseDirectory(config=self.config)
+        self.db_url = self.coursedir.db_url
+        self.gradebook_path = Path(self.db_url[len("sqlite:///"):]) if self.db_url.startswith("sqlite:///") else None
+
+    def _load_config(self) -> Config:
+        if not self.config_file.exists():
+            return Config()
+        try:
+            return PyFileConfigLoader(self.config_file.name, path=str(self.root)).load_config()
+        except Exception as exc:  # noqa: BLE001 - report any config error plainly
+            raise CourseError(f"cannot read {self.config_file}: {exc}") from exc
+
+    def path(self, step: str, student: str, assignment: str) -> Path:
+        directory = getattr(self.coursedir, f"{step}_directory")
+        return Path(self.coursedir.format_path(directory, student, assignment))
+
+    def source_dir(self, assignment: str) -> Path:
+        return self.path("source", ".", assignment)
+
+    # ---------------------------------------------------------- assignment
+    def assignment(self, name: str) -> AssignmentInfo:
+        if self.gradebook_path is not None and not self.gradebook_path.exists():
+            raise CourseError(f"no gradebook at {self.gradebook_path}: run `nbgrader generate_assignment "
+                              f"{name}` in {self.root} first")
+        with Gradebook(self.db_url) as gb:
+            try:
+                record = gb.find_assignment(name)
+            except MissingEntry:
+                known = ", ".join(sorted(a.name for a in gb.assignments)) or "none"
+                raise CourseError(f"assignment {name!r} is not in the gradebook (known: {known}); run "
+                                  f"`nbgrader generate_assignment {name}` first") from None
+            notebooks = {}
+            for notebook in record.notebooks:
+                grade = {c.name: c for c in notebook.grade_cells}
+                solution = {c.name for c in notebook.solution_cells}
+                task = {c.name: c for c in notebook.task_cells}
+                cells = []
+                for source in notebook.source_cells:
+                    graded = grade.get(source.name) or task.get(source.name)
+                    cells.append(CellInfo(
+                        name=source.name, cell_type=source.cell_type, grade=source.name in grade,
+                        solution=source.name in solution, locked=bool(source.locked), task=source.name in task,
+                        points=float(graded.max_score) if graded is not None else None,
+                        checksum=source.checksum, hidden_lines=hidden_lines(source.source or "")))
+                notebooks[notebook.name] = NotebookInfo(notebook.name, cells)
+        if not notebooks:
+            raise CourseError(f"assignment {name!r} has no notebooks in the gradebook")
+        return AssignmentInfo(name, notebooks)
+
+    # ---------------------------------------------------------- gradebook copies
+    def backup_gradebook(self, target: Path) -> str | None:
+        """A consistent copy of the gradebook (SQLite backup API); returns its content digest."""
+        if self.gradebook_path is None:
+            return None
+        copy_sqlite(self.gradebook_path, target)
+        return gradebook_digest(self.gradebook_path)
+
+    def make_template(self, assignment: str, target: Path) -> None:
+        """The gradebook a worker grades in: this assignment's definitions, no student at all."""
+        if self.gradebook_path is None:
+            raise CourseError("only SQLite gradebooks (sqlite:/// URLs) are supported")
+        copy_sqlite(self.gradebook_path, target)
+        with Gradebook(f"sqlite:///{target}") as gb:
+            for student in list(gb.students):
+                gb.remove_student(student.id)
+            for other in list(gb.assignments):
+                if other.name != assignment:
+                    gb.remove_assignment(other.name)
+        with sqlite3.connect(target) as db:  # drop the deleted rows' bytes from the file too
+            db.execute("VACUUM")
+        os.chmod(target, 0o600)
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.unlink()
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def gradebook_digest(path: Path) -> str:
+    """Digest of the gradebook's content (its SQL dump), independent of file layout."""
+    digest = hashlib.sha256()
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for line in db.iterdump():
+            digest.update(line.encode())
+    finally:
+        db.close()
+    return digest.hexdigest()
+
+
+def restore_sqlite(backup: Path, target: Path) -> None:
+    """Put the backup's content back into the gradebook file (in place, via the backup API)."""
+    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()

@@ -1,0 +1,231 @@
+"""Feedback students may see: every test's result and message, never the source
+of hidden tests.
+
+nbgrader's autograded notebook holds the instructor's test cells in full
+(hidden tests included), and tracebacks print the failing hidden line. Here
+each test cell keeps its visible part; the hidden part becomes one comment
+line; a failed test shows only ``Error: message`` (no traceback); hidden-test
+cells show no printed output; and any line of hidden-test source that turns
+up anywhere in the outputs (a submission can print its caller's source) is
+redacted. The HTML is made by nbgrader's own ``GenerateFeedback`` from this
+sanitized notebook, with a summary table of all tests on top.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbgrader import utils
+from traitlets.config import Config
+
+from .course import HIDDEN_BEGIN, HIDDEN_END, NotebookInfo
+
+REDACTED = "[hidden test source removed]"
+HIDDEN_NOTE = "# (hidden tests: not shown)"
+
+
+def strip_hidden(source: str) -> str:
+    lines, inside, noted = [], False, False
+    for line in source.splitlines():
+        if HIDDEN_BEGIN in line:
+            inside = True
+            if not noted:
+                lines.append(line[: len(line) - len(line.lstrip())] + HIDDEN_NOTE)
+                noted = True
+        elif HIDDEN_END in line:
+            inside = False
+        elif not inside:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _secrets(info: NotebookInfo) -> list[str]:
+    found = {line.strip() for cell in info.cells for line in cell.hidden_lines}
+    return sorted((s for s in found if len(s) >= 6 and any(ch.isalnum() for ch in s)), key=len, reverse=True)
+
+
+def _redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def _redact_output(output: dict, secrets: list[str]) -> None:
+    if "text" in output:
+        output["text"] = _redact(output["text"], secrets)
+    if "evalue" in output:
+        output["evalue"] = _redact(output["evalue"], secrets)
+    if "traceback" in output:
+        output["traceback"] = [_redact(line, secrets) for line in output["traceback"]]
+    for key, value in list(output.get("data", {}).items()):
+        if isinstance(value, str):
+            output["data"][key] = _redact(value, secrets)
+        elif isinstance(value, list):
+            output["data"][key] = [_redact(v, secrets) if isinstance(v, str) else v for v in value]
+
+
+GRADER_ERRORS = ("IntegrityError", "CellTimeoutError", "MemoryLimitExceeded", "KernelDied", "SandboxError")
+
+
+def cell_message(cell: dict) -> str:
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    errors.sort(key=lambda o: o.get("ename") not in GRADER_ERRORS)  # the grader's own verdict first
+    if errors:
+        evalue = errors[0].get("evalue") or ""
+        return f"{errors[0].get('ename')}: {evalue}" if evalue else str(errors[0].get("ename"))
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            return "wrote to standard error (nbgrader counts that as a failure)"
+    return ""
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+CELL_FRAME = re.compile(r"(?:Cell In\s*\[\d*\],\s*line|<ipython-input-[^>]*>[^\n]*?line"
+                        r"|input-\d+-[0-9a-f]+>, line) (\d+)")
+
+
+def hidden_line_numbers(source: str) -> set[int]:
+    """1-based numbers of the lines inside hidden-test regions."""
+    numbers, inside = set(), False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if HIDDEN_BEGIN in line:
+            inside = True
+        elif HIDDEN_END in line:
+            inside = False
+        elif inside:
+            numbers.add(number)
+    return numbers
+
+
+def failing_line(traceback: list[str]) -> int | None:
+    """The line of the cell where an error was raised (its outermost frame), if the traceback says."""
+    match = CELL_FRAME.search(ANSI.sub("", "\n".join(traceback)))
+    return int(match.group(1)) if match else None
+
+
+def sanitize(nb: nbformat.NotebookNode, info: NotebookInfo) -> nbformat.NotebookNode:
+    """A copy of an autograded notebook that is safe to show the student.
+
+    A failure raised on a hidden line keeps only the first line of its message:
+    an explicit message (``assert ok, "must return an int"``) stays, but what
+    libraries print below it (``numpy.testing``'s expected values) does not.
+    """
+    nb = copy.deepcopy(nb)
+    secrets = _secrets(info)
+    known = info.by_name()
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        hidden = grade_id in known and bool(known[grade_id].hidden_lines)
+        secret_numbers = hidden_line_numbers(cell.source) if hidden else set()
+        if hidden:
+            cell.source = strip_hidden(cell.source)
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                line = failing_line(output.get("traceback", []))
+                if hidden and (line is None or line in secret_numbers):
+                    first = next((text for text in str(output.get("evalue", "")).splitlines() if text.strip()), "")
+                    output["evalue"] = first.strip()
+                output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]
+            elif hidden and output.get("output_type") in ("stream", "display_data", "execute_result"):
+                continue
+            _redact_output(output, secrets)
+            kept.append(output)
+        if hidden and len(kept) < len(cell.get("outputs", [])):
+            kept.insert(0, nbformat.v4.new_output("stream", name="stdout",
+                                                  text="(printed output of hidden tests is not shown)\n"))
+        cell.outputs = kept
+    return nb
+
+
+def graded_results(nb: nbformat.NotebookNode, info: NotebookInfo) -> list[dict]:
+    """Each graded cell's score and message, from a (sanitized) autograded notebook."""
+    results = []
+    seen = set()
+    for cell in nb.cells:
+        if not utils.is_grade(cell):
+            continue
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        seen.add(grade_id)
+        score, max_score = utils.determine_grade(cell)
+        kind = "answer" if utils.is_solution(cell) else ("test" if cell.cell_type == "code" else "task")
+        if score is None:
+            status = "manual"
+        elif score >= max_score:
+            status = "passed"
+        elif score > 0:
+            status = "partial"
+        else:
+            status = "failed"
+        if kind == "answer":
+            message = {"manual": "graded by hand", "failed": "not answered"}.get(status, "")
+        else:
+            message = cell_message(cell) if status != "passed" else ""
+        results.append({"id": grade_id, "kind": kind, "status": status, "score": score,
+                        "max_score": max_score, "message": message})
+    for cell in info.cells:
+        if (cell.grade or cell.task) and cell.name not in seen:
+            results.append({"id": cell.name, "kind": "test", "status": "failed", "score": 0.0,
+                            "max_score": cell.points or 0.0, "message": "missing from the graded notebook"})
+    return results
+
+
+def summary_cell(student: str, notebook: str, results: list[dict], notes: list[str]) -> nbformat.NotebookNode:
+    rows = ["| test | result | points | message |", "|---|---|---|---|"]
+    for r in results:
+        score = "–" if r["score"] is None else f"{r['score']:g}"
+        message = html.escape(r["message"]).replace("|", "\\|").replace("\n", " ")[:300]
+        rows.append(f"| `{r['id']}` | {r['status']} | {score} / {r['max_score']:g} | {message} |")
+    text = [f"## Grading summary for {html.escape(student)}: `{notebook}`", "", *rows]
+    if notes:
+        text += ["", "Notes from the grader:", ""] + [f"- {html.escape(n)}" for n in notes]
+    return nbformat.v4.new_markdown_cell("\n".join(text))
+
+
+def write_feedback(course, assignment: str, student: str, sanitized: dict[str, nbformat.NotebookNode],
+                   scratch: Path) -> list[Path]:
+    """HTML feedback via nbgrader's ``GenerateFeedback`` (scores read from the real gradebook)."""
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    config = Config()
+    config.merge(course.config)
+    config.CourseDirectory.root = str(scratch)
+    config.CourseDirectory.db_url = course.db_url
+    config.CourseDirectory.assignment_id = assignment
+    config.CourseDirectory.student_id = student
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+    config.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor]
+    coursedir = CourseDirectory(config=config)
+    source = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
+    source.mkdir(parents=True, exist_ok=True)
+    for name, nb in sanitized.items():
+        nbformat.write(nb, source / f"{name}.ipynb")
+    app = GenerateFeedback(coursedir=coursedir, config=config)
+    app.force = True
+    result = capture_log(app)
+    if not result.get("success"):
+        raise RuntimeError(f"nbgrader generate_feedback failed: {result.get('error', '')[-2000:]}")
+    produced = Path(coursedir.format_path(coursedir.feedback_directory, student, assignment))
+    target = course.path("feedback", student, assignment)
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    written = []
+    for path in sorted(produced.glob("*.html")):
+        shutil.copy(path, target / path.name)
+        os.chmod(target / path.name, 0o644)
+        written.append(target / path.name)
+    return written

@@ -1,0 +1,468 @@
+"""Orchestration: intake, parallel autograding in workers, serial merge into the
+real gradebook, feedback, and the report."""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import shutil
+import signal
+import site
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+
+from . import feedback as fb
+from .course import AssignmentInfo, Course, CourseError, gradebook_digest, restore_sqlite
+from .intake import Snapshot, Submission, discover, prepare, verify_originals
+from .seeding import student_seed
+
+HERE = Path(__file__).resolve().parent
+ENV_KEEP = ["PATH", "LANG", "LANGUAGE", "LC_*", "TZ", "TERM", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONNOUSERSITE",
+            "BDLS_*", "TF_*", "KERAS_*", "MPLBACKEND", "OMP_*", "MKL_*", "OPENBLAS_*", "CUDA_*", "JPY_*",
+            "JUPYTER_PATH"]
+GiB = 2**30
+
+
+@dataclass
+class Options:
+    course: Path
+    assignment: str
+    submissions: Path | None = None        # default: the course's submitted/ folder
+    workers: int = 2
+    cell_timeout: int | None = None         # default: the course's Execute.timeout, else 60 s
+    submission_timeout: int | None = None   # default: enough for every code cell to time out, min 300 s
+    memory_bytes: int = 3 * GiB
+    address_space_bytes: int | None = None  # default: max(8 GiB, 4 x memory)
+    file_size_bytes: int = 256 * 2**20
+    max_output_bytes: int = 1_000_000
+    nproc: int = 1024
+    seed: int = 0
+    sandbox: str = "auto"                   # auto | require | off
+    hide: list[Path] = field(default_factory=list)
+    visible: list[Path] = field(default_factory=list)
+    env_keep: list[str] = field(default_factory=list)
+    run_dir: Path | None = None
+    feedback: bool = True
+    integrity_checks: bool = True
+    max_notebook_bytes: int = 20 * 2**20
+    max_file_bytes: int = 100 * 2**20
+
+
+# ------------------------------------------------------------------ sandbox
+
+def editable_project_dirs() -> list[str]:
+    """Folders of packages installed in development mode (a kernel may import them)."""
+    from importlib import metadata
+    found = []
+    for dist in metadata.distributions():
+        try:
+            text = dist.read_text("direct_url.json")
+            info = json.loads(text) if text else {}
+        except (OSError, ValueError):
+            continue
+        if info.get("dir_info", {}).get("editable") and str(info.get("url", "")).startswith("file://"):
+            found.append(info["url"][len("file://"):])
+    return found
+
+
+def sandbox_settings(options: Options, course: Course, run_dir: Path) -> dict:
+    """What every kernel's sandbox hides, keeps visible and limits."""
+    hide = [course.root, course.source_dir(options.assignment or ".").parent, run_dir, Path.home(),
+            options.submissions, *options.hide]
+    for step in ("submitted", "autograded", "feedback"):  # also named one by one, in case the course
+        hide.append(course.root / getattr(course.coursedir, f"{step}_directory"))  # root must stay visible
+    hide = [str(p) for p in hide if p]
+    if course.gradebook_path is not None:
+        hide.append(str(course.gradebook_path))
+    needed = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
+              *editable_project_dirs(), *(str(p) for p in options.visible)}
+    import sysconfig
+    needed.update(v for k, v in sysconfig.get_paths().items() if k in ("stdlib", "platstdlib", "purelib", "platlib"))
+    return {
+        "mode": options.sandbox,
+        "hide": sorted(set(hide)),
+        "needed": sorted(p for p in needed if p),
+        "memory_bytes": options.memory_bytes,
+        "address_space_bytes": options.address_space_bytes or max(8 * GiB, 4 * options.memory_bytes),
+        "file_size_bytes": options.file_size_bytes,
+        "nproc": options.nproc,
+        "env_keep": ENV_KEEP + list(options.env_keep),
+        "env": {},
+    }
+
+
+def probe_sandbox(settings: dict, run_dir: Path) -> dict:
+    """Start a trivial process in the sandbox to learn what this machine allows."""
+    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=run_dir))
+    os.chmod(probe, 0o711)
+    work = probe / "work"
+    work.mkdir()
+    spec = dict(settings, cwd=str(work), binds=[[str(work), str(work)]], status_file=str(probe / "status.json"),
+                memory_bytes=0)
+    (probe / "spec.json").write_text(json.dumps(spec))
+    code = ("import os,socket,json;print(json.dumps({'ifaces':[n for _,n in socket.if_nameindex()],"
+            "'uid':os.getuid()}))")
+    result = subprocess.run([sys.executable, str(HERE / "sandbox.py"), str(probe / "spec.json"), "--",
+                             sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    try:
+        status = json.loads((probe / "status.json").read_text())
+    except (OSError, ValueError):
+        status = {"achieved": {}, "warnings": [f"sandbox probe failed: {result.stderr[-500:]}"], "events": []}
+    status["probe_output"] = result.stdout.strip()
+    status["probe_exit"] = result.returncode
+    shutil.rmtree(probe, ignore_errors=True)
+    return status
+
+
+def describe_containment(status: dict) -> dict:
+    achieved = status.get("achieved", {})
+    fs = achieved.get("filesystem", "none")
+    return {
+        "filesystem": ("private mount namespace: course, submissions, gradebook, grader files and $HOME "
+                       "covered; file system read-only except the kernel's private copy and /tmp"
+                       if fs == "namespace" else "none (student code can read whatever this user can read)"),
+        "network": ("none (own network namespace with only a loopback that is down)"
+                    if achieved.get("network") == "namespace" else "not isolated"),
+        "processes": ("own PID namespace (sees only its own processes; all die with the kernel)"
+                      if achieved.get("pid") == "namespace" else "process tree tracked by a subreaper"),
+        "user": achieved.get("user", "unknown"),
+        "read_only_system": bool(achieved.get("readonly")),
+        "warnings": status.get("warnings", []),
+        "refused": [e.get("message") for e in status.get("events", []) if e.get("kind") == "refused"],
+    }
+
+
+# ------------------------------------------------------------------ workers
+
+class Lane:
+    """One worker process (``python -m grading.worker``) that grades jobs one at a time."""
+
+    def __init__(self, run_dir: Path, index: int):
+        self.run_dir, self.index = run_dir, index
+        self.proc: subprocess.Popen | None = None
+        self.buffer = b""
+
+    def start(self) -> None:
+        env = dict(os.environ)
+        inherited = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent)] + inherited)
+        env["PYTHONUNBUFFERED"] = "1"
+        log = os.fdopen(os.open(self.run_dir / f"worker-{self.index}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                                0o600), "ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", "grading.worker"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=log, env=env, cwd=str(self.run_dir),
+                                     start_new_session=True)
+        log.close()
+        self.buffer = b""
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc is None:
+            return
+        if kill:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        else:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.proc = None
+
+    def run(self, job: dict, timeout: float) -> dict | None:
+        """The worker's answer, or None after ``timeout`` seconds (the worker is then killed)."""
+        if self.proc is None:
+            self.start()
+        try:
+            self.proc.stdin.write((json.dumps(job) + "\n").encode())
+            self.proc.stdin.flush()
+        except OSError:
+            self.stop(kill=True)
+            return {"ok": False, "error": "the grading worker died before taking the job"}
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.proc.stdout, selectors.EVENT_READ)
+            while b"\n" not in self.buffer:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self.stop(kill=True)
+                    return None
+                if not selector.select(timeout=min(remaining, 1.0)):
+                    continue
+                chunk = os.read(self.proc.stdout.fileno(), 1 << 16)
+                if not chunk:
+                    code = self.proc.poll()
+                    self.stop(kill=True)
+                    return {"ok": False, "error": f"the grading worker died (exit {code}); see "
+                                                  f"{self.run_dir / f'worker-{self.index}.log'}"}
+                self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+
+# ------------------------------------------------------------------ main
+
+def default_cell_timeout(course: Course) -> int:
+    configured = course.config.get("Execute", {}).get("timeout")
+    return int(configured) if isinstance(configured, int) and configured > 0 else 60
+
+
+def grade(options: Options, log=print) -> dict:
+    started = time.monotonic()
+    course = Course(options.course)
+    assignment = course.assignment(options.assignment)
+    submissions = Path(options.submissions or course.coursedir.submitted_directory)
+    if not submissions.is_absolute():
+        submissions = course.root / submissions
+    submissions = submissions.resolve()
+    if not submissions.is_dir():
+        raise CourseError(f"submissions folder {submissions} does not exist")
+    options.submissions = submissions
+    cell_timeout = options.cell_timeout or default_cell_timeout(course)
+    code_cells = max(1, sum(1 for nb in assignment.notebooks.values() for c in nb.cells if c.cell_type == "code"))
+    submission_timeout = options.submission_timeout or max(300, cell_timeout * (code_cells + 3) + 60)
+
+    run_dir = Path(options.run_dir or tempfile.mkdtemp(prefix=f"grading-{options.assignment}-")).resolve()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(run_dir, 0o711)  # kernels running as nobody traverse to their own folder only
+    for private in ("originals", "prepared", "replaced", "instructor-before", "feedback"):
+        (run_dir / private).mkdir(exist_ok=True)
+        os.chmod(run_dir / private, 0o700)
+    (run_dir / "jobs").mkdir(exist_ok=True)
+    os.chmod(run_dir / "jobs", 0o711)
+
+    settings = sandbox_settings(options, course, run_dir)
+    probe = probe_sandbox(settings, run_dir)
+    containment = describe_containment(probe)
+    log(f"sandbox: filesystem={probe['achieved'].get('filesystem', 'none')} "
+        f"network={probe['achieved'].get('network', 'none')} user={probe['achieved'].get('user', '?')}")
+    for warning in containment["warnings"] + containment["refused"]:
+        log(f"sandbox warning: {warning}")
+    if options.sandbox == "require" and (probe.get("probe_exit") != 0 or containment["refused"]):
+        raise CourseError("--sandbox require: this machine does not allow the sandbox: "
+                          + "; ".join(containment["refused"] + containment["warnings"]))
+
+    digest_before = course.backup_gradebook(run_dir / "gradebook-before.db")
+    if digest_before is not None:
+        os.chmod(run_dir / "gradebook-before.db", 0o600)
+    protected = Snapshot([course.source_dir(options.assignment), course.config_file], run_dir / "instructor-before")
+    template = run_dir / "template.db"
+    course.make_template(options.assignment, template)
+    source_dir = course.source_dir(options.assignment)
+    source_files = {str(p.relative_to(source_dir)): str(p) for p in sorted(source_dir.rglob("*"))
+                    if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb"
+                    and ".ipynb_checkpoints" not in p.parts} if source_dir.is_dir() else {}
+
+    subs, notes = discover(submissions, options.assignment)
+    for sub in subs:
+        prepare(sub, assignment, run_dir, max_notebook_bytes=options.max_notebook_bytes,
+                max_file_bytes=options.max_file_bytes)
+    accepted = [s for s in subs if s.status == "pending"]
+    log(f"{len(subs)} submissions: {len(accepted)} to grade, {len(subs) - len(accepted)} rejected")
+
+    limits = {"cell_timeout": cell_timeout, "max_output_bytes": options.max_output_bytes,
+              "integrity_checks": options.integrity_checks}
+    results: dict[str, dict] = {}
+    pending = list(accepted)
+    lock = threading.Lock()
+
+    lanes = [Lane(run_dir, index) for index in range(max(1, options.workers))]
+
+    def lane_main(index: int) -> None:
+        lane = lanes[index]
+        try:
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    sub = pending.pop(0)
+                job_dir = run_dir / "jobs" / sub.student
+                job_dir.mkdir()
+                os.chmod(job_dir, 0o711)
+                seed = student_seed(options.seed, options.assignment, sub.student)
+                job = {"student": sub.student, "assignment": options.assignment, "job_dir": str(job_dir),
+                       "template_db": str(template), "prepared": str(sub.prepared),
+                       "timestamp": sub.timestamp, "source_files": source_files,
+                       "config_file": str(course.config_file) if course.config_file.exists() else None,
+                       "limits": limits, "sandbox": dict(settings, seed=seed),
+                       "kernel_root": str(job_dir / "kernels"), "events_file": str(job_dir / "events.jsonl")}
+                t0 = time.monotonic()
+                answer = lane.run(job, submission_timeout)
+                if answer is None:
+                    answer = {"ok": False, "error": f"grading did not finish within the {submission_timeout} s "
+                                                    "limit for a whole submission; stopped", "timeout": True}
+                answer["seconds"] = round(time.monotonic() - t0, 2)
+                answer["seed"] = seed
+                with lock:
+                    results[sub.student] = answer
+                log(f"  {sub.student}: {'graded' if answer.get('ok') else 'FAILED'} in {answer['seconds']} s")
+        finally:
+            lane.stop()
+
+    t_grade = time.monotonic()
+    threads = [threading.Thread(target=lane_main, args=(i,), daemon=True) for i in range(max(1, options.workers))]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=0.5)
+    except KeyboardInterrupt:
+        with lock:
+            pending.clear()
+        for lane in lanes:
+            lane.stop(kill=True)
+        raise
+    grading_seconds = time.monotonic() - t_grade
+
+    problems = []
+    if digest_before is not None and gradebook_digest(course.gradebook_path) != digest_before:
+        restore_sqlite(run_dir / "gradebook-before.db", course.gradebook_path)
+        problems.append("the gradebook changed while submissions ran (only the grader may write it): "
+                        "restored from the copy taken before grading")
+    problems += verify_originals(subs)
+    problems += protected.verify_and_restore()
+
+    with warnings.catch_warnings():
+        # nbgrader 0.9 with SQLAlchemy 2 warns about its own session handling when it adds a
+        # submission; the rows are written correctly (the tests read them back).
+        warnings.filterwarnings("ignore", message=r".*not in session, add operation along.*")
+        merged = merge_all(course, assignment, options, accepted, results, run_dir)
+    report = {
+        "assignment": options.assignment, "course": str(course.root), "submissions": str(submissions),
+        "run_dir": str(run_dir), "started": datetime.now().isoformat(timespec="seconds"),
+        "workers": options.workers, "cell_timeout": cell_timeout, "submission_timeout": submission_timeout,
+        "memory_limit_bytes": options.memory_bytes, "containment": containment,
+        "grading_seconds": round(grading_seconds, 2), "total_seconds": round(time.monotonic() - started, 2),
+        "problems": problems, "notes": notes,
+        "students": [merged.get(s.student) or student_entry(s) for s in subs],
+    }
+    (run_dir / "report.json").write_text(json.dumps(report, indent=2))
+    os.chmod(run_dir / "report.json", 0o600)
+    return report
+
+
+def student_entry(sub: Submission, **extra) -> dict:
+    entry = {"student": sub.student, "status": sub.status, "messages": list(sub.messages)}
+    entry.update(extra)
+    return entry
+
+
+def _events(job_dir: Path) -> tuple[list[dict], list[dict]]:
+    cells, kernels = [], []
+    path = job_dir / "events.jsonl"
+    if path.exists():
+        for line in path.read_text().splitlines():
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            (cells if item.get("source") == "cell" else kernels).append(item)
+    return cells, kernels
+
+
+def merge_all(course: Course, assignment: AssignmentInfo, options: Options, accepted: list[Submission],
+              results: dict[str, dict], run_dir: Path) -> dict[str, dict]:
+    """Serially: copy autograded notebooks into the course, record grades, write feedback."""
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+    from nbgrader.utils import parse_utc
+
+    merged = {}
+    for sub in sorted(accepted, key=lambda s: s.student):
+        result = results.get(sub.student, {"ok": False, "error": "not graded"})
+        cell_events, kernel_events = _events(run_dir / "jobs" / sub.student)
+        sandbox_warnings = sorted({w for k in kernel_events for w in k.get("warnings", [])})
+        if not result.get("ok"):
+            sub.status = "failed"
+            reason = result.get("error", "").strip().splitlines()[-1:] or ["unknown error"]
+            sub.messages.append(f"grading failed, the gradebook was not changed for this student: {reason[0]}")
+            merged[sub.student] = student_entry(sub, seed=result.get("seed"), seconds=result.get("seconds"),
+                                                log=result.get("log", "")[-3000:], error=result.get("error", ""))
+            continue
+        graded = {Path(p).stem: nbformat.read(p, as_version=4) for p in result["notebooks"]}
+        target = course.path("autograded", sub.student, options.assignment)
+        if target.exists():
+            backup = run_dir / "replaced" / sub.student
+            shutil.move(str(target), str(backup))
+        target.mkdir(parents=True)
+        for relative in sub.files:  # the student's other files, as submitted
+            if not relative.endswith(".ipynb"):
+                destination = target / relative
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(sub.archive / relative, destination)
+        source_dir = course.source_dir(options.assignment)
+        if source_dir.is_dir():  # instructor files overwrite the student's, as nbgrader does
+            for path in source_dir.rglob("*"):
+                if path.is_file() and path.suffix != ".ipynb" and ".ipynb_checkpoints" not in path.parts:
+                    destination = target / path.relative_to(source_dir)
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(path, destination)
+        for name, nb in graded.items():
+            nbformat.write(nb, target / f"{name}.ipynb")
+        with Gradebook(course.db_url, course.coursedir.course_id) as gb:
+            gb.update_or_create_student(sub.student)
+            timestamp = parse_utc(sub.timestamp) if sub.timestamp else None
+            if timestamp is not None:
+                gb.update_or_create_submission(options.assignment, sub.student, timestamp=timestamp)
+            else:
+                gb.update_or_create_submission(options.assignment, sub.student)
+            for name in assignment.notebooks:
+                if name in graded:
+                    continue
+                for grade in gb.find_submission_notebook(name, options.assignment, sub.student).grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+                gb.db.commit()
+        for name, nb in graded.items():
+            resources = {"nbgrader": {"notebook": name, "assignment": options.assignment,
+                                      "student": sub.student, "db_url": course.db_url}}
+            SaveAutoGrades(config=course.config).preprocess(nb, resources)
+            AssignLatePenalties(config=course.config).preprocess(nb, resources)
+        tests, sanitized = [], {}
+        for name, nb in graded.items():
+            clean = fb.sanitize(nb, assignment.notebooks[name])
+            results_nb = fb.graded_results(clean, assignment.notebooks[name])
+            for item in results_nb:
+                item["notebook"] = name
+            tests += results_nb
+            notes = [m for m in sub.messages] + [e["message"] for e in cell_events if e.get("notebook") == name]
+            clean.cells.insert(0, fb.summary_cell(sub.student, f"{name}.ipynb", results_nb, notes))
+            sanitized[name] = clean
+        with Gradebook(course.db_url, course.coursedir.course_id) as gb:
+            submission = gb.find_submission(options.assignment, sub.student)
+            score, max_score = float(submission.score), float(submission.max_score)
+            needs_manual = bool(submission.needs_manual_grade)
+        feedback_files = []
+        if options.feedback:
+            try:
+                feedback_files = fb.write_feedback(course, options.assignment, sub.student, sanitized,
+                                                   run_dir / "feedback" / sub.student)
+            except Exception as exc:  # noqa: BLE001 - grades stand; say feedback failed
+                sub.messages.append(f"feedback could not be written: {exc}")
+        sub.status = "graded"
+        for event in cell_events:
+            sub.messages.append(f"{event.get('notebook')}.ipynb cell {event.get('cell')}: {event.get('message')}")
+        merged[sub.student] = student_entry(
+            sub, score=score, max_score=max_score, needs_manual_grade=needs_manual, tests=tests,
+            seed=result.get("seed"), seconds=result.get("seconds"), sandbox_warnings=sandbox_warnings,
+            peak_rss_bytes=max([k.get("peak_rss_bytes", 0) for k in kernel_events] or [0]),
+            kernels=len(kernel_events), feedback=[str(p) for p in feedback_files],
+            autograded=str(target))
+    return merged

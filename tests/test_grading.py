@@ -1,0 +1,455 @@
+"""The grader (``python -m grading``) against broken and hostile submissions.
+
+One module-wide run grades the whole hostile suite of ``grading_fixtures`` in
+parallel (2 workers) on a fixture course; the tests then check each
+submission's required outcome, the gradebook, the originals and the feedback.
+Smaller runs check seeding, the run without a sandbox (damage is detected and
+undone) and the command line. What the sandbox achieves depends on the machine
+(namespaces as root or with unprivileged user namespaces, else none); the
+secrecy checks assert isolation wherever the grader reports it, and skip (with
+the reason) where the machine does not allow it. ``GRADING_TEST_SANDBOX=off``
+runs the hostile suite without the sandbox, as on a machine that allows none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the grader is a top-level package of the repository, not installed
+    sys.path.insert(0, str(ROOT))
+
+from grading import Options, grade, student_seed
+from grading.cli import size
+from grading.course import Course, gradebook_digest
+from grading.feedback import HIDDEN_NOTE, sanitize, strip_hidden
+from grading.intake import normalize, read_notebook
+from grading.sandbox import plan_mounts
+
+import grading_fixtures as fx
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the grader's sandbox is Linux-only")
+
+MiB = 2**20
+
+# student -> (score, or None for a clear rejection); scores out of 5
+EXPECTED = {
+    "good": 5, "wrong": 3,
+    "loop": 3, "loop_deaf": 3,
+    "hog": 2, "hog_once": 2,
+    "exits": 3, "segfault": 3,
+    "flood": 5,
+    "always_equal": 0,
+    "hide_tracebacks": 3, "custom_exc": 3, "fake_assert": 2,
+    "edited_test": 3, "unmarked_test": 3, "deleted_tests": 3, "duplicated_test": 3,
+    "reads_secrets": 5, "writes_gradebook": 5, "network": 5,
+    "malformed": None, "foreign": None, "foreign_named": None, "empty": None,
+}
+
+
+# ------------------------------------------------------------------ fixtures
+
+@pytest.fixture(scope="session")
+def course_template(tmp_path_factory) -> Path:
+    """The fixture course, built once with ``nbgrader generate_assignment``."""
+    return fx.build_course(tmp_path_factory.mktemp("template") / "course")
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def grades(course: Path, student: str) -> list[tuple]:
+    """The gradebook rows of one student (cell, auto score, manual score)."""
+    db = sqlite3.connect(course / "gradebook.db")
+    try:
+        return sorted(db.execute(
+            "SELECT base_cell.name, grade.auto_score, grade.manual_score FROM grade "
+            "JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id "
+            "JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id "
+            "JOIN base_cell ON grade.cell_id = base_cell.id "
+            "WHERE submitted_assignment.student_id = ?", (student,)).fetchall())
+    finally:
+        db.close()
+
+
+def students_in_gradebook(course: Path) -> set[str]:
+    db = sqlite3.connect(course / "gradebook.db")
+    try:
+        return {row[0] for row in db.execute("SELECT student_id FROM submitted_assignment")}
+    finally:
+        db.close()
+
+
+@pytest.fixture(scope="module")
+def hostile(course_template, tmp_path_factory):
+    base = tmp_path_factory.mktemp("hostile")
+    course = fx.copy_course(course_template, base / "course")
+    # A student graded in an earlier run: the hostile run must not change a thing of theirs.
+    earlier = base / "earlier"
+    fx.submit(earlier, "zoe", fx.answered(course))
+    first = grade(Options(course=course, assignment=fx.ASSIGNMENT, submissions=earlier, cell_timeout=10,
+                          run_dir=base / "run-earlier"), log=lambda m: None)
+    assert first["students"][0]["score"] == 5
+    zoe_grades = grades(course, "zoe")
+    zoe_files = digests(course / "autograded" / "zoe")
+    subs, run_dir = base / "submissions", base / "run"
+    secrets = {"source": str(course / "source" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb"),
+               "gradebook": str(course / "gradebook.db"),
+               "other_student": str(subs / "good" / f"{fx.ASSIGNMENT}.ipynb"),
+               "template": str(run_dir / "template.db"),
+               "cwd_notebook": f"{fx.ASSIGNMENT}.ipynb"}
+    writes = {"gradebook": str(course / "gradebook.db"),
+              "source": str(course / "source" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb"),
+              "other_student": str(subs / "good"), "course": str(course)}
+    expected = fx.hostile_submissions(course, subs, secrets, writes)
+    assert expected == EXPECTED
+    originals = digests(subs)
+    source_before = digests(course / "source")
+    report = grade(Options(course=course, assignment=fx.ASSIGNMENT, submissions=subs, workers=2, cell_timeout=3,
+                           memory_bytes=300 * MiB, run_dir=run_dir,
+                           sandbox=os.environ.get("GRADING_TEST_SANDBOX", "auto")), log=lambda m: None)
+    return {"course": course, "report": report, "students": {s["student"]: s for s in report["students"]},
+            "subs": subs, "originals": originals, "source_before": source_before, "zoe_grades": zoe_grades,
+            "zoe_files": zoe_files, "isolated": report["containment"]["filesystem"].startswith("private")}
+
+
+def outputs_text(course: Path, student: str) -> str:
+    nb = nbformat.read(course / "autograded" / student / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb", as_version=4)
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", "") + output.get("evalue", "") + "".join(output.get("traceback", []))
+                         + output.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def messages(entry: dict) -> str:
+    return "\n".join(entry.get("messages", []) + [t["message"] for t in entry.get("tests", [])])
+
+
+# ------------------------------------------------------------------ outcomes
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_every_submission_gets_its_required_outcome(hostile, student):
+    entry = hostile["students"][student]
+    if EXPECTED[student] is None:
+        assert entry["status"] == "rejected", entry
+        assert entry["messages"], "a rejection must say why"
+        assert student not in students_in_gradebook(hostile["course"])
+    else:
+        assert entry["status"] == "graded", entry
+        assert entry["score"] == EXPECTED[student], messages(entry)
+        assert entry["max_score"] == fx.MAX_SCORE
+        assert not entry["needs_manual_grade"]
+
+
+def test_time_limits_stop_endless_cells_and_say_so(hostile):
+    loop = hostile["students"]["loop"]
+    assert [t for t in loop["tests"] if t["id"] == "test_square"][0]["message"].startswith("CellTimeoutError")
+    deaf = messages(hostile["students"]["loop_deaf"])
+    assert "did not stop when interrupted" in deaf and "kernel was replaced" in deaf
+
+
+def test_memory_limits_stop_hogs_and_say_so(hostile):
+    assert "300 MiB of memory" in messages(hostile["students"]["hog"])
+    assert "MemoryError" in outputs_text(hostile["course"], "hog_once")  # the address-space limit
+
+
+def test_dying_kernels_are_reported_and_replaced(hostile):
+    assert "exited with code 3" in messages(hostile["students"]["exits"])
+    assert "segmentation fault" in messages(hostile["students"]["segfault"])
+    for student in ("exits", "segfault", "hog", "loop_deaf"):
+        assert hostile["students"][student]["kernels"] >= 2  # a fresh kernel ran the later cells
+
+
+def test_gigantic_output_is_capped(hostile):
+    path = hostile["course"] / "autograded" / "flood" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb"
+    assert path.stat().st_size < 3 * MiB  # it printed over 60 MB
+    assert "output beyond" in outputs_text(hostile["course"], "flood")
+
+
+def test_tampering_with_error_reporting_is_undone(hostile):
+    assert "showtraceback" in messages(hostile["students"]["hide_tracebacks"])
+    assert "set_custom_exc" in messages(hostile["students"]["custom_exc"])
+    fake = messages(hostile["students"]["fake_assert"])
+    assert "numpy.testing.assert_allclose was replaced" in fake and "builtins.AssertionError" in fake
+
+
+def test_test_cells_edited_or_removed_are_restored(hostile):
+    assert "metadata edited" in messages(hostile["students"]["unmarked_test"])
+    deleted = messages(hostile["students"]["deleted_tests"])
+    assert "'test_square' was deleted: restored" in deleted and "'test_means' was deleted" in deleted
+    assert "appears more than once" in messages(hostile["students"]["duplicated_test"])
+    for student in ("edited_test", "unmarked_test", "deleted_tests", "duplicated_test"):
+        ids = [t["id"] for t in hostile["students"][student]["tests"]]
+        assert sorted(ids) == ["test_means", "test_square"]  # each test counted exactly once
+
+
+def test_rejections_say_what_is_wrong(hostile):
+    s = hostile["students"]
+    assert "not valid notebook JSON" in messages(s["malformed"])
+    assert "belongs to another assignment" in messages(s["foreign"])
+    assert "no notebook of assignment 'fx'" in messages(s["foreign_named"])
+    assert "empty submission" in messages(s["empty"])
+
+
+# ------------------------------------------------------------------ containment
+
+def test_student_code_cannot_read_hidden_tests_or_other_submissions(hostile):
+    text = outputs_text(hostile["course"], "reads_secrets")
+    assert "read cwd_notebook: BLOCKED" in text  # the sanitized notebook never sits in the kernel's folder
+    if not hostile["isolated"]:
+        pytest.skip("no mount namespace on this machine: " + "; ".join(hostile["report"]["containment"]["warnings"]))
+    for label in ("source", "gradebook", "other_student", "template"):
+        assert f"read {label}: BLOCKED" in text, text
+    assert "secrets found: 0" in text
+
+
+def test_student_code_cannot_write_to_the_gradebook_or_course(hostile):
+    text = outputs_text(hostile["course"], "writes_gradebook")
+    if not hostile["isolated"]:
+        pytest.skip("no mount namespace on this machine: writes are undone afterwards instead")
+    for label in ("gradebook", "source", "other_student", "course"):
+        assert f"write {label}: BLOCKED" in text, text
+    assert hostile["report"]["problems"] == []
+
+
+def test_no_network_inside_the_sandbox(hostile):
+    text = outputs_text(hostile["course"], "network")
+    assert "network: BLOCKED" in text
+    if hostile["report"]["containment"]["network"].startswith("none"):
+        assert "interfaces: ['lo']" in text
+
+
+def test_gradebook_stays_intact_and_other_grades_unchanged(hostile):
+    course = hostile["course"]
+    assert grades(course, "zoe") == hostile["zoe_grades"]
+    assert digests(course / "autograded" / "zoe") == hostile["zoe_files"]
+    graded = {s for s, e in EXPECTED.items() if e is not None}
+    assert students_in_gradebook(course) == graded | {"zoe"}
+    for student in graded:
+        rows = grades(course, student)
+        assert [r[0] for r in rows] == ["test_means", "test_square"]
+        assert all(manual is None for _, _, manual in rows)  # nobody slipped in a manual score
+        assert sum(auto for _, auto, _ in rows) == EXPECTED[student]
+    db = sqlite3.connect(course / "gradebook.db")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+
+
+def test_originals_and_instructor_files_untouched(hostile):
+    assert digests(hostile["subs"]) == hostile["originals"]
+    assert digests(hostile["course"] / "source") == hostile["source_before"]
+
+
+# ------------------------------------------------------------------ feedback
+
+def test_feedback_shows_results_and_messages_but_never_hidden_tests(hostile):
+    course = hostile["course"]
+    feedback = sorted((course / "feedback").rglob("*.html"))
+    graded = {s for s, e in EXPECTED.items() if e is not None}
+    assert {p.parts[-3] for p in feedback} >= graded
+    for path in feedback:
+        html = path.read_text()
+        for marker in fx.HIDDEN_MARKERS:
+            assert marker not in html, path
+        assert "result = square(12)" not in html and "np.arange(12)" not in html
+        assert "hidden tests: not shown" in html
+    wrong = (course / "feedback" / "wrong" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.html").read_text()
+    assert "square(3) should be 9" in wrong and "Grading summary" in wrong
+    always = (course / "feedback" / "always_equal" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.html").read_text()
+    assert "square of an int must be an int" in always  # a hidden test's message is shown, not its code
+    # the instructor's autograded copy keeps the full tests
+    assert fx.HIDDEN_MARKERS[0] in outputs_text(course, "good") or fx.HIDDEN_MARKERS[0] in (
+        course / "autograded" / "good" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb").read_text()
+
+
+def test_sanitize_removes_hidden_source_from_outputs_too(course_template):
+    course = Course(course_template)
+    info = course.assignment(fx.ASSIGNMENT).notebooks[fx.ASSIGNMENT]
+    nb = fx.source_notebook()
+    test_cell = fx.find_cell(nb, "test_square")
+    test_cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="leak: result = square(12)\n"),
+        nbformat.v4.new_output("error", ename="AssertionError", evalue="square of an int must be an int",
+                               traceback=["---", "Cell In[4], line 5", "assert type(result) is int, 'x'"]),
+    ]
+    means_cell = fx.find_cell(nb, "test_means")
+    means_cell.outputs = [nbformat.v4.new_output(
+        "error", ename="AssertionError", evalue="\nNot equal to tolerance\n DESIRED: array([4.5, 5.5, 6.5])",
+        traceback=["\x1b[36mCell\x1b[39m \x1b[32mIn[6]\x1b[39m\x1b[32m, line 7\x1b[39m", "..."])]
+    later = fx.find_cell(nb, "means")
+    later.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                            text='stolen: assert result == 144, "square(12) is wrong"\n')]
+    clean = sanitize(nb, info)
+    text = json.dumps(clean)
+    assert "SECRET_SQUARE" not in text and "result == 144" not in text and "square(12)" not in text
+    assert "square of an int must be an int" in text
+    assert "Not equal to tolerance" in text and "4.5" not in text  # a hidden failure keeps its first line only
+    assert strip_hidden(fx.find_cell(nb, "test_square").source).endswith(HIDDEN_NOTE)
+
+
+# ------------------------------------------------------------------ seeding
+
+def test_seeds_are_per_student_and_reproducible(course_template, tmp_path):
+    course = fx.copy_course(course_template, tmp_path / "course")
+    subs = tmp_path / "subs"
+    for student in ("ann", "ben"):
+        fx.submit(subs, student, fx.answered(course, extra_before={"square": fx.SEED_CELL}))
+
+    def printed(run: str) -> dict[str, str]:
+        report = grade(Options(course=course, assignment=fx.ASSIGNMENT, submissions=subs, cell_timeout=10,
+                               run_dir=tmp_path / run, feedback=False), log=lambda m: None)
+        assert [s["score"] for s in report["students"]] == [5, 5]
+        return {s: [line for line in outputs_text(course, s).splitlines() if line.startswith("seeded:")][0]
+                for s in ("ann", "ben")}
+
+    first, second = printed("run1"), printed("run2")
+    assert first == second  # regrading reproduces every number, hash() included
+    assert first["ann"] != first["ben"]
+    seed = student_seed(0, fx.ASSIGNMENT, "ann")
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    assert first["ann"].split()[1:3] == [str(random.random()), str(float(np.random.rand()))]
+
+
+# ------------------------------------------------------------------ without a sandbox
+
+def test_without_sandbox_damage_is_detected_and_undone(course_template, tmp_path):
+    course = fx.copy_course(course_template, tmp_path / "course")
+    subs = tmp_path / "subs"
+    fx.submit(subs, "good", fx.answered(course))
+    gradebook = course / "gradebook.db"
+    source = course / "source" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb"
+    writes = {"gradebook": str(gradebook), "source": str(source), "other_student": str(subs / "good")}
+    fx.submit(subs, "vandal", fx.answered(course, extra_before={"square": fx.write_attack_cell(writes)}))
+    originals, source_before = digests(subs), source.read_bytes()
+    report = grade(Options(course=course, assignment=fx.ASSIGNMENT, submissions=subs, cell_timeout=10,
+                           sandbox="off", run_dir=tmp_path / "run", feedback=False), log=lambda m: None)
+    assert report["containment"]["filesystem"].startswith("none")
+    students = {s["student"]: s for s in report["students"]}
+    assert students["good"]["score"] == 5 and students["vandal"]["score"] == 5
+    text = outputs_text(course, "vandal")
+    if "write gradebook: WRITABLE" in text:  # the kernel ran with the grader's rights
+        assert any("gradebook changed" in p for p in report["problems"])
+    if "write source: WRITABLE" in text:
+        assert any(str(source) in p for p in report["problems"])
+    assert digests(subs) == originals and source.read_bytes() == source_before
+    assert sum(auto for _, auto, _ in grades(course, "good")) == 5
+    assert grades(course, "vandal") and all(manual is None for _, _, manual in grades(course, "vandal"))
+
+
+# ------------------------------------------------------------------ units
+
+def test_plan_mounts_covers_hidden_paths_but_keeps_needed_ones(tmp_path):
+    home = tmp_path / "home"
+    python = home / ".pyenv" / "versions" / "3"
+    course = home / "repo" / "exercises"
+    for folder in (python, course, home / "secrets", tmp_path / "subs"):
+        folder.mkdir(parents=True)
+    (home / "notes.txt").write_text("x")
+    ops = plan_mounts([str(home), str(course), str(tmp_path / "subs")], [str(python), str(home / "repo")])
+    assert ("cover", str(home)) in ops
+    assert ("rebind", str(python)) in ops and ("rebind", str(home / "repo")) in ops
+    assert ops.index(("cover", str(home))) < ops.index(("rebind", str(python)))
+    assert ops.index(("rebind", str(home / "repo"))) < ops.index(("cover", str(course)))
+    assert ("cover", str(tmp_path / "subs")) in ops
+    # a target inside a covered folder needs no mount of its own; the system is never covered
+    assert plan_mounts([str(home), str(home / "secrets")], []) == [("cover", str(home))]
+    assert plan_mounts(["/", "/usr", str(home)], []) == [("cover", str(home))]
+
+
+def test_normalize_restores_metadata_and_deleted_cells(course_template):
+    info = Course(course_template).assignment(fx.ASSIGNMENT).notebooks[fx.ASSIGNMENT]
+    nb = fx.answered(course_template)
+    fx.find_cell(nb, "test_square").metadata["nbgrader"].update(grade=False, points=99)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_means"]
+    nb.cells.append(nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {"grade_id": "elsewhere",
+                                                                             "grade": True, "points": 50}}))
+    fixed, notes = normalize(nb, info)
+    square = fx.find_cell(fixed, "test_square").metadata["nbgrader"]
+    assert square["grade"] is True and square["points"] == 2 and square["locked"] is True
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in fixed.cells]
+    assert ids.index("test_means") == ids.index("means") + 1  # restored in place
+    assert "elsewhere" not in ids
+    assert any("metadata edited" in n for n in notes) and any("deleted: restored" in n for n in notes)
+
+
+def test_read_notebook_explains_damage(tmp_path):
+    cases = {"cut.ipynb": '{"cells": [', "list.ipynb": "[1, 2]", "bytes.ipynb": b"\xff\xfe\x00"}
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        nb, problem = read_notebook(path, 10 * MiB)
+        assert nb is None and name in problem
+
+
+def test_sizes_and_seeds():
+    assert size("2G") == 2 * 2**30 and size("300M") == 300 * MiB and size("512") == 512
+    assert student_seed(0, "a", "x") == student_seed(0, "a", "x") != student_seed(1, "a", "x")
+
+
+def test_gradebook_digest_ignores_file_layout(course_template, tmp_path):
+    db = tmp_path / "copy.db"
+    Course(course_template).backup_gradebook(db)
+    assert gradebook_digest(db) == gradebook_digest(course_template / "gradebook.db")
+
+
+def test_nbgrader_layout_in_the_course_submitted_folder(course_template, tmp_path):
+    course = fx.copy_course(course_template, tmp_path / "course")
+    submitted = course / "submitted"
+    folder = fx.submit(submitted / "amy", fx.ASSIGNMENT, fx.answered(course))
+    (folder / "timestamp.txt").write_text("2030-01-02 03:04:05 UTC")
+    fx.submit(submitted / "bo", "another_assignment", fx.answered(course))
+    report = grade(Options(course=course, assignment=fx.ASSIGNMENT, cell_timeout=10, run_dir=tmp_path / "run",
+                           feedback=False), log=lambda m: None)
+    assert [(s["student"], s["score"]) for s in report["students"]] == [("amy", 5)]
+    assert any("bo has not submitted fx" in note for note in report["notes"])
+    db = sqlite3.connect(course / "gradebook.db")
+    assert db.execute("SELECT timestamp FROM submitted_assignment WHERE student_id = 'amy'").fetchone()[0].startswith(
+        "2030-01-02 03:04:05")
+    db.close()
+
+
+# ------------------------------------------------------------------ command line
+
+def test_command_line_grades_and_compares_with_plain_nbgrader(course_template, tmp_path):
+    course = fx.copy_course(course_template, tmp_path / "course")
+    subs = tmp_path / "subs"
+    fx.submit(subs, "a1", fx.answered(course))
+    fx.submit(subs, "a2", fx.answered(course, {"square": fx.WRONG_SQUARE}))
+    fx.submit(subs, "a3", "{broken")
+    report_path = tmp_path / "report.json"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-m", "grading", "--course", str(course), "--assignment", fx.ASSIGNMENT,
+                             "--submissions", str(subs), "--cell-timeout", "10", "--compare-nbgrader",
+                             "--run-dir", str(tmp_path / "run"),
+                             "--report", str(report_path)], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "- a1: 5/5" in result.stdout and "- a2: 3/5" in result.stdout and "- a3: REJECTED" in result.stdout
+    assert "speed-up" in result.stdout
+    report = json.loads(report_path.read_text())
+    assert report["plain_nbgrader"]["exit"] == 0 and report["plain_nbgrader"]["submissions"] == 2
+    assert report["speedup"] > 0
+
+
+def test_command_line_reports_missing_assignment(course_template, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "grading", "--course", str(course_template), "--assignment",
+                             "nope", "--submissions", str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300)
+    assert result.returncode == 2
+    assert "not in the gradebook" in result.stderr and "generate_assignment nope" in result.stderr
