@@ -9,6 +9,9 @@ Modules, one job each (see ``BOOK_DESIGN.md`` §3):
 * :mod:`lib.runcard`   – the run card at the top of every chapter, and seeding
 * :mod:`lib.plots`     – learning curves and image grids
 * :mod:`lib.text`      – decoding and multi-hot encoding of word-index sequences
+* :mod:`lib.batching`  – large arrays fed to Keras batch by batch (memory)
+* :mod:`lib.evaluation` – best epoch from a History, smoothing of validation curves
+* :mod:`lib.vision`    – convolution and pooling by hand, feature maps, freezing layers by name
 """
 
 __version__ = "0.1.0"

@@ -62,9 +62,11 @@ class RunCard:
                 f"  device  : {self.device}"]
         rows += [f"  data    : {p.summary()}" for p in self.provenances]
         for p in self.substitutes:
-            kind = "a GENERATED STAND-IN" if not p.is_real else "an offline copy"
-            rows.append(f"  WARNING : {p.dataset} data is {kind}; the numbers below are not the deck's"
-                        + (f" ({p.note})" if p.note else ""))
+            if p.is_real:
+                rows.append(f"  NOTE    : {p.dataset} is an offline copy of the real data"
+                            + (f" ({p.note})" if p.note else ""))
+            else:
+                rows.append(f"  WARNING : {p.dataset} is a GENERATED STAND-IN; the numbers below are not real results")
         return rows
 
     def __repr__(self) -> str:

@@ -45,16 +45,26 @@ def multi_hot(sequences: Iterable[Sequence[int]], dimension: int = 10000, dtype=
     once in ``dtype`` (float32 by default: 25,000 × 10,000 is 1 GB instead of
     2 GB; use ``np.uint8`` for 250 MB) and fills it row by row, with no
     intermediate copies. An index outside ``[0, dimension)`` is an error, not a
-    silent wrap-around.
+    silent wrap-around; a non-numeric ``dtype`` or a sequence of non-integers
+    is a ``TypeError``, and no sequences at all a ``ValueError``. Chapter 2
+    measures its peak memory.
     """
     if isinstance(dimension, bool) or not isinstance(dimension, (int, np.integer)) or dimension < 1:
         raise ValueError(f"dimension must be a positive integer, not {dimension!r}")
+    target = np.dtype(dtype)
+    if not (np.issubdtype(target, np.number) or target == np.bool_):
+        raise TypeError(f"dtype must be numeric or bool (e.g. np.float32, np.uint8), not {target}")
+    if isinstance(sequences, (str, bytes)):
+        raise TypeError("sequences must be a list of word-index sequences, not a string")
     sequences = list(sequences)
     if not sequences:
         raise ValueError("no sequences to encode")
     result = np.zeros((len(sequences), dimension), dtype=dtype)
     for row, sequence in enumerate(sequences):
         indices = np.asarray(sequence)
+        if indices.ndim != 1:
+            raise TypeError(f"sequence {row} is not a 1-D list of word indices (shape {indices.shape}); "
+                            "to encode a single review, pass [review]")
         if indices.size == 0:
             continue
         if not np.issubdtype(indices.dtype, np.integer):

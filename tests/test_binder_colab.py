@@ -30,7 +30,8 @@ from percent_to_ipynb import colab_setup_source, repository_url  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 EXERCISES = sorted((ROOT / "exercises").glob("source/*/*.ipynb")) + sorted((ROOT / "exercises").glob("release/*/*.ipynb"))
-#: Chapters (and their exercises) that need a GPU on Colab: transfer learning with VGG16.
+#: Chapters that need a GPU on Colab: transfer learning with VGG16. (Exercise 07 trains a small
+#: model on Fashion-MNIST and runs on a CPU, so no exercise asks for a GPU.)
 GPU_CHAPTERS = ("07",)
 
 
@@ -45,8 +46,7 @@ def pins(path: Path) -> dict[str, str]:
 
 
 def is_gpu(path: Path) -> bool:
-    chapter = path.stem if path.parent.name == "chapters" else path.parent.name
-    return chapter.startswith(GPU_CHAPTERS)
+    return path.parent.name == "chapters" and path.stem.startswith(GPU_CHAPTERS)
 
 
 # -- Binder ------------------------------------------------------------------------------------
@@ -176,5 +176,5 @@ def test_gpu_chapters_and_only_they_ask_colab_for_a_gpu(path):
 
 def test_gpu_rule_recognises_gpu_notebooks():
     assert is_gpu(ROOT / "chapters" / "07_transfer_learning.ipynb")
-    assert is_gpu(ROOT / "exercises" / "source" / "07_transfer" / "07_transfer.ipynb")
+    assert not is_gpu(ROOT / "exercises" / "source" / "07_transfer" / "07_transfer.ipynb")
     assert not is_gpu(ROOT / "chapters" / "01_mnist.ipynb")

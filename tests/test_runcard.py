@@ -30,7 +30,9 @@ def test_standin_gets_a_visible_warning():
 
 
 def test_offline_copy_is_flagged_but_called_real():
-    html = show_run_card("Chapter 1", "cpu", 1, [COPY])._repr_html_()
+    card = show_run_card("Chapter 1", "cpu", 1, [COPY])
+    assert "offline copy of the real data" in repr(card) and "WARNING" not in repr(card)
+    html = card._repr_html_()
     assert "Offline copy" in html and "a real subset" in html
     assert "not the real results" not in html
 

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
 unset MPLBACKEND   # the kernels' inline backend must put figures on the pages
 start=$(date +%s)
 .venv/bin/jupyter-book build . --warningiserror --keep-going "$@"

@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
+# nbgrader and jupyter start helper programs (alembic, jupyter-*) by name: use the venv's.
+export PATH="$PWD/.venv/bin:$PATH"
 export BDLS_OFFLINE=1 BDLS_PROFILE=smoke
 # Keep the tests' downloads/stand-ins out of the user's cache.
 export BDLS_DATA_DIR=${BDLS_TEST_DATA_DIR:-$PWD/.pytest_cache/bdls-data}
