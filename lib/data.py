@@ -384,27 +384,34 @@ def load_fashion_mnist(source: str = "auto") -> Dataset:
     return _fallback("Fashion-MNIST", source, real, offline)
 
 
+def _load_word_sequences(name: str, stem: str, parse: Callable, standin: Callable, sizes: tuple[int, int],
+                         standin_text: str, num_words: int, source: str) -> Dataset:
+    """IMDB and Reuters share everything but their files, parser and stand-in generator."""
+    _check_num_words(num_words)
+
+    def real():
+        train, test = parse(_fetch(f"{stem}.npz"), num_words)
+        word_index = parse_word_index(_fetch(f"{stem}_word_index.json"))
+        return Dataset(train, test, Provenance(name, f"keras.datasets {stem}.npz", "original", _counts(train, test)),
+                       word_index=word_index)
+
+    def offline():
+        x_train, y_train, x_test, y_test, word_index = standin(*sizes)
+        train = (keras_sequences(x_train, num_words), y_train)
+        test = (keras_sequences(x_test, num_words), y_test)
+        return Dataset(train, test, Provenance(name, standin_text, "generated", _counts(train, test)),
+                       word_index=word_index)
+
+    return _fallback(name, source, real, offline)
+
+
 def load_imdb(num_words: int = 10000, source: str = "auto") -> Dataset:
     """IMDB reviews as word-index sequences (Keras conventions) and 0/1 labels (chapter 2).
 
     Offline: a generated stand-in of the same size and format (25,000/25,000).
     """
-    _check_num_words(num_words)
-
-    def real():
-        train, test = parse_imdb_npz(_fetch("imdb.npz"), num_words)
-        word_index = parse_word_index(_fetch("imdb_word_index.json"))
-        return Dataset(train, test, Provenance("IMDB", "keras.datasets imdb.npz", "original", _counts(train, test)),
-                       word_index=word_index)
-
-    def offline():
-        x_train, y_train, x_test, y_test, word_index = standins.imdb_like(25000, 25000)
-        train = (keras_sequences(x_train, num_words), y_train)
-        test = (keras_sequences(x_test, num_words), y_test)
-        return Dataset(train, test, Provenance("IMDB", "generated stand-in (sentiment words planted in noise)",
-                                               "generated", _counts(train, test)), word_index=word_index)
-
-    return _fallback("IMDB", source, real, offline)
+    return _load_word_sequences("IMDB", "imdb", parse_imdb_npz, standins.imdb_like, (25000, 25000),
+                                "generated stand-in (sentiment words planted in noise)", num_words, source)
 
 
 def load_reuters(num_words: int = 10000, source: str = "auto") -> Dataset:
@@ -412,22 +419,8 @@ def load_reuters(num_words: int = 10000, source: str = "auto") -> Dataset:
 
     Offline: a generated stand-in of the same size and format (8,982/2,246).
     """
-    _check_num_words(num_words)
-
-    def real():
-        train, test = parse_reuters_npz(_fetch("reuters.npz"), num_words)
-        word_index = parse_word_index(_fetch("reuters_word_index.json"))
-        return Dataset(train, test, Provenance("Reuters", "keras.datasets reuters.npz", "original",
-                                               _counts(train, test)), word_index=word_index)
-
-    def offline():
-        x_train, y_train, x_test, y_test, word_index = standins.reuters_like(8982, 2246)
-        train = (keras_sequences(x_train, num_words), y_train)
-        test = (keras_sequences(x_test, num_words), y_test)
-        return Dataset(train, test, Provenance("Reuters", "generated stand-in (46 topics with topic words)",
-                                               "generated", _counts(train, test)), word_index=word_index)
-
-    return _fallback("Reuters", source, real, offline)
+    return _load_word_sequences("Reuters", "reuters", parse_reuters_npz, standins.reuters_like, (8982, 2246),
+                                "generated stand-in (46 topics with topic words)", num_words, source)
 
 
 def load_boston_housing(source: str = "auto") -> Dataset:
