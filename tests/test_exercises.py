@@ -4,18 +4,20 @@ Fast checks (seconds): every chapter has an assignment of the agreed shape, note
 carry no outputs, ``release/`` is what ``nbgrader generate_assignment`` makes of
 ``source/`` and gives away no solution, hidden test or mark scheme.
 
-The round trip (minutes, marked ``slow``) grades four submissions of every assignment
-headless, in one ``nbgrader autograde`` run on a temporary copy of the course: the
-instructor's solution must get full marks, the untouched release zero (without a crash), a
-plausible wrong answer (``tests/exercise_submissions.py``) exactly the partial marks stated
-there, and functions returning an object that equals anything nothing at all; feedback
-must be generated without the hidden tests.
+The round trip (minutes, marked ``slow``) grades the submissions of every assignment
+headless with the course's own grader, ``python -m grading`` with its default settings, on
+a temporary copy of the course: the instructor's solution must get full marks, the
+untouched release zero (without a crash), a plausible wrong answer exactly the partial
+marks stated in ``tests/submissions/<assignment>.py``, every gaming submission there zero
+on the test cells it games, and functions returning an object that equals anything nothing
+at all; feedback must be generated without the hidden tests.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +32,7 @@ from exercise_helpers import (
     course_copy,
     grades,
     is_solution,
+    nbgrader_env,
     make_submission,
     nbgrader,
     nbgrader_cells,
@@ -39,7 +42,8 @@ from exercise_helpers import (
     stderr_in_test_cells,
     submit,
 )
-from exercise_submissions import WRONG, cheating_answers
+from submissions import cheating_answers
+from submissions import load as load_submissions
 
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(COURSE / "tools"))
@@ -48,7 +52,13 @@ from percent_to_ipynb import colab_setup_source, repository_url  # noqa: E402
 
 EXPECTED_ASSIGNMENTS = ["01_mnist", "02_imdb", "03_reuters", "04_boston", "05_regularization",
                         "06_convnets", "07_transfer"]
-STUDENTS = ("solution", "untouched", "wrong", "cheater")
+BASE_STUDENTS = ("solution", "untouched", "wrong", "cheater")
+GAMING = {assignment: load_submissions(assignment).GAMING for assignment in EXPECTED_ASSIGNMENTS}
+GAMING_CASES = [(assignment, name) for assignment, entries in GAMING.items() for name in entries]
+
+
+def students(assignment: str) -> list[str]:
+    return [*BASE_STUDENTS, *(f"gaming-{name}" for name in GAMING[assignment])]
 MAX_TEST_CELL_SECONDS = 30
 
 
@@ -197,9 +207,20 @@ def test_authoring_tool_writes_nbgrader_cells():
 
 
 # ------------------------------------------------------------------ the round trip
+def grade_with_the_course_grader(course: Path, assignment: str) -> subprocess.CompletedProcess:
+    """``python -m grading`` with its default settings, as the README tells instructors to run it."""
+    result = subprocess.run([sys.executable, "-m", "grading", "--course", str(course), "--assignment", assignment,
+                             "--run-dir", str(course.parent / f"run-{assignment}")],
+                            cwd=ROOT, env=nbgrader_env(), capture_output=True, text=True, timeout=3000)
+    if result.returncode != 0:
+        raise AssertionError(f"python -m grading failed for {assignment} ({result.returncode}):\n"
+                             f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    return result
+
+
 @pytest.fixture(scope="session")
 def graded_course(tmp_path_factory) -> Path:
-    """Every assignment released, submitted four times, autograded and fed back, once."""
+    """Every assignment released, submitted by each kind of student, graded by ``python -m grading``, once."""
     course = course_copy(tmp_path_factory.mktemp("nbgrader") / "course")
     nbgrader(course, "generate_assignment", "*")
     for assignment in ASSIGNMENTS:
@@ -207,13 +228,14 @@ def graded_course(tmp_path_factory) -> Path:
         released = read(notebook_path(course / "release", assignment))
         code_answers = {k: v for k, v in solution_answers(instructor).items()
                         if nbgrader_cells(instructor)[k].cell_type == "code"}
-        wrong = dict(code_answers, **WRONG[assignment]["answers"])
+        wrong = dict(code_answers, **load_submissions(assignment).WRONG["answers"])
         submit(course, "solution", assignment, make_submission(released, solution_answers(instructor)))
         submit(course, "untouched", assignment, released)
         submit(course, "wrong", assignment, make_submission(released, wrong))
         submit(course, "cheater", assignment, make_submission(released, cheating_answers(code_answers)))
-    nbgrader(course, "autograde", "*", timeout=3000)
-    nbgrader(course, "generate_feedback", "*")
+        for name, entry in GAMING[assignment].items():
+            submit(course, f"gaming-{name}", assignment, make_submission(released, dict(code_answers, **entry["answers"])))
+        grade_with_the_course_grader(course, assignment)
     return course
 
 
@@ -258,12 +280,27 @@ def test_untouched_release_gets_zero(graded_course, assignment):
 @pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
 def test_wrong_answers_get_partial_marks(graded_course, assignment):
     result = grades(graded_course, assignment, "wrong")
-    expected = WRONG[assignment]["expected"]
+    expected = load_submissions(assignment).WRONG["expected"]
     automatic = {gid: g for gid, g in result.items() if not gid.startswith("question_")}
     assert set(expected) == set(automatic), "every autograded cell needs an expected score"
     assert {gid: g["auto_score"] for gid, g in automatic.items()} == expected
     total, maximum = sum(expected.values()), sum(g["max_score"] for g in automatic.values())
     assert 0 < total < maximum
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("assignment", "name"), GAMING_CASES)
+def test_gaming_submissions_get_nothing_for_what_they_skip(graded_course, assignment, name):
+    """A submission that skips the learning goal scores 0 on the test cells it games."""
+    result = grades(graded_course, assignment, f"gaming-{name}")
+    zero = GAMING[assignment][name]["zero"]
+    assert zero and set(zero) <= set(result), f"unknown test cells in {name}: {set(zero) - set(result)}"
+    assert {gid: result[gid]["auto_score"] for gid in zero} == dict.fromkeys(zero, 0), auto_scores(result)
+
+
+def test_every_assignment_is_tried_by_two_gaming_submissions():
+    for assignment in EXPECTED_ASSIGNMENTS:
+        assert len(GAMING[assignment]) >= 2, assignment
 
 
 @pytest.mark.slow
@@ -301,7 +338,7 @@ def test_feedback_without_hidden_tests(graded_course, assignment):
     assert secrets
     visible = [line.strip() for c in release(assignment).cells if is_test_cell(c)
                for line in c.source.splitlines() if line.strip().startswith("assert")]
-    for student in STUDENTS:
+    for student in students(assignment):
         path = graded_course / "feedback" / student / assignment / f"{assignment}.html"
         assert path.exists(), f"no feedback for {student}"
         text = html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
