@@ -6,7 +6,9 @@ Modules, one job each (see ``BOOK_DESIGN.md`` §3):
 * :mod:`lib.sources`   – the cache, checksums, offline mode and provenance under it
 * :mod:`lib.standins`  – generated stand-ins in the real formats
 * :mod:`lib.profiles`  – the ``full`` / ``cpu`` / ``smoke`` compute profiles
-* :mod:`lib.runcard`   – the run card at the top of every chapter, and seeding
+* :mod:`lib.chapter`   – the one set-up call of a chapter (seed + profile settings)
+* :mod:`lib.seeding`   – seeding Python, NumPy and Keras
+* :mod:`lib.runcard`   – the run card at the start of every chapter
 * :mod:`lib.plots`     – learning curves and image grids
 * :mod:`lib.text`      – decoding and multi-hot encoding of word-index sequences
 * :mod:`lib.batching`  – large arrays fed to Keras batch by batch (memory)

@@ -1,4 +1,4 @@
-"""The run card printed at the top of every chapter (introduced in chapter 1).
+"""The run card shown at the start of every chapter (introduced in chapter 1).
 
 It says which profile ran, on which data (real or stand-in), with which
 TensorFlow/Keras versions, on which device and with which seed. When any data
@@ -11,16 +11,8 @@ from __future__ import annotations
 import html
 import platform
 
+from lib.seeding import seed_everything  # noqa: F401 -- moved to lib.seeding; old imports keep working
 from lib.sources import Provenance
-
-
-def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and the backend (``keras.utils.set_random_seed``) for repeatable runs."""
-    import keras
-
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
-    keras.utils.set_random_seed(seed)
 
 
 def device_description() -> str:

@@ -115,3 +115,50 @@ def stderr_in_test_cells(notebook) -> dict[str, str]:
             if text:
                 found[grade_id] = text
     return found
+
+
+def grade_with_the_course_grader(course: Path, assignment: str, *extra: str) -> subprocess.CompletedProcess:
+    """``python -m grading`` with its default settings (plus ``extra`` flags), as instructors run it."""
+    result = subprocess.run([sys.executable, "-m", "grading", "--course", str(course), "--assignment", assignment,
+                             "--run-dir", str(course.parent / f"run-{assignment}"), *extra],
+                            cwd=ROOT, env=nbgrader_env(), capture_output=True, text=True, timeout=3000)
+    if result.returncode != 0:
+        raise AssertionError(f"python -m grading failed for {assignment} ({result.returncode}):\n"
+                             f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    return result
+
+
+def round_trip_submissions(assignment: str) -> dict[str, nbformat.NotebookNode]:
+    """student id -> notebook: the solution, the untouched release, the plausible wrong answer,
+    functions returning an always-equal object, and each gaming submission (``gaming-NAME``).
+
+    Built from the committed ``source/`` and ``release/`` notebooks and ``tests/submissions/``.
+    """
+    from submissions import cheating_answers, load
+
+    instructor = read(notebook_path(COURSE / "source", assignment))
+    released = read(notebook_path(COURSE / "release", assignment))
+    cells = nbgrader_cells(instructor)
+    code_answers = {k: v for k, v in solution_answers(instructor).items() if cells[k].cell_type == "code"}
+    module = load(assignment)
+    notebooks = {
+        "solution": make_submission(released, solution_answers(instructor)),
+        "untouched": released,
+        "wrong": make_submission(released, dict(code_answers, **module.WRONG["answers"])),
+        "cheater": make_submission(released, cheating_answers(code_answers)),
+    }
+    for name, entry in module.GAMING.items():
+        notebooks[f"gaming-{name}"] = make_submission(released, dict(code_answers, **entry["answers"]))
+    return notebooks
+
+
+def grade_round_trip(course: Path, assignment: str, students: list[str] | None = None, seed: int = 0) -> Path:
+    """A fresh course copy in ``course`` with ``assignment`` released, the round-trip submissions
+    (or only ``students`` of them) submitted and graded by ``python -m grading --seed SEED``."""
+    course_copy(course)
+    nbgrader(course, "generate_assignment", assignment)
+    for student, notebook in round_trip_submissions(assignment).items():
+        if students is None or student in students:
+            submit(course, student, assignment, notebook)
+    grade_with_the_course_grader(course, assignment, "--seed", str(seed))
+    return course

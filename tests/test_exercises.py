@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -30,9 +29,9 @@ from exercise_helpers import (
     COURSE,
     ROOT,
     course_copy,
+    grade_round_trip,
     grades,
     is_solution,
-    nbgrader_env,
     make_submission,
     nbgrader,
     nbgrader_cells,
@@ -42,7 +41,6 @@ from exercise_helpers import (
     stderr_in_test_cells,
     submit,
 )
-from submissions import cheating_answers
 from submissions import load as load_submissions
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -207,36 +205,18 @@ def test_authoring_tool_writes_nbgrader_cells():
 
 
 # ------------------------------------------------------------------ the round trip
-def grade_with_the_course_grader(course: Path, assignment: str) -> subprocess.CompletedProcess:
-    """``python -m grading`` with its default settings, as the README tells instructors to run it."""
-    result = subprocess.run([sys.executable, "-m", "grading", "--course", str(course), "--assignment", assignment,
-                             "--run-dir", str(course.parent / f"run-{assignment}")],
-                            cwd=ROOT, env=nbgrader_env(), capture_output=True, text=True, timeout=3000)
-    if result.returncode != 0:
-        raise AssertionError(f"python -m grading failed for {assignment} ({result.returncode}):\n"
-                             f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
-    return result
-
-
 @pytest.fixture(scope="session")
-def graded_course(tmp_path_factory) -> Path:
-    """Every assignment released, submitted by each kind of student, graded by ``python -m grading``, once."""
-    course = course_copy(tmp_path_factory.mktemp("nbgrader") / "course")
-    nbgrader(course, "generate_assignment", "*")
-    for assignment in ASSIGNMENTS:
-        instructor = read(notebook_path(course / "source", assignment))
-        released = read(notebook_path(course / "release", assignment))
-        code_answers = {k: v for k, v in solution_answers(instructor).items()
-                        if nbgrader_cells(instructor)[k].cell_type == "code"}
-        wrong = dict(code_answers, **load_submissions(assignment).WRONG["answers"])
-        submit(course, "solution", assignment, make_submission(released, solution_answers(instructor)))
-        submit(course, "untouched", assignment, released)
-        submit(course, "wrong", assignment, make_submission(released, wrong))
-        submit(course, "cheater", assignment, make_submission(released, cheating_answers(code_answers)))
-        for name, entry in GAMING[assignment].items():
-            submit(course, f"gaming-{name}", assignment, make_submission(released, dict(code_answers, **entry["answers"])))
-        grade_with_the_course_grader(course, assignment)
-    return course
+def graded_course(tmp_path_factory):
+    """``graded_course(assignment)``: that assignment's course copy, every kind of student graded, once a session."""
+    courses: dict[str, Path] = {}
+
+    def graded(assignment: str) -> Path:
+        if assignment not in courses:
+            course = tmp_path_factory.mktemp(f"graded-{assignment}") / "course"
+            courses[assignment] = grade_round_trip(course, assignment)
+        return courses[assignment]
+
+    return graded
 
 
 def autograded(course: Path, student: str, assignment: str):
@@ -259,7 +239,7 @@ def auto_scores(result: dict) -> dict:
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
 def test_solution_gets_full_marks(graded_course, assignment):
-    result = grades(graded_course, assignment, "solution")
+    result = grades(graded_course(assignment), assignment, "solution")
     manual = [gid for gid, c in nbgrader_cells(source(assignment)).items() if c.cell_type == "markdown" and is_solution(c)]
     for grade_id, grade in result.items():
         if grade_id in manual:
@@ -271,15 +251,15 @@ def test_solution_gets_full_marks(graded_course, assignment):
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
 def test_untouched_release_gets_zero(graded_course, assignment):
-    assert notebook_path(graded_course / "autograded" / "untouched", assignment).exists()
-    result = grades(graded_course, assignment, "untouched")
+    assert notebook_path(graded_course(assignment) / "autograded" / "untouched", assignment).exists()
+    result = grades(graded_course(assignment), assignment, "untouched")
     assert all(g["auto_score"] == 0 and not g["needs_manual_grade"] for g in result.values()), auto_scores(result)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
 def test_wrong_answers_get_partial_marks(graded_course, assignment):
-    result = grades(graded_course, assignment, "wrong")
+    result = grades(graded_course(assignment), assignment, "wrong")
     expected = load_submissions(assignment).WRONG["expected"]
     automatic = {gid: g for gid, g in result.items() if not gid.startswith("question_")}
     assert set(expected) == set(automatic), "every autograded cell needs an expected score"
@@ -292,7 +272,7 @@ def test_wrong_answers_get_partial_marks(graded_course, assignment):
 @pytest.mark.parametrize(("assignment", "name"), GAMING_CASES)
 def test_gaming_submissions_get_nothing_for_what_they_skip(graded_course, assignment, name):
     """A submission that skips the learning goal scores 0 on the test cells it games."""
-    result = grades(graded_course, assignment, f"gaming-{name}")
+    result = grades(graded_course(assignment), assignment, f"gaming-{name}")
     zero = GAMING[assignment][name]["zero"]
     assert zero and set(zero) <= set(result), f"unknown test cells in {name}: {set(zero) - set(result)}"
     assert {gid: result[gid]["auto_score"] for gid in zero} == dict.fromkeys(zero, 0), auto_scores(result)
@@ -307,7 +287,7 @@ def test_every_assignment_is_tried_by_two_gaming_submissions():
 @pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
 def test_objects_that_equal_anything_get_nothing(graded_course, assignment):
     """Every function answered with an object whose ``__eq__`` always returns True: zero points."""
-    result = grades(graded_course, assignment, "cheater")
+    result = grades(graded_course(assignment), assignment, "cheater")
     assert all(g["auto_score"] == 0 for g in result.values()), auto_scores(result)
 
 
@@ -316,7 +296,7 @@ def test_objects_that_equal_anything_get_nothing(graded_course, assignment):
 def test_test_cells_are_fast_and_quiet(graded_course, assignment):
     """Each test cell of the solution ran in under 30 s and wrote nothing to stderr (nbgrader's 0)."""
     for student in ("solution", "wrong"):
-        notebook = autograded(graded_course, student, assignment)
+        notebook = autograded(graded_course(assignment), student, assignment)
         assert not stderr_in_test_cells(notebook), student
         slow = {cell.metadata["nbgrader"]["grade_id"]: round(execution_seconds(cell), 1)
                 for cell in notebook.cells if is_test_cell(cell) and execution_seconds(cell) > MAX_TEST_CELL_SECONDS}
@@ -339,11 +319,11 @@ def test_feedback_without_hidden_tests(graded_course, assignment):
     visible = [line.strip() for c in release(assignment).cells if is_test_cell(c)
                for line in c.source.splitlines() if line.strip().startswith("assert")]
     for student in students(assignment):
-        path = graded_course / "feedback" / student / assignment / f"{assignment}.html"
+        path = graded_course(assignment) / "feedback" / student / assignment / f"{assignment}.html"
         assert path.exists(), f"no feedback for {student}"
         text = html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
         lines = {line.strip() for line in text.splitlines()}
         assert lines & set(visible), "the feedback should show the visible tests"
-        failed_lines = traceback_text(autograded(graded_course, student, assignment))
+        failed_lines = traceback_text(autograded(graded_course(assignment), student, assignment))
         shown = [line for line in secrets & lines if line not in failed_lines]
         assert not shown, f"hidden tests or mark scheme in {student}'s feedback: {shown[:3]}"

@@ -43,3 +43,16 @@ def test_table_must_cover_all_profiles_with_same_keys():
         profiles.settings({"full": {"a": 1}, "cpu": {"a": 1}, "smoke": {"b": 1}}, profile="cpu")
     with pytest.raises(ValueError, match="reserved"):
         profiles.settings({p: {"profile": 1} for p in profiles.PROFILES}, profile="cpu")
+
+
+def test_chapter_start_seeds_and_returns_the_profile_row():
+    import numpy as np
+
+    from lib import chapter
+
+    table = {name: {"epochs": epochs} for name, epochs in (("full", 20), ("cpu", 5), ("smoke", 1))}
+    config = chapter.start(table, seed=3, profile="cpu")
+    first = np.random.random()
+    assert (config.epochs, config.profile, config.seed) == (5, "cpu", 3)
+    chapter.start(table, seed=3, profile="cpu")
+    assert np.random.random() == first, "start() reseeds NumPy"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib.runcard import seed_everything, show_run_card
+from lib.runcard import show_run_card
+from lib.seeding import seed_everything
 from lib.sources import Provenance
 
 REAL = Provenance("Boston housing", "keras.datasets", "original", {"train": 404})
