@@ -1,6 +1,6 @@
 """Shared helpers of *Building Deep Learning Systems (with Python)*.
 
-Modules, one job each (see ``BOOK_DESIGN.md`` §3):
+Modules, one job each (see ``CONTRIBUTING.md`` §3):
 
 * :mod:`lib.data`      – every dataset, verified or with an honest offline fallback
 * :mod:`lib.sources`   – the cache, checksums, offline mode and provenance under it

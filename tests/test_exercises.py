@@ -1,4 +1,4 @@
-"""The nbgrader course in exercises/ (BOOK_DESIGN.md §6 and §7).
+"""The nbgrader course in exercises/ (CONTRIBUTING.md §6).
 
 Fast checks (seconds): every chapter has an assignment of the agreed shape, notebooks
 carry no outputs, ``release/`` is what ``nbgrader generate_assignment`` makes of

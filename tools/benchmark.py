@@ -12,7 +12,7 @@ reaped). Then the book is built twice with ``jupyter-book build -W`` into a temp
 folder: the first build executes everything, the second is the rebuild of an unchanged
 book, the one that counts.
 
-The goals (BOOK_DESIGN.md §5) are printed next to the numbers: ``smoke`` ≤ 60 s a chapter
+The goals (CONTRIBUTING.md §5) are printed next to the numbers: ``smoke`` ≤ 60 s a chapter
 and ≤ 5 min for the whole book; ``cpu`` ≤ 5 min and ≤ 2 GB a chapter; an unchanged
 rebuild ≤ 10 s. Timings on a shared machine are noisy. The exit status is 1 when a
 chapter fails to run, and with ``--strict`` also when a goal is missed.

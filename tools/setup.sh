@@ -1,21 +1,36 @@
 #!/usr/bin/env bash
-# Set up everything the book needs, idempotently: the Debian Fashion-MNIST package
-# (where apt is available), a virtual environment in .venv with the pinned
-# requirements, and the book's `lib` package installed in editable mode.
+# Set up everything the book needs, idempotently: Debian packages where apt is available
+# (python3-venv, the Fashion-MNIST dataset, npm for MathJax), a virtual environment in .venv
+# with the pinned requirements, the book's `lib` package installed in editable mode, and a
+# pinned MathJax served with the book so that math renders without network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
 
-if command -v apt-get >/dev/null 2>&1 && [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO="sudo -n"
-  if ! $SUDO apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1; then
-    $SUDO apt-get update -q >/dev/null 2>&1 || true
-    $SUDO apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 \
-      || echo "setup: could not install the Debian package dataset-fashion-mnist; Fashion-MNIST will use a stand-in offline" >&2
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo -n"
+can_apt() { command -v apt-get >/dev/null 2>&1 && $SUDO true 2>/dev/null; }
+apt_install() {  # apt_install PACKAGE...: quietly, refreshing the package lists once if needed
+  $SUDO apt-get install -y -q "$@" >/dev/null 2>&1 \
+    || { $SUDO apt-get update -q >/dev/null 2>&1 || true; $SUDO apt-get install -y -q "$@" >/dev/null 2>&1; }
+}
+
+# Stock Debian/Ubuntu ship python3 without ensurepip: `python3 -m venv` needs python3-venv.
+if [ ! -x .venv/bin/python ] && ! "$PYTHON" -c "import ensurepip" >/dev/null 2>&1; then
+  if can_apt; then
+    apt_install python3-venv || true
+  fi
+  if ! "$PYTHON" -c "import ensurepip" >/dev/null 2>&1; then
+    echo "setup: $PYTHON cannot create virtual environments; install python3-venv (sudo apt-get install python3-venv) and run again" >&2
+    exit 1
   fi
 fi
 
-PYTHON=${PYTHON:-python3}
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] && can_apt; then
+  apt_install dataset-fashion-mnist \
+    || echo "setup: could not install the Debian package dataset-fashion-mnist (Fashion-MNIST is then downloaded, or the course's shipped subset is used offline)" >&2
+fi
+
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 stamp=.venv/.bdls-requirements
 want="$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
@@ -26,3 +41,27 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 echo "setup: .venv ready ($(.venv/bin/python -c 'import tensorflow as tf, keras; print("TensorFlow", tf.__version__, "Keras", keras.__version__)' 2>/dev/null))"
+
+# MathJax, pinned, served from the book's _static/ (see mathjax_path in _config.yml): the
+# book's math must render on a machine without network. npm verifies the registry's checksum;
+# we check the tarball's sha256 as well.
+MATHJAX=mathjax@3.2.2
+MATHJAX_SHA256=1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
+if [ ! -f _static/mathjax/tex-chtml.js ]; then
+  command -v npm >/dev/null 2>&1 || { can_apt && apt_install npm; } || true
+  if command -v npm >/dev/null 2>&1; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "$MATHJAX" >/dev/null 2>&1) || true
+    tarball=$(ls "$tmp"/mathjax-*.tgz 2>/dev/null || true)
+    if [ -n "$tarball" ] && echo "$MATHJAX_SHA256  $tarball" | sha256sum -c --status; then
+      tar -xzf "$tarball" -C "$tmp" package/es5/tex-chtml.js package/es5/output/chtml/fonts/woff-v2
+      mkdir -p _static && rm -rf _static/mathjax.partial && mv "$tmp/package/es5" _static/mathjax.partial
+      mv _static/mathjax.partial _static/mathjax
+    else
+      echo "setup: could not fetch $MATHJAX with a matching checksum; math in the book needs network" >&2
+    fi
+    rm -rf "$tmp"
+  else
+    echo "setup: npm is not available to fetch $MATHJAX; math in the book will need network (install npm and run again)" >&2
+  fi
+fi
