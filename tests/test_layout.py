@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
+from book import pages
+from percent_to_ipynb import SETUP_MARKER, colab_setup_source, repository_url
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-from percent_to_ipynb import SETUP_MARKER, colab_setup_source, repository_url  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 SOURCES = sorted((ROOT / "exercises" / "source").glob("*/*.ipynb"))
@@ -24,16 +23,6 @@ def tracked_files() -> list[str]:
     if result.returncode != 0:
         pytest.skip("not a git checkout")
     return result.stdout.splitlines()
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = []
-    for part in toc.get("parts", []):
-        for entry in part.get("chapters", []):
-            files.append(entry["file"])
-            files += [section["file"] for section in entry.get("sections", [])]
-    return files
 
 
 def test_layout_exists():
@@ -50,15 +39,6 @@ def test_requirements_are_pinned():
         assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.\-]+", line), f"unpinned requirement: {line}"
 
 
-@pytest.mark.parametrize("path", CHAPTERS + SOURCES, ids=lambda p: p.name)
-def test_sources_carry_no_outputs(path):
-    notebook = nbformat.read(path, as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            assert not cell.outputs, f"{path.name} has outputs: the book build executes notebooks"
-            assert cell.execution_count is None
-
-
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_chapter_conventions(path):
     notebook = nbformat.read(path, as_version=4)
@@ -67,7 +47,8 @@ def test_chapter_conventions(path):
     assert code[0].source == colab_setup_source(repository_url())
     text = "\n".join(c.source for c in code)
     assert "import *" not in text and "filterwarnings" not in text and "simplefilter" not in text
-    assert "show_run_card(" in text and "seed_everything(" in text and "profiles.settings(" in text
+    # one set-up call (seed + profile) and a run card near the start (CONTRIBUTING.md §7)
+    assert "chapter.start(" in text and "show_run_card(" in text
     assert notebook.cells[0].cell_type == "markdown" and notebook.cells[0].source.startswith("# ")
 
 
@@ -81,7 +62,7 @@ def test_repository_url_is_set_in_one_place():
 
 
 def test_every_chapter_is_in_the_toc():
-    listed = set(toc_files())
+    listed = set(pages())
     for path in CHAPTERS:
         assert f"chapters/{path.stem}" in listed, f"{path.name} missing from _toc.yml"
     for entry in listed:

@@ -48,24 +48,10 @@ REBUILD_GOAL_S = 10
 
 
 def chapters_in_toc() -> list[Path]:
-    """Chapter notebooks in reading order: ``_toc.yml`` entries under chapters/, else a glob."""
-    import yaml
+    """Chapter notebooks in reading order, from ``_toc.yml`` (tools/book.py)."""
+    from book import chapters  # tools/ is this script's own folder, so it is on sys.path
 
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files: list[str] = []
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    notebooks = [ROOT / f"{name}.ipynb" for name in files if name.startswith("chapters/")]
-    notebooks = [path for path in notebooks if path.exists()]
-    return notebooks or sorted((ROOT / "chapters").glob("*.ipynb"))
+    return chapters()
 
 
 def chapter_env(profile: str) -> dict[str, str]:
