@@ -1,15 +1,17 @@
 """The built book in a real browser: what a reader sees, checked in headless Chromium.
 
 The strict smoke build (``built_book_html`` in conftest.py) is served on 127.0.0.1 and
-opened in headless Chromium through chromedriver's W3C WebDriver HTTP API (standard
-library only; Debian packages ``chromium`` and ``chromium-driver``, or Google Chrome and
-its chromedriver as on GitHub's runners). Pages come from ``_toc.yml``, so every chapter
-is covered as it lands. For each chapter page: its figures load and show, its launch
-buttons point at Binder and Colab for this notebook of the repository in
-``_config.yml``, and a stand-in warning is visible exactly where the run card lists
-stand-in or offline-copy data. Across the book: next/previous links walk the table of
-contents in order, the sidebar links resolve, and search finds each chapter. A
-screenshot of the first chapter is kept in ``test-artifacts/``.
+opened in headless Chromium through Selenium and chromedriver (Debian packages ``chromium``
+and ``chromium-driver``, or Google Chrome and its chromedriver as on GitHub's runners).
+Pages come from ``_toc.yml`` (tools/book.py), so every chapter is covered as it lands.
+For each chapter page: its lesson starts on the first screen, its figures load and show,
+its math is typeset (by the MathJax served with the book: no network), no stderr block and
+no temporary path shows, its citations resolve to the References page, it links its
+exercise and the exercise links back, its launch buttons point at Binder and Colab for this
+notebook, and a stand-in warning is visible exactly where the run card lists stand-in or
+offline-copy data. Across the book: next/previous links walk the table of contents in
+order, the sidebar links resolve, and search finds each chapter. A screenshot of every
+chapter's first screen is kept in ``test-artifacts/``.
 
 The browser resolves no host names (everything but 127.0.0.1 maps to nothing), so no
 request leaves the machine. Without a browser the tests skip, except under CI
@@ -18,18 +20,13 @@ request leaves the machine. Without a browser the tests skip, except under CI
 
 from __future__ import annotations
 
-import base64
 import functools
-import json
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -38,15 +35,21 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from book import pages as toc_pages
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 
+#: The reader's first screen: a laptop browser window.
+SCREEN = (1280, 900)
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-extensions", "--window-size=1280,1600",
+                "--disable-sync", "--disable-extensions", f"--window-size={SCREEN[0]},{SCREEN[1]}",
                 # Nothing but the local server: every other host name resolves to nothing.
                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
 #: A code cell that calls one of these draws (at least) one figure.
@@ -54,23 +57,6 @@ PLOT_CALL = re.compile(r"\bplots\.\w+\(|\bplt\.(?:plot|imshow|subplots|figure|sh
 
 
 # -- the book -----------------------------------------------------------------------------------
-
-def toc_pages() -> list[str]:
-    """Every page of ``_toc.yml`` in reading order (root first), without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return pages
-
 
 CHAPTERS = [page for page in toc_pages() if page.startswith("chapters/")]
 
@@ -133,41 +119,22 @@ def find_browser() -> tuple[str | None, str | None]:
     return browser, driver
 
 
-class WebDriverError(RuntimeError):
-    pass
-
-
 class Browser:
-    """Just enough of the W3C WebDriver protocol, spoken to chromedriver over HTTP."""
+    """A Selenium Chrome session with the few calls these tests make."""
 
-    def __init__(self, endpoint: str, session: str):
-        self.endpoint, self.session = endpoint, session
-
-    @staticmethod
-    def call(url: str, method: str = "GET", body: dict | None = None, timeout: float = 60) -> dict:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(url, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            raise WebDriverError(f"{method} {url}: {error.read().decode(errors='replace')[:2000]}") from None
-
-    def command(self, method: str, path: str, body: dict | None = None):
-        url = f"{self.endpoint}/session/{self.session}{path}"
-        return self.call(url, method, body if body is not None or method == "GET" else {}).get("value")
+    def __init__(self, driver: webdriver.Chrome):
+        self.driver = driver
 
     def get(self, url: str) -> None:
-        self.command("POST", "/url", {"url": url})
+        self.driver.get(url)
 
     @property
     def url(self) -> str:
-        return self.command("GET", "/url")
+        return self.driver.current_url
 
     def run(self, script: str, *args):
         """Run a JavaScript function body in the page; returns its JSON-able result."""
-        return self.command("POST", "/execute/sync", {"script": script, "args": list(args)})
+        return self.driver.execute_script(script, *args)
 
     def wait_for(self, script: str, timeout: float = 20.0, *args):
         """Poll a script until it returns something truthy."""
@@ -179,18 +146,10 @@ class Browser:
             time.sleep(0.2)
 
     def click(self, css: str) -> None:
-        element = self.command("POST", "/element", {"using": "css selector", "value": css})
-        element_id = next(iter(element.values()))
-        self.command("POST", f"/element/{element_id}/click", {})
+        self.driver.find_element(By.CSS_SELECTOR, css).click()
 
     def screenshot(self) -> bytes:
-        return base64.b64decode(self.command("GET", "/screenshot"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return self.driver.get_screenshot_as_png()
 
 
 @pytest.fixture(scope="module")
@@ -202,39 +161,18 @@ def browser(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    port = free_port()
-    log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
-    driver = subprocess.Popen([chromedriver, f"--port={port}", f"--log-path={log}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}"
+    options = webdriver.ChromeOptions()
+    options.binary_location = chrome
+    for flag in CHROME_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}"]:
+        options.add_argument(flag)
+    service = Service(executable_path=chromedriver, log_output=str(tmp_path_factory.mktemp("chromedriver") / "log"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(30)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if Browser.call(f"{endpoint}/status", timeout=2)["value"]["ready"]:
-                    break
-            except (OSError, WebDriverError, KeyError):
-                pass
-            if time.monotonic() > deadline or driver.poll() is not None:
-                pytest.fail(f"chromedriver did not start; see {log}")
-            time.sleep(0.2)
-        profile = tmp_path_factory.mktemp("chrome-profile")
-        options = {"binary": chrome, "args": CHROME_FLAGS + [f"--user-data-dir={profile}"]}
-        created = Browser.call(f"{endpoint}/session", "POST", {"capabilities": {"alwaysMatch": {
-            "browserName": "chrome", "goog:chromeOptions": options,
-            "timeouts": {"pageLoad": 60_000, "script": 30_000}}}}, timeout=120)
-        session = Browser(endpoint, created["value"]["sessionId"])
-        try:
-            yield session
-        finally:
-            Browser.call(f"{endpoint}/session/{session.session}", "DELETE", timeout=30)
+        yield Browser(driver)
     finally:
-        driver.terminate()
-        try:
-            driver.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            driver.kill()
-            driver.wait()
+        driver.quit()
 
 
 def open_page(browser: Browser, site: str, page: str) -> None:
@@ -329,19 +267,89 @@ def test_stand_in_warnings_are_visible_where_the_run_used_stand_ins(browser, sit
             assert any("Stand-in data" in w["text"] for w in matching), f"{page}: {dataset} warning is too mild"
 
 
-def test_first_chapter_screenshot_is_kept(browser, site):
-    page = CHAPTERS[0]
+PAGE_JS = r"""
+const main = document.querySelector('main') || document.body;
+const prose = main.cloneNode(true);
+prose.querySelectorAll('pre, code, .highlight, script, style, mjx-container').forEach(e => e.remove());
+return {
+  rawMath: (prose.textContent.match(/\\\(|\\\[|\$\$/g) || []).length,
+  mathNodes: main.querySelectorAll('.math').length,
+  typeset: main.querySelectorAll('mjx-container').length,
+  stderr: main.querySelectorAll('.output.stderr, .cell_output .stderr').length,
+  tempPaths: main.textContent.match(/\/tmp\/[\w.\/-]+|\/var\/folders\/[\w.\/-]+/g) || [],
+  citations: [...main.querySelectorAll('a[href*="references.html#"]')].map(a => a.href),
+  links: [...main.querySelectorAll('a[href]')].map(a => a.href),
+};
+"""
+MATH_DONE_JS = ("const m = document.querySelectorAll('main .math').length;"
+                "return m === 0 || document.querySelectorAll('main mjx-container').length > 0;")
+
+
+def page_facts(browser: Browser, site: str, page: str) -> dict:
     open_page(browser, site, page)
+    browser.wait_for(MATH_DONE_JS, 20)
+    return browser.run(PAGE_JS)
+
+
+def link_paths(links: list[str]) -> set[str]:
+    return {urllib.parse.urlparse(link).path.lstrip("/").removesuffix(".html") for link in links}
+
+
+def exercise_of(page: str) -> str:
+    """The exercise page of a chapter page: the assignment whose id starts with the chapter's number."""
+    number = page.split("/")[-1][:2]
+    (exercise,) = [p for p in toc_pages() if p.startswith(f"exercises/release/{number}_")]
+    return exercise
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_math_is_typeset_without_network(browser, site, page):
+    facts = page_facts(browser, site, page)
+    assert facts["rawMath"] == 0, f"{page}: {facts['rawMath']} raw TeX delimiters in the text (MathJax did not run)"
+    if facts["mathNodes"]:
+        assert facts["typeset"] > 0, f"{page}: math on the page but nothing typeset"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_no_stderr_block_and_no_temporary_path(browser, site, page):
+    facts = page_facts(browser, site, page)
+    assert facts["stderr"] == 0, f"{page}: {facts['stderr']} stderr output blocks (tag the cell remove-stderr)"
+    assert not facts["tempPaths"], f"{page}: temporary paths on the page: {facts['tempPaths'][:3]}"
+
+
+def test_every_citation_resolves_to_an_entry_of_the_references_page(browser, site):
+    cited = {}
+    for page in CHAPTERS:
+        facts = page_facts(browser, site, page)
+        assert facts["citations"], f"{page} cites nothing"
+        cited[page] = {urllib.parse.urlparse(link).fragment for link in facts["citations"]}
+    open_page(browser, site, "references")
+    anchors = set(browser.run("return [...document.querySelectorAll('[id]')].map(e => e.id)"))
+    for page, fragments in cited.items():
+        assert fragments <= anchors, f"{page}: citations without an entry: {sorted(fragments - anchors)}"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_links_its_exercise_and_the_exercise_links_back(browser, site, page):
+    exercise = exercise_of(page)
+    assert exercise in link_paths(page_facts(browser, site, page)["links"]), f"{page} does not link {exercise}"
+    assert page in link_paths(page_facts(browser, site, exercise)["links"]), f"{exercise} does not link {page}"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_first_screen_starts_the_lesson(browser, site, page):
+    """The first section heading of the lesson is on the first screen; a screenshot of it is kept."""
+    open_page(browser, site, page)
+    browser.run("window.scrollTo(0, 0)")
+    top = browser.run("const h = document.querySelector('main h2'); return h ? h.getBoundingClientRect().top : null")
+    height = browser.run("return window.innerHeight")
     ARTIFACTS.mkdir(exist_ok=True)
-    name = page.split("/")[-1]
-    shots = {ARTIFACTS / f"{name}.png": browser.screenshot()}
-    if browser.run("const f = document.querySelector('.cell_output img');"
-                   "if (f) { f.scrollIntoView({block: 'center'}); } return !!f;"):
-        shots[ARTIFACTS / f"{name}-figure.png"] = browser.screenshot()
-    for path, png in shots.items():
-        assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 1280
-        assert len(png) > 20_000, f"{path.name} is nearly blank ({len(png)} bytes)"
-        path.write_bytes(png)
+    png = browser.screenshot()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == SCREEN[0]
+    assert len(png) > 20_000, f"{page}: the first screen is nearly blank ({len(png)} bytes)"
+    (ARTIFACTS / f"{page.split('/')[-1]}.png").write_bytes(png)
+    assert top is not None, f"{page} has no section heading"
+    assert top < height, f"{page}: the first section starts {top:.0f} px down, below the first screen ({height} px)"
 
 
 # -- across the book ------------------------------------------------------------------------------
