@@ -22,11 +22,10 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from book import colab_setup_source, repository_url
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
-sys.path.insert(0, str(ROOT / "tools"))
-from percent_to_ipynb import colab_setup_source, repository_url  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 EXERCISES = sorted((ROOT / "exercises").glob("source/*/*.ipynb")) + sorted((ROOT / "exercises").glob("release/*/*.ipynb"))
@@ -123,7 +122,7 @@ def test_first_code_cell_is_the_colab_setup_cell(path):
     notebook = nbformat.read(path, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert code and code[0].source == colab_setup_source(repository_url()), \
-        f"{path.name}: regenerate it with tools/percent_to_ipynb.py (or tools/set_repository_url.py)"
+        f"{path.name}: regenerate it with tools/set_repository_url.py"
 
 
 def run_setup_cell(in_colab: bool) -> list[list[str]]:
@@ -168,7 +167,7 @@ def test_colab_extra_is_what_colab_lacks_and_is_pinned_here():
 def test_gpu_chapters_and_only_they_ask_colab_for_a_gpu(path):
     metadata = nbformat.read(path, as_version=4).metadata
     if is_gpu(path):
-        assert metadata.get("accelerator") == "GPU", f"{path.name}: build it with percent_to_ipynb.py --gpu"
+        assert metadata.get("accelerator") == "GPU", f"{path.name}: set the notebook metadata accelerator: GPU"
         assert metadata.get("colab", {}).get("gpuType")
     else:
         assert "accelerator" not in metadata, f"{path.name} asks Colab for a GPU it does not need"

@@ -41,11 +41,7 @@ from exercise_helpers import (
     submit,
 )
 from submissions import load as load_submissions
-
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(COURSE / "tools"))
-from percent_to_assignment import nbgrader_metadata, parse  # noqa: E402
-from percent_to_ipynb import colab_setup_source, repository_url  # noqa: E402
+from book import colab_setup_source, repository_url
 
 EXPECTED_ASSIGNMENTS = ["01_mnist", "02_imdb", "03_reuters", "04_boston", "05_regularization",
                         "06_convnets", "07_transfer"]
@@ -177,22 +173,6 @@ def test_release_gives_nothing_away(assignment):
         if is_solution(cell):
             stub = "YOUR ANSWER HERE" if cell.cell_type == "markdown" else "raise NotImplementedError()"
             assert stub in cell.source, grade_id
-
-
-def test_authoring_tool_writes_nbgrader_cells():
-    cells = parse("# %% [markdown]\n# # Title\n\n# %% readonly id=setup\nx = 1\n\n"
-                  "# %% solution id=answer\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION\n\n"
-                  "# %% tests id=test_answer points=2\nassert y == 2\n\n"
-                  "# %% [markdown] manual id=essay points=1\n# Because.\n")
-    kinds = [(c.cell_type, c.metadata.get("nbgrader", {}).get("grade_id")) for c in cells]
-    assert kinds == [("markdown", None), ("code", "setup"), ("code", "answer"), ("code", "test_answer"),
-                     ("markdown", "essay")]
-    assert cells[3].metadata["nbgrader"] == nbgrader_metadata("tests", "test_answer", 2)
-    assert cells[3].metadata["nbgrader"]["points"] == 2 and cells[3].metadata["nbgrader"]["locked"]
-    assert cells[4].metadata["nbgrader"]["solution"] and cells[4].metadata["nbgrader"]["grade"]
-    assert cells[4].source == "Because."
-    with pytest.raises(ValueError):
-        parse("# %% tests id=no_points\nassert True\n")
 
 
 # ------------------------------------------------------------------ the round trip

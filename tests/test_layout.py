@@ -10,7 +10,7 @@ import nbformat
 import pytest
 import yaml
 from book import pages
-from percent_to_ipynb import SETUP_MARKER, colab_setup_source, repository_url
+from book import SETUP_MARKER, colab_setup_source, repository_url
 
 ROOT = Path(__file__).resolve().parents[1]
 

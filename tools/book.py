@@ -33,3 +33,33 @@ def pages(toc: Path = ROOT / "_toc.yml") -> list[str]:
 def chapters(toc: Path = ROOT / "_toc.yml") -> list[Path]:
     """The chapter notebooks, in reading order."""
     return [ROOT / f"{page}.ipynb" for page in pages(toc) if page.startswith("chapters/")]
+
+
+# -- the repository URL and the Colab set-up cell ------------------------------------------------
+
+SETUP_MARKER = "# Colab setup: install the book's `lib` package"
+
+
+def repository_url(config: Path = ROOT / "_config.yml") -> str:
+    """The repository URL from the ``repository:`` block of ``_config.yml``, the one place it is set."""
+    import yaml
+
+    url = (yaml.safe_load(config.read_text()).get("repository") or {}).get("url")
+    if not url:
+        raise ValueError(f"{config} has no repository: url: entry")
+    return str(url)
+
+
+def colab_setup_source(url: str) -> str:
+    """The first code cell of every notebook: installs ``lib`` on Colab, does nothing elsewhere."""
+    return (f"{SETUP_MARKER} (skipped elsewhere).\n"
+            "import sys\n\n"
+            'if "google.colab" in sys.modules:\n'
+            "    import subprocess\n\n"
+            '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",\n'
+            f'                    "bdls-lib[colab] @ git+{url}"], check=True)')
+
+
+def paired_notebooks(root: Path = ROOT) -> list[Path]:
+    """The notebooks with a jupytext text source: chapters and exercise sources."""
+    return sorted(root.glob("chapters/*.ipynb")) + sorted(root.glob("exercises/source/*/*.ipynb"))
