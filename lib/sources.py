@@ -18,10 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import tempfile
-import urllib.error
-import urllib.request
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,30 +167,34 @@ def verified_cache_path(remote: RemoteFile, subdir: str = "") -> Path | None:
     return None
 
 
-def download(remote: RemoteFile, subdir: str = "", timeout: float = 30.0) -> Path:
+def download(remote: RemoteFile, subdir: str = "", timeout: float = 30.0, retries: int = 2) -> Path:
     """Fetch ``remote`` into the cache and verify it; return the verified path.
 
-    The download goes to a temporary file in the cache directory and is moved
-    into place only after its checksum matched, so a failed or interrupted
-    download leaves no partial file behind. Raises :class:`ChecksumError` on a
-    mismatch and :class:`DataUnavailableError` when the source cannot be reached.
+    The download goes through `pooch <https://www.fatiando.org/pooch/>`_: a progress bar,
+    ``retries`` more tries on a failed transfer, and an atomic write (a temporary file moved
+    into place only after its checksum matched, so a failed or interrupted download leaves no
+    partial file behind). Raises :class:`ChecksumError` on a mismatch and
+    :class:`DataUnavailableError` when the source cannot be reached.
     """
     cached = verified_cache_path(remote, subdir)
     if cached is not None:
         return cached
+    import pooch
+    import requests
+
     target = cache_dir() / subdir / remote.name
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{remote.name}.", suffix=".part", dir=target.parent)
-    tmp_path = Path(tmp_name)
+    fetcher = pooch.create(path=target.parent, base_url="", registry={remote.name: _pooch_hash(remote.checksum)},
+                           urls={remote.name: remote.url}, retry_if_failed=retries)
+    downloader = pooch.HTTPDownloader(progressbar=True, timeout=timeout)
     try:
-        with os.fdopen(handle, "wb") as out, urllib.request.urlopen(remote.url, timeout=timeout) as response:
-            shutil.copyfileobj(response, out, length=1 << 20)
-        if not matches_checksum(tmp_path, remote.checksum):
-            raise ChecksumError(f"{remote.url} downloaded, but its checksum is not {remote.checksum}: refused")
-        os.replace(tmp_path, target)
-    except (urllib.error.URLError, OSError, TimeoutError) as error:
+        return Path(fetcher.fetch(remote.name, downloader=downloader))
+    except ValueError as error:  # pooch's checksum mismatch; its temporary file is already gone
+        raise ChecksumError(f"{remote.url} downloaded, but its checksum is not {remote.checksum}: refused") from error
+    except (requests.RequestException, OSError) as error:
         raise DataUnavailableError(f"could not download {remote.url}: {error}") from error
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
-    return target
+
+
+def _pooch_hash(checksum: str) -> str:
+    """Our pinned hex digest in pooch's ``algorithm:digest`` notation."""
+    return f"{_algorithm(checksum)}:{checksum.lower()}"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from local_http import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 #: chapter notebook path -> the notebook with the outputs nbval's kernel produced (every cell passed)
@@ -82,6 +83,14 @@ def cache(tmp_path, monkeypatch) -> Path:
     directory = tmp_path / "cache"
     monkeypatch.setenv("BDLS_DATA_DIR", str(directory))
     return directory
+
+
+@pytest.fixture(scope="session")
+def url_for(tmp_path_factory):
+    """``url_for(path)``: an ``http://127.0.0.1`` URL for a file under pytest's temporary folder."""
+    base = tmp_path_factory.getbasetemp().resolve()
+    with serving(base) as root:
+        yield lambda path: root + Path(path).resolve().relative_to(base).as_posix()
 
 
 @pytest.fixture

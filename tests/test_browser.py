@@ -20,22 +20,20 @@ request leaves the machine. Without a browser the tests skip, except under CI
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 from book import pages as toc_pages
+from local_http import serving
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -85,29 +83,11 @@ def figure_cells(page: str) -> int:
 
 # -- a local web server and a WebDriver client ----------------------------------------------------
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
-
-
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # A browser drops connections it no longer needs; anything else is reported.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="module")
 def site(built_book_html):
     """The built HTML served on 127.0.0.1; yields its base URL."""
-    server = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_book_html)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(built_book_html) as root:
+        yield root
 
 
 def find_browser() -> tuple[str | None, str | None]:

@@ -30,11 +30,15 @@ def ragged(rows) -> np.ndarray:
     return out
 
 
-def serve(monkeypatch, name: str, path) -> None:
-    """Point REMOTE_FILES[name] at a local fixture, with its true sha256."""
-    checksum = hashlib.sha256(path.read_bytes()).hexdigest()
-    monkeypatch.setitem(data.REMOTE_FILES, name, RemoteFile(path.name if name == path.name else name,
-                                                            path.as_uri(), checksum))
+@pytest.fixture
+def serve(monkeypatch, url_for):
+    """``serve(name, path)``: point REMOTE_FILES[name] at a fixture served on 127.0.0.1, with its true sha256."""
+
+    def point(name: str, path) -> None:
+        checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+        monkeypatch.setitem(data.REMOTE_FILES, name, RemoteFile(name, url_for(path), checksum))
+
+    return point
 
 
 # ------------------------------------------------------------------ parsers
@@ -180,20 +184,20 @@ def test_bad_arguments_name_what_is_allowed(cache, offline):
 
 
 # ------------------------------------------------------------------ loaders, real source (served locally)
-def test_real_source_is_used_and_verified(cache, online_allowed, monkeypatch, tmp_path):
+def test_real_source_is_used_and_verified(cache, online_allowed, serve, tmp_path):
     table = np.column_stack([np.ones((10, 13)), np.arange(10.0)])
     np.savez(tmp_path / "boston_housing.npz", x=table[:, :13], y=table[:, 13])
-    serve(monkeypatch, "boston_housing.npz", tmp_path / "boston_housing.npz")
+    serve("boston_housing.npz", tmp_path / "boston_housing.npz")
     boston = data.load_boston_housing()
     assert boston.provenance.origin == "original"
     assert boston.provenance.counts == {"train": 8, "test": 2}
     assert (cache / "keras" / "boston_housing.npz").exists()
 
 
-def test_corrupt_download_falls_back_loudly(cache, online_allowed, monkeypatch, tmp_path):
+def test_corrupt_download_falls_back_loudly(cache, online_allowed, monkeypatch, url_for, tmp_path):
     (tmp_path / "boston_housing.npz").write_bytes(b"garbage")
     monkeypatch.setitem(data.REMOTE_FILES, "boston_housing.npz",
-                        RemoteFile("boston_housing.npz", (tmp_path / "boston_housing.npz").as_uri(), "1" * 64))
+                        RemoteFile("boston_housing.npz", url_for(tmp_path / "boston_housing.npz"), "1" * 64))
     with pytest.warns(RuntimeWarning, match="offline fallback"):
         boston = data.load_boston_housing()
     assert boston.provenance.origin == "packaged"
@@ -202,20 +206,19 @@ def test_corrupt_download_falls_back_loudly(cache, online_allowed, monkeypatch, 
         data.load_boston_housing(source="online")
 
 
-def test_unreachable_source_falls_back_with_warning(cache, online_allowed, monkeypatch, tmp_path):
-    monkeypatch.setitem(data.REMOTE_FILES, "imdb.npz",
-                        RemoteFile("imdb.npz", (tmp_path / "gone.npz").as_uri(), "2" * 64))
+def test_unreachable_source_falls_back_with_warning(cache, online_allowed, monkeypatch, url_for, tmp_path):
+    monkeypatch.setitem(data.REMOTE_FILES, "imdb.npz", RemoteFile("imdb.npz", url_for(tmp_path / "gone.npz"), "2" * 64))
     with pytest.warns(RuntimeWarning, match="IMDB: real source unavailable"):
         imdb = data.load_imdb(num_words=100)
     assert imdb.provenance.origin == "generated"
 
 
-def test_real_fashion_mnist_from_served_idx_files(cache, online_allowed, monkeypatch, tmp_path):
+def test_real_fashion_mnist_from_served_idx_files(cache, online_allowed, serve, tmp_path):
     arrays = {"train-images-idx3-ubyte.gz": np.zeros((3, 28, 28)), "train-labels-idx1-ubyte.gz": np.arange(3),
               "t10k-images-idx3-ubyte.gz": np.ones((2, 28, 28)), "t10k-labels-idx1-ubyte.gz": np.arange(2)}
     for name, array in arrays.items():
         write_idx(tmp_path / name, array)
-        serve(monkeypatch, name, tmp_path / name)
+        serve(name, tmp_path / name)
     fashion = data.load_fashion_mnist()
     assert fashion.provenance.origin == "original"
     np.testing.assert_array_equal(fashion.test[1], [0, 1])
@@ -229,7 +232,7 @@ def _jpeg_bytes(color) -> bytes:
     return buffer.getvalue()
 
 
-def test_cats_vs_dogs_small_split_from_archive_skips_corrupt_files(cache, online_allowed, monkeypatch, tmp_path):
+def test_cats_vs_dogs_small_split_from_archive_skips_corrupt_files(cache, online_allowed, serve, tmp_path):
     archive = tmp_path / "kagglecatsanddogs_5340.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         for folder in ("Cat", "Dog"):
@@ -237,7 +240,7 @@ def test_cats_vs_dogs_small_split_from_archive_skips_corrupt_files(cache, online
                 content = b"corrupt bytes, no JFIF" if number == 2 else _jpeg_bytes("red")
                 zipped.writestr(f"PetImages/{folder}/{number}.jpg", content)
             zipped.writestr(f"PetImages/{folder}/Thumbs.db", b"junk")
-    serve(monkeypatch, "kagglecatsanddogs_5340.zip", archive)
+    serve("kagglecatsanddogs_5340.zip", archive)
     folders = data.load_cats_vs_dogs(per_class=(2, 2, 1))
     assert folders.provenance.origin == "original"
     assert sorted(p.name for p in (folders.train_dir / "cats").iterdir()) == ["cat.0.jpg", "cat.1.jpg"]

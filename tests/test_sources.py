@@ -10,9 +10,14 @@ from lib import sources
 from lib.sources import ChecksumError, DataUnavailableError, Provenance, RemoteFile
 
 
-def remote_for(path, checksum=None, name="file.bin") -> RemoteFile:
-    data = path.read_bytes()
-    return RemoteFile(name, path.as_uri(), checksum or hashlib.sha256(data).hexdigest())
+@pytest.fixture
+def remote_for(url_for):
+    """``remote_for(path)``: a RemoteFile served over HTTP on 127.0.0.1, with its true sha256 by default."""
+
+    def remote(path, checksum=None, name="file.bin") -> RemoteFile:
+        return RemoteFile(name, url_for(path), checksum or hashlib.sha256(path.read_bytes()).hexdigest())
+
+    return remote
 
 
 def test_cache_dir_follows_environment(cache):
@@ -40,7 +45,7 @@ def test_source_mode_validation(offline):
         sources.check_source_mode("online")
 
 
-def test_download_verifies_and_caches(cache, tmp_path):
+def test_download_verifies_and_caches(cache, tmp_path, remote_for):
     served = tmp_path / "served.bin"
     served.write_bytes(b"real data" * 1000)
     remote = remote_for(served)
@@ -51,14 +56,14 @@ def test_download_verifies_and_caches(cache, tmp_path):
     assert sources.download(remote) == path
 
 
-def test_download_md5_checksums_are_accepted(cache, tmp_path):
+def test_download_md5_checksums_are_accepted(cache, tmp_path, remote_for):
     served = tmp_path / "served.bin"
     served.write_bytes(b"keras pins some files by md5")
-    remote = RemoteFile("m.bin", served.as_uri(), hashlib.md5(served.read_bytes()).hexdigest())
+    remote = remote_for(served, hashlib.md5(served.read_bytes()).hexdigest(), name="m.bin")
     assert sources.download(remote).read_bytes() == served.read_bytes()
 
 
-def test_checksum_mismatch_is_refused_and_leaves_nothing(cache, tmp_path):
+def test_checksum_mismatch_is_refused_and_leaves_nothing(cache, tmp_path, remote_for):
     served = tmp_path / "served.bin"
     served.write_bytes(b"tampered")
     remote = remote_for(served, checksum="0" * 64)
@@ -67,14 +72,14 @@ def test_checksum_mismatch_is_refused_and_leaves_nothing(cache, tmp_path):
     assert list(cache.rglob("*")) == []  # no partial or temporary file
 
 
-def test_unreachable_source_leaves_nothing(cache, tmp_path):
-    remote = RemoteFile("x.bin", (tmp_path / "missing.bin").as_uri(), "0" * 64)
+def test_unreachable_source_leaves_nothing(cache, tmp_path, url_for):
+    remote = RemoteFile("x.bin", url_for(tmp_path / "missing.bin"), "0" * 64)
     with pytest.raises(DataUnavailableError, match="could not download"):
         sources.download(remote)
     assert list(cache.rglob("*")) == []
 
 
-def test_corrupt_cached_file_is_removed_reported_and_refetched(cache, tmp_path):
+def test_corrupt_cached_file_is_removed_reported_and_refetched(cache, tmp_path, remote_for):
     served = tmp_path / "served.bin"
     served.write_bytes(b"the real bytes" * 100)
     remote = remote_for(served)
