@@ -1,4 +1,4 @@
-"""The run card shown at the start of every chapter (introduced in chapter 1).
+"""The run card every chapter shows right after it loads its data (introduced in chapter 1).
 
 It says which profile ran, on which data (real or stand-in), with which
 TensorFlow/Keras versions, on which device and with which seed. When any data
@@ -47,16 +47,19 @@ class RunCard:
         return [p for p in self.provenances if p.is_substitute]
 
     def lines(self) -> list[str]:
-        rows = [f"Run card — {self.chapter}",
-                f"  profile : {self.profile}",
-                f"  seed    : {self.seed}",
-                f"  versions: {self.versions}",
-                f"  device  : {self.device}"]
+        rows = [
+            f"Run card — {self.chapter}",
+            f"  profile : {self.profile}",
+            f"  seed    : {self.seed}",
+            f"  versions: {self.versions}",
+            f"  device  : {self.device}",
+        ]
         rows += [f"  data    : {p.summary()}" for p in self.provenances]
         for p in self.substitutes:
             if p.is_real:
-                rows.append(f"  NOTE    : {p.dataset} is an offline copy of the real data"
-                            + (f" ({p.note})" if p.note else ""))
+                rows.append(
+                    f"  NOTE    : {p.dataset} is an offline copy of the real data" + (f" ({p.note})" if p.note else "")
+                )
             else:
                 rows.append(f"  WARNING : {p.dataset} is a GENERATED STAND-IN; the numbers below are not real results")
         return rows
@@ -65,26 +68,43 @@ class RunCard:
         return "\n".join(self.lines())
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
-                       f"<td>{html.escape(v)}</td></tr>"
-                       for k, v in [("profile", self.profile), ("seed", str(self.seed)),
-                                    ("versions", self.versions), ("device", self.device)]
-                       + [("data", p.summary()) for p in self.provenances])
-        card = (f"<div class='bdls-run-card admonition note'><p class='admonition-title'>Run card — "
-                f"{html.escape(self.chapter)}</p><table>{rows}</table></div>")
+        rows = "".join(
+            f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+            for k, v in [
+                ("profile", self.profile),
+                ("seed", str(self.seed)),
+                ("versions", self.versions),
+                ("device", self.device),
+            ]
+            + [("data", p.summary()) for p in self.provenances]
+        )
+        card = (
+            f"<div class='bdls-run-card admonition note'><p class='admonition-title'>Run card — "
+            f"{html.escape(self.chapter)}</p><table>{rows}</table></div>"
+        )
         for p in self.substitutes:
             if p.is_real:
-                title, body = "Offline copy of the data", (
-                    f"{p.dataset} came from {p.source}, not from its original source."
-                    + (f" Note: {p.note}." if p.note else ""))
+                title, body = (
+                    "Offline copy of the data",
+                    (
+                        f"{p.dataset} came from {p.source}, not from its original source."
+                        + (f" Note: {p.note}." if p.note else "")
+                    ),
+                )
             else:
-                title, body = "Stand-in data: these are not the real results", (
-                    f"{p.dataset} is a generated stand-in ({p.source}) because the real data could not be "
-                    "reached. Every step runs, but the figures and numbers on this page do not show what the "
-                    "real data gives; the text states the reference results."
-                    + (f" Note: {p.note}." if p.note else ""))
-            card += (f"<div class='bdls-standin-warning admonition warning'><p class='admonition-title'>"
-                     f"{html.escape(title)}</p><p>{html.escape(body)}</p></div>")
+                title, body = (
+                    "Stand-in data: these are not the real results",
+                    (
+                        f"{p.dataset} is a generated stand-in ({p.source}) because the real data could not be "
+                        "reached. Every step runs, but the figures and numbers on this page do not show what the "
+                        "real data gives; the text states the reference results."
+                        + (f" Note: {p.note}." if p.note else "")
+                    ),
+                )
+            card += (
+                f"<div class='bdls-standin-warning admonition warning'><p class='admonition-title'>"
+                f"{html.escape(title)}</p><p>{html.escape(body)}</p></div>"
+            )
         return card
 
 
