@@ -19,21 +19,19 @@
 # Deep networks need many examples, but many real problems come with few: here, 2,000
 # training photos of cats and dogs. A convnet trained from scratch on so little data
 # overfits quickly. The way out is to borrow a network that has already learned to see: a
-# convnet trained on ImageNet, 1.4 million photos of 1,000 kinds of objects. The patterns
+# convnet trained on ImageNet {cite}`deng2009`, more than a million photos of 1,000 kinds
+# of objects. The patterns
 # it learned, from edges and textures up to eyes and fur, are useful far beyond the classes
-# it was trained on. This chapter reuses the convolutional part of **VGG16** in the three
-# ways the lecture shows: fast feature extraction, feature extraction with data
-# augmentation, and fine-tuning.
+# it was trained on. This chapter reuses the convolutional part of **VGG16**
+# {cite}`simonyan2015` in the three ways the lecture shows {cite}`vanschoren_deck`: fast
+# feature extraction, feature extraction with data augmentation, and fine-tuning.
+# Chollet's book {cite}`chollet2021`, on which the lecture builds, works through the same
+# three on the same photos.
 #
-# **Reference results** (real photos, ImageNet weights, the `full` profile): feature
-# extraction with data augmentation on a frozen VGG16 reaches about **96 % validation
-# accuracy** with very little overfitting (lecture). In Chollet's book, on which the
-# lecture builds, fast feature extraction reaches about 90 % and overfits from the start,
-# and fine-tuning the top block brings the test accuracy to about 97 %.
-#
-# Without internet access this page runs on generated stand-in images and a VGG16 with
-# *random* weights: every step runs, but nothing pretrained is transferred, so its numbers
-# say nothing about transfer learning. The run card below says what this page ran with.
+# **Reference result** (real photos, ImageNet weights, the `full` profile): the lecture
+# reports that feature extraction with data augmentation on a frozen VGG16 reaches about
+# **96 % validation accuracy**, with very little overfitting.
+
 
 # %% tags=["hide-cell"]
 # Colab setup: install the book's `lib` package (skipped elsewhere).
@@ -46,13 +44,32 @@ if "google.colab" in sys.modules:
                     "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"], check=True)
 
 # %% [markdown]
-# ## Setup
+# ## The data: cats and dogs
 #
-# Running VGG16 on a CPU costs about a tenth of a second per image and pass, so the `cpu`
-# and `smoke` profiles use a few dozen images and a few epochs; `full` uses the lecture's
-# 2,000 / 1,000 / 1,000 images and epochs, and wants a GPU.
+# The images come from the Kaggle *Dogs vs. Cats* collection, photos from Microsoft's
+# Asirra project {cite}`elson2007asirra` (the archive Microsoft publishes). As in the
+# lecture we use a small part of it: per class 1,000 training, 500 validation and 500 test
+# images (the `full` profile), in one folder per split and class. The pretrained weights
+# are downloaded once and checked; offline, `vgg16_weights` returns `None`, which makes
+# Keras start from random weights. Such a run uses generated stand-in images and a VGG16
+# with *random* weights: every step runs, but nothing pretrained is transferred, so its
+# numbers say nothing about transfer learning. The run card says what this page ran with.
 
-# %%
+# %% tags=["hide-cell"]
+# How much this chapter trains in each compute profile (lib.profiles). VGG16 is slow on a
+# CPU, so `cpu` and `smoke` use a few dozen images and a few epochs; `full` uses the
+# lecture's images and epochs, and wants a GPU. per_class: images per class for
+# (train, validation, test).
+PROFILES = {
+    "full":  {"per_class": (1000, 500, 500), "batch_size": 20, "feature_epochs": 30,
+              "augmented_epochs": 30, "fine_tune_epochs": 100},
+    "cpu":   {"per_class": (40, 20, 20), "batch_size": 20, "feature_epochs": 30,
+              "augmented_epochs": 4, "fine_tune_epochs": 4},
+    "smoke": {"per_class": (4, 2, 2), "batch_size": 2, "feature_epochs": 10,
+              "augmented_epochs": 2, "fine_tune_epochs": 2},
+}
+
+# %% tags=["remove-stderr"]
 import tempfile
 from pathlib import Path
 
@@ -60,44 +77,23 @@ import keras
 import numpy as np
 from keras import layers
 
-from lib import data, plots, profiles, vision
-from lib.runcard import seed_everything, show_run_card
+from lib import chapter, data, freezing, plots, vision
+from lib.runcard import show_run_card
 
-SEED = 42
-seed_everything(SEED)
+# %% tags=["remove-stderr"]
+config = chapter.start(PROFILES, seed=42)
 
-config = profiles.settings({
-    # per_class: images per class for (train, validation, test)
-    "full":  {"per_class": (1000, 500, 500), "batch_size": 20, "feature_epochs": 30,
-              "augmented_epochs": 30, "fine_tune_epochs": 100},
-    "cpu":   {"per_class": (40, 20, 20), "batch_size": 20, "feature_epochs": 30,
-              "augmented_epochs": 4, "fine_tune_epochs": 4},
-    "smoke": {"per_class": (4, 2, 2), "batch_size": 2, "feature_epochs": 10,
-              "augmented_epochs": 2, "fine_tune_epochs": 2},
-})
-config
-
-# %% [markdown]
-# ## The data: cats and dogs
-#
-# The images come from the Kaggle *Dogs vs. Cats* collection (the archive Microsoft
-# publishes). As in the lecture we use a small part of it: per class 1,000 training, 500
-# validation and 500 test images, in one folder per split and class. The pretrained
-# weights are downloaded once and checked; offline, `vgg16_weights` returns `None`,
-# which makes Keras start from random weights.
-
-# %%
+# %% tags=["remove-stderr"]
 folders = data.load_cats_vs_dogs(per_class=config.per_class)
 vgg16_weights_path, weights_provenance = data.vgg16_weights()
+show_run_card("Chapter 7 — transfer learning", config.profile, config.seed,
+              [folders.provenance, weights_provenance])
 
+# %%
 for split in (folders.train_dir, folders.validation_dir, folders.test_dir):
     counts = {name: len(list((split / name).glob("*.jpg")))
               for name in folders.class_names}
     print(f"{split.name:10s}", counts)
-
-# %%
-show_run_card("Chapter 7 — transfer learning", config.profile, SEED,
-              [folders.provenance, weights_provenance])
 
 
 # %% [markdown]
@@ -110,7 +106,7 @@ show_run_card("Chapter 7 — transfer learning", config.profile, SEED,
 def image_dataset(directory, shuffle):
     return keras.utils.image_dataset_from_directory(
         directory, image_size=(150, 150), batch_size=config.batch_size,
-        label_mode="binary", shuffle=shuffle, seed=SEED)
+        label_mode="binary", shuffle=shuffle, seed=config.seed)
 
 train_dataset = image_dataset(folders.train_dir, shuffle=True)
 validation_dataset = image_dataset(folders.validation_dir, shuffle=False)
@@ -152,7 +148,7 @@ test_inputs = test_dataset.map(vgg16_inputs)
 #   textures, later ones more abstract, class-specific parts (an ear, an eye). The further
 #   the new task is from ImageNet, the fewer top layers are worth keeping as they are.
 #
-# VGG16 (Simonyan and Zisserman, 2014) is a simple, deep stack of 3×3 convolutions and
+# VGG16 {cite}`simonyan2015` is a simple, deep stack of 3×3 convolutions and
 # 2×2 max-poolings in five blocks. `include_top=False` leaves out its classifier, and we
 # ask for 150×150 colour images.
 
@@ -213,7 +209,7 @@ print("training features:", train_features.shape, "  labels:", train_labels.shap
 
 # %% [markdown]
 # The classifier flattens each map into 4 · 4 · 512 = 8,192 numbers and feeds them to a
-# dense layer of 256 units with dropout (chapter 5) and one sigmoid output: cat (0) or
+# dense layer of 256 units with dropout ({doc}`05_regularization`) and one sigmoid output: cat (0) or
 # dog (1). The learning rate is small, as is usual on top of pretrained features.
 
 # %%
@@ -236,10 +232,10 @@ feature_history = feature_classifier.fit(
 plots.plot_history(feature_history, title="Fast feature extraction");
 
 # %% [markdown]
-# Training takes seconds, since only 2 million weights see 8,192 numbers per image. In
-# Chollet's run on the real photos this reaches about 90 % validation accuracy, but the
-# training accuracy runs away from it within a few epochs despite the dropout: with 2,000
-# images and no augmentation the classifier overfits.
+# Training is quick: only the classifier's 2 million weights are fitted, on 8,192 numbers
+# per image, and the base never runs again. But every epoch shows the classifier exactly
+# the same features, so with 2,000 images and no augmentation expect its training accuracy
+# to pull away from its validation accuracy: it overfits, dropout or not.
 
 # %% [markdown]
 # ## 2. Feature extraction with data augmentation
@@ -249,14 +245,24 @@ plots.plot_history(feature_history, title="Fast feature extraction");
 # (almost) never sees the same picture twice and cannot memorize individual pictures.
 # Keras provides the transformations as *preprocessing layers*. They are active while
 # training and pass images through unchanged at inference, so they can live inside the
-# model. The settings follow the lecture's: rotations up to 40°, shifts and zooms up to
-# 20 %, horizontal flips (a mirrored cat is still a cat; an upside-down one is rare).
+# model. The settings follow the lecture's `ImageDataGenerator` arguments, one layer each:
+# rotations up to 40° (`rotation_range=40`), shifts up to 20 % (`width_shift_range`,
+# `height_shift_range`), shears (`shear_range=0.2`), zooms up to 20 % (`zoom_range`) and
+# horizontal flips (a mirrored cat is still a cat; an upside-down one is rare).
+#
+# One unit differs: `ImageDataGenerator` read `shear_range` as an angle in *degrees*, so
+# the lecture's 0.2 sheared by at most 0.2°, invisibly. `RandomShear` reads its factor as
+# a fraction of the image: a factor of 0.2 shifts rows by up to 20 % of the width (an
+# angle of up to about 11°), which is the shear the number suggests. We write the range as
+# `(0.0, 0.2)`: the layer gives each image's shear a random sign anyway, and unlike a
+# plain `0.2` this form survives saving and reloading the model in Keras 3.15.
 
 # %% tags=["build-model"]
 data_augmentation = keras.Sequential([
     layers.RandomFlip("horizontal"),
     layers.RandomRotation(40 / 360),             # a fraction of a full turn: ±40°
     layers.RandomTranslation(height_factor=0.2, width_factor=0.2),
+    layers.RandomShear(x_factor=(0.0, 0.2), fill_mode="reflect"),  # ±20 %: a random sign per image
     layers.RandomZoom(0.2),
 ], name="data_augmentation")
 
@@ -294,7 +300,7 @@ model.summary()
 # 14,714,688 are kept as they are. (Augmentation layers have no weights.)
 
 # %% tags=["build-model"]
-counts = vision.parameter_counts(model)
+counts = freezing.parameter_counts(model)
 expected = {"total": 16_812_353, "trainable": 2_097_665, "non_trainable": 14_714_688}
 assert counts == expected, counts
 counts
@@ -331,7 +337,27 @@ plots.plot_history(augmented_history, title="Feature extraction with data augmen
 # features are the most specific to ImageNet; the lower blocks' edges and textures are
 # useful as they are, and unfreezing more weights means more overfitting on 2,000 images.
 #
-# The lecture's code for step 4 is
+# Step 4 is a walk through the base's layers, in order, with a flag that turns on at the
+# first layer to unfreeze: every layer before it is frozen, it and every layer after it
+# train. The base's own flag must be switched on first: `conv_base.trainable = False`
+# above froze every one of its layers, and Keras only trains a layer whose enclosing
+# model is trainable too.
+
+# %%
+def unfreeze_from(base, first_trainable):
+    """Freeze the layers of `base` before `first_trainable`; unfreeze it and every later one."""
+    base.trainable = True
+    set_trainable = False
+    for layer in base.layers:
+        if layer.name == first_trainable:
+            set_trainable = True
+        layer.trainable = set_trainable
+    return [layer.name for layer in base.layers if layer.trainable]
+
+
+# %% [markdown]
+# The lecture's version of this loop lost two lines: it never sets `base.trainable` nor
+# uses its flag,
 #
 # ```python
 # for layer in conv_base.layers:
@@ -341,10 +367,10 @@ plots.plot_history(augmented_history, title="Feature extraction with data augmen
 #         layer.trainable = False
 # ```
 #
-# and it unfreezes *nothing*: `set_trainable` is set but never used, every other layer is
-# frozen, and `block5_conv1` keeps the flag it already had, `False`, since freezing the
-# base above (`conv_base.trainable = False`) froze every one of its layers. Running the
-# loop proves it:
+# so it freezes every other layer and leaves `block5_conv1` with the flag it already has,
+# here `False`: on our frozen base it unfreezes *nothing*. Checking the trainable parameter
+# count after such a loop catches the mistake; running it shows only the classifier's
+# 2,097,665 parameters would train:
 
 # %%
 set_trainable = False
@@ -353,16 +379,15 @@ for layer in conv_base.layers:
         set_trainable = True
     else:
         layer.trainable = False
-trainable = vision.parameter_counts(model)["trainable"]
+trainable = freezing.parameter_counts(model)["trainable"]
 print(f"trainable parameters after the lecture's loop: {trainable:,}")
 
 # %% [markdown]
-# Still only the classifier's 2,097,665. `vision.unfreeze_from` does what was intended: it
-# marks the base trainable again, then freezes every layer before the named one and
-# unfreezes that layer and every layer after it.
+# Our loop unfreezes what was intended. (`lib.freezing.unfreeze_from` is the same loop,
+# tested, with a clear error for a layer name the base does not have.)
 
 # %% tags=["build-model"]
-unfrozen = vision.unfreeze_from(conv_base, "block5_conv1")
+unfrozen = unfreeze_from(conv_base, "block5_conv1")
 print("unfrozen layers:", unfrozen)
 for layer in conv_base.layers[-6:]:
     print(f"  {layer.name:14s} trainable={layer.trainable}")
@@ -372,14 +397,14 @@ for layer in conv_base.layers[-6:]:
 # with the classifier:
 
 # %% tags=["build-model"]
-counts = vision.parameter_counts(model)
+counts = freezing.parameter_counts(model)
 assert counts["trainable"] == 2_097_665 + 7_079_424, counts
 print(f"trainable: {counts['trainable']:,}   frozen: {counts['non_trainable']:,}")
 
 # %% [markdown]
 # A change of `trainable` takes effect at the next `compile`, which is also where the
 # small learning rate goes: 10⁻⁵, so that the pretrained features are adjusted rather than
-# unlearned. The lecture trains for many epochs at this rate.
+# unlearned. The lecture trains for many epochs (100) at this rate.
 #
 # A `ModelCheckpoint` callback saves the model to a `.keras` file whenever the validation
 # loss improves (`save_best_only=True`). The epoch with the best validation loss may be
@@ -409,9 +434,10 @@ plots.plot_history(fine_tune_history, title="Fine-tuning block 5");
 
 # %%
 best_model = keras.models.load_model(checkpoint_path)
-reloaded_trainable = vision.parameter_counts(best_model)["trainable"]
+reloaded_trainable = freezing.parameter_counts(best_model)["trainable"]
 print(f"reloaded, with {reloaded_trainable:,} trainable parameters")
 test_loss, test_accuracy = best_model.evaluate(test_inputs, verbose=0)
+chapter.glue("fine_tuned_accuracy", test_accuracy)
 print(f"test accuracy of the fine-tuned model: {test_accuracy:.3f}")
 
 # %% [markdown]
@@ -420,19 +446,23 @@ print(f"test accuracy of the fine-tuned model: {test_accuracy:.3f}")
 # %%
 _, feature_test_accuracy = feature_classifier.evaluate(test_features, test_labels,
                                                        verbose=0)
+chapter.glue("feature_accuracy", feature_test_accuracy)
 print(f"fast feature extraction: {feature_test_accuracy:.3f}")
 print(f"fine-tuned:              {test_accuracy:.3f}")
 
 # %% [markdown]
-# On the real photos with ImageNet weights fine-tuning ends near 97 % test accuracy
-# (Chollet's book). With the stand-in images and random weights of an offline run, or the
-# handful of images and epochs of the `cpu` and `smoke` profiles, these numbers only show
-# that every step runs.
+# This run: {glue:text}`feature_accuracy:.3f` for fast feature extraction,
+# {glue:text}`fine_tuned_accuracy:.3f` after fine-tuning. The lecture's reference point
+# on the real photos, with ImageNet weights and the `full` profile, is its 96 % validation
+# accuracy for feature extraction with augmentation, which fine-tuning sets out to
+# improve. With the stand-in images and random weights of an offline run, or the handful
+# of images and epochs of the `cpu` and `smoke` profiles, these numbers only show that
+# every step runs.
 
 # %% [markdown]
 # ## Inspecting the representations
 #
-# As in chapter 6, the intermediate feature maps can be looked at directly. Here are the
+# As in {doc}`06_convnets`, the intermediate feature maps can be looked at directly. Here are the
 # first channels of three depths of the base for one test image: early layers respond to
 # edges and colours all over the picture, the top block to sparse, abstract patterns on a
 # coarse grid. (With random weights, the patterns are those of random filters.)
@@ -448,7 +478,7 @@ plots.image_grid(keras.ops.convert_to_numpy(one_image), ncols=1, size=2);
 
 # %%
 for name, activation in maps.items():
-    vision.plot_feature_maps(activation, ncols=8, max_channels=16, title=name)
+    plots.plot_feature_maps(activation, ncols=8, max_channels=16, title=name)
 
 # %%
 checkpoint_folder.cleanup()   # remove the saved model from the temporary folder
@@ -471,5 +501,61 @@ checkpoint_folder.cleanup()   # remove the saved model from the temporary folder
 #   fine-tuning such a network, keep its batch-normalization layers in inference mode, by
 #   calling the base with `training=False`, so that their statistics are not overwritten
 #   by the small new dataset.
-# * Representations are easy to inspect: filters and feature maps are images (chapter 6),
-#   so we can see what each layer responds to.
+# * Representations are easy to inspect: filters and feature maps are images
+#   ({doc}`06_convnets`), so we can see what each layer responds to.
+#
+# ## Check your understanding
+#
+# 1. Why reuse only VGG16's convolutional base and not its dense classifier?
+#
+# ```{admonition} Answer
+# :class: dropdown
+# The base's feature maps say where generic visual patterns occur, which helps in most
+# vision tasks. The classifier's weights are specific to the 1,000 ImageNet classes, and
+# after flattening they no longer know where in the image anything is.
+# ```
+#
+# 2. Fast feature extraction cannot use data augmentation. Why not, and what does
+#    augmentation cost in the second method?
+#
+# ```{admonition} Answer
+# :class: dropdown
+# Fast feature extraction runs each image through the base once and trains on the stored
+# features, so every epoch sees exactly the same inputs. Augmentation needs a new random
+# version of every image in every epoch, so the frozen base must run on every image in
+# every epoch: many times the computation.
+# ```
+#
+# 3. Why must the base be frozen before the model with a fresh classifier is compiled and
+#    trained?
+#
+# ```{admonition} Answer
+# :class: dropdown
+# The new classifier starts from random weights, so its first gradients are large and
+# essentially noise. Flowing back into a trainable base they would wreck the pretrained
+# features before the classifier has learned anything. `trainable` takes effect at
+# `compile`, so freeze first, then compile.
+# ```
+#
+# 4. After `unfreeze_from(conv_base, "block5_conv1")`, what must you do before training,
+#    and why use a learning rate as small as 10⁻⁵?
+#
+# ```{admonition} Answer
+# :class: dropdown
+# Compile the model again: changes of `trainable` only take effect at the next
+# `compile`. The small learning rate adjusts the pretrained block-5 features a little
+# instead of overwriting them with what 2,000 images can teach.
+# ```
+#
+# 5. A loop meant to unfreeze the top block ran without error. How do you check that it
+#    did what it should?
+#
+# ```{admonition} Answer
+# :class: dropdown
+# Count the trainable parameters (`freezing.parameter_counts(model)` or
+# `model.summary()`): they should grow by block 5's 7,079,424 weights. The lecture's loop
+# leaves the count at the classifier's 2,097,665, which shows at once that nothing was
+# unfrozen.
+# ```
+#
+# **Exercise.** Practise these ideas in {doc}`../exercises/release/07_transfer/07_transfer`.

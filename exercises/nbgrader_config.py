@@ -1,10 +1,15 @@
 """nbgrader configuration of the course's exercises (one assignment per chapter).
 
 Run every nbgrader command from this directory (``cd exercises``); see
-``exercises/README.md`` for the instructor's workflow. Kept deliberately small:
-stricter grading (sandboxing, parallel runs) is layered on top of it, not in it.
+``exercises/README.md`` for the instructor's workflow. This file is the one
+configuration of the course: nbgrader's own apps and the course's grader
+(``python -m grading``, section ``c.Grader`` below; see ``grading/README.md``)
+both read it, and the grader takes the hidden-test and solution markers from
+``ClearHiddenTests`` / ``ClearSolutions`` here (nbgrader's defaults, as nothing
+below changes them).
 """
 
+import os
 from pathlib import Path
 
 c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
@@ -47,3 +52,22 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# The grader, ``python -m grading`` (every option; a command-line flag overrides the value here).
+c.Grader.workers = 2             # submissions graded at once; each kernel trains on every core
+c.Grader.memory = "3G"           # per kernel and the processes it starts (proportional set size);
+                                 # the heaviest solution (02_imdb) peaks near 1.9 GB resident
+c.Grader.address_space = ""      # RLIMIT_AS per process; empty: max(8G, 4 x memory)
+c.Grader.cell_timeout = 0        # 0: Execute.timeout above
+c.Grader.submission_timeout = 0  # 0: every code cell's limit plus slack, at least 300 s
+c.Grader.max_output = "1M"       # output kept per cell
+c.Grader.seed = 0                # base of each student's seed
+c.Grader.sandbox = "auto"        # "require" refuses to grade on a machine without namespaces
+c.Grader.feedback = True
+c.Grader.integrity_checks = True
+c.Grader.hide = []               # more paths kernels must not see
+c.Grader.pass_env = []           # more environment variables for kernels (BDLS_* and TF_* pass already)
+# The book's data cache (lib.sources): kernels read it, read-only, when BDLS_DATA_DIR names one;
+# the grader stops before grading if the kernels' user (nobody, when grading as root) cannot read it.
+# Without BDLS_DATA_DIR each kernel gets an empty home of its own and lib falls back as offline.
+c.Grader.visible = [os.environ["BDLS_DATA_DIR"]] if os.environ.get("BDLS_DATA_DIR") else []

@@ -1,11 +1,14 @@
-"""``python -m grading``: grade a folder of submissions (see ``grading/README.md``)."""
+"""``python -m grading``: grade a folder of submissions (see ``grading/README.md``).
+
+Every option except the paths can also be set in the course's ``nbgrader_config.py``
+as ``c.Grader.<name>`` (``grading.config.Grader``); a flag given here overrides it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -13,48 +16,50 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import config
 from .course import Course, CourseError, copy_sqlite
-from .runner import Options, grade, probe_sandbox, sandbox_settings, describe_containment
-
-UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+from .runner import Options, describe_containment, grade, probe_sandbox, resolve_options, sandbox_policy
 
 
 def size(text: str) -> int:
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*", text, re.IGNORECASE)
-    if not match:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 2G, 512M)")
-    return int(float(match.group(1)) * UNITS[match.group(2).upper()])
+    try:
+        return config.size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _flag(trait: str) -> str:
+    """Help text of an option: the trait's own help (defaults included) and its config name."""
+    spec = config.Grader.class_traits()[trait]
+    default = f" Default: {spec.default_value}." if spec.default_value not in (0, "", []) else ""
+    return f"{spec.help}{default} [c.Grader.{trait}]"
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m grading",
         description="Autograde a folder of nbgrader submissions: seeded, sandboxed, in parallel, "
-                    "with feedback that never shows hidden tests.")
+                    "with feedback that never shows hidden tests. Options not given here come from "
+                    "c.Grader in the course's nbgrader_config.py.")
     p.add_argument("--course", required=True, type=Path, help="nbgrader course root (has nbgrader_config.py)")
     p.add_argument("--assignment", help="assignment id, as in the gradebook (required to grade)")
     p.add_argument("--submissions", type=Path,
                    help="folder with one sub-folder per student (default: the course's submitted/)")
-    p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), help="parallel workers (default 2)")
-    p.add_argument("--cell-timeout", type=int, help="seconds per cell (default: the course's Execute.timeout, else 60)")
-    p.add_argument("--submission-timeout", type=int,
-                   help="seconds per submission (default: every cell's limit + slack)")
-    p.add_argument("--memory", type=size, default=size("3G"),
-                   help="resident memory of a kernel and its processes (default 3G)")
-    p.add_argument("--address-space", type=size, help="address-space limit per kernel (default max(8G, 4 x memory))")
-    p.add_argument("--max-output", type=size, default=size("1M"), help="output kept per cell (default 1M)")
-    p.add_argument("--seed", type=int, default=0, help="base seed; each student's seed derives from it (default 0)")
-    p.add_argument("--sandbox", choices=["auto", "require", "off"], default="auto",
-                   help="auto: contain as far as this machine allows (default); require: refuse to grade "
-                        "without namespaces; off: no sandbox (limits still apply)")
-    p.add_argument("--hide", type=Path, action="append", default=[], help="another path kernels must not see")
-    p.add_argument("--visible", type=Path, action="append", default=[],
-                   help="a path under a hidden one that kernels need (read-only), e.g. a data cache")
-    p.add_argument("--pass-env", action="append", default=[], metavar="PATTERN",
-                   help="environment variables (glob) passed to kernels besides the safe defaults")
+    p.add_argument("--workers", type=int, help=_flag("workers"))
+    p.add_argument("--cell-timeout", type=int, help=_flag("cell_timeout"))
+    p.add_argument("--submission-timeout", type=int, help=_flag("submission_timeout"))
+    p.add_argument("--memory", type=size, help=_flag("memory"))
+    p.add_argument("--address-space", type=size, help=_flag("address_space"))
+    p.add_argument("--max-output", type=size, help=_flag("max_output"))
+    p.add_argument("--seed", type=int, help=_flag("seed"))
+    p.add_argument("--sandbox", choices=["auto", "require", "off"], help=_flag("sandbox"))
+    p.add_argument("--hide", type=Path, action="append", help=_flag("hide") + "; repeat for more")
+    p.add_argument("--visible", type=Path, action="append", help=_flag("visible") + "; repeat for more")
+    p.add_argument("--pass-env", action="append", metavar="PATTERN", help=_flag("pass_env"))
     p.add_argument("--run-dir", type=Path, help="where to keep this run's files (default: a new temp folder)")
-    p.add_argument("--no-feedback", action="store_true", help="do not write feedback HTML")
-    p.add_argument("--no-integrity-checks", action="store_true", help="skip the tamper check before test cells")
+    p.add_argument("--feedback", action=argparse.BooleanOptionalAction, help=_flag("feedback"))
+    p.add_argument("--integrity-checks", action=argparse.BooleanOptionalAction,
+                   help=_flag("integrity_checks"))
     p.add_argument("--report", type=Path, help="also write the JSON report here")
     p.add_argument("--compare-nbgrader", action="store_true",
                    help="afterwards, time plain `nbgrader autograde` on a scratch copy with the same submissions")
@@ -63,13 +68,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def options_from(args: argparse.Namespace) -> Options:
+    """The run's options as given on the command line (``None``: from ``c.Grader``)."""
     return Options(course=args.course, assignment=args.assignment, submissions=args.submissions,
                    workers=args.workers, cell_timeout=args.cell_timeout,
                    submission_timeout=args.submission_timeout, memory_bytes=args.memory,
                    address_space_bytes=args.address_space, max_output_bytes=args.max_output, seed=args.seed,
                    sandbox=args.sandbox, hide=args.hide, visible=args.visible, env_keep=args.pass_env,
-                   run_dir=args.run_dir, feedback=not args.no_feedback,
-                   integrity_checks=not args.no_integrity_checks)
+                   run_dir=args.run_dir, feedback=args.feedback, integrity_checks=args.integrity_checks)
 
 
 def plain_nbgrader(course: Course, assignment: str, report: dict, cell_timeout: int) -> dict:
@@ -132,9 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.check_sandbox:
             course = Course(options.course)
+            options = resolve_options(options, course)
             run_dir = Path(tempfile.mkdtemp(prefix="grading-check-"))
             os.chmod(run_dir, 0o711)
-            status = probe_sandbox(sandbox_settings(options, course, run_dir), run_dir)
+            status = probe_sandbox(sandbox_policy(options, course, run_dir), run_dir)
             shutil.rmtree(run_dir, ignore_errors=True)
             print(json.dumps(describe_containment(status), indent=2))
             return 0

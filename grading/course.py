@@ -14,8 +14,6 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
-HIDDEN_END = "END HIDDEN TESTS"
 
 
 class CourseError(Exception):
@@ -51,6 +49,7 @@ class CellInfo:
 class NotebookInfo:
     name: str
     cells: list[CellInfo]  # in notebook order
+    delimiters: "Delimiters"  # the course's region markers
 
     def by_name(self) -> dict[str, CellInfo]:
         return {cell.name: cell for cell in self.cells}
@@ -70,17 +69,61 @@ class AssignmentInfo:
         return sum(nb.max_score for nb in self.notebooks.values())
 
 
-def hidden_lines(source: str) -> list[str]:
-    """The lines between the hidden-test markers."""
-    lines, inside = [], False
-    for line in source.splitlines():
-        if HIDDEN_BEGIN in line:
-            inside = True
-        elif HIDDEN_END in line:
-            inside = False
-        elif inside:
-            lines.append(line)
-    return lines
+@dataclass(frozen=True)
+class Delimiters:
+    """The course's region markers, as its nbgrader configuration sets them (``delimiters``).
+
+    Each is a ``(begin, end)`` pair; like nbgrader, a line that *contains* a marker opens
+    or closes its region (``### BEGIN HIDDEN TESTS``).
+    """
+
+    solution: tuple[str, str]      # ClearSolutions.begin_solution_delimeter / end_solution_delimeter
+    hidden_tests: tuple[str, str]  # ClearHiddenTests.begin_test_delimeter / end_test_delimeter
+    mark_scheme: tuple[str, str]   # ClearMarkScheme.begin_mark_scheme_delimeter / end_mark_scheme_delimeter
+
+    def inside(self, source: str, region: tuple[str, str]) -> list[tuple[int, str]]:
+        """``(line number, line)`` of each line of ``source`` inside ``region`` (markers excluded; 1-based)."""
+        begin, end = region
+        found, inside = [], False
+        for number, line in enumerate(source.splitlines(), start=1):
+            if begin in line:
+                inside = True
+            elif end in line:
+                inside = False
+            elif inside:
+                found.append((number, line))
+        return found
+
+    def hidden_lines(self, source: str) -> list[str]:
+        """The lines between the hidden-test markers."""
+        return [line for _, line in self.inside(source, self.hidden_tests)]
+
+    def strip_hidden(self, source: str, note: str) -> str:
+        """``source`` without its hidden tests (markers included); the first region becomes ``note``."""
+        hidden = {number for number, _ in self.inside(source, self.hidden_tests)}
+        begin, end = self.hidden_tests
+        lines, noted = [], False
+        for number, line in enumerate(source.splitlines(), start=1):
+            if begin in line:
+                if not noted:
+                    lines.append(line[: len(line) - len(line.lstrip())] + note)
+                    noted = True
+            elif number not in hidden and end not in line:
+                lines.append(line)
+        return "\n".join(lines)
+
+
+def delimiters(course: str | os.PathLike | Config) -> Delimiters:
+    """The region markers of a course: from its ``nbgrader_config.py`` (a course root) or a loaded
+    config, else nbgrader's defaults. The one place the grader (and the tests) read them."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearSolutions
+
+    config = course if isinstance(course, Config) else Course(course).config
+    solutions, hidden, scheme = (ClearSolutions(config=config), ClearHiddenTests(config=config),
+                                 ClearMarkScheme(config=config))
+    return Delimiters(solution=(solutions.begin_solution_delimeter, solutions.end_solution_delimeter),
+                      hidden_tests=(hidden.begin_test_delimeter, hidden.end_test_delimeter),
+                      mark_scheme=(scheme.begin_mark_scheme_delimeter, scheme.end_mark_scheme_delimeter))
 
 
 class Course:
@@ -95,6 +138,7 @@ class Course:
         self.config.CourseDirectory.root = str(self.root)
         self.coursedir = CourseDirectory(config=self.config)
         self.db_url = self.coursedir.db_url
+        self.delimiters = delimiters(self.config)
         self.gradebook_path = Path(self.db_url[len("sqlite:///"):]) if self.db_url.startswith("sqlite:///") else None
 
     def _load_config(self) -> Config:
@@ -136,8 +180,8 @@ class Course:
                         name=source.name, cell_type=source.cell_type, grade=source.name in grade,
                         solution=source.name in solution, locked=bool(source.locked), task=source.name in task,
                         points=float(graded.max_score) if graded is not None else None,
-                        checksum=source.checksum, hidden_lines=hidden_lines(source.source or "")))
-                notebooks[notebook.name] = NotebookInfo(notebook.name, cells)
+                        checksum=source.checksum, hidden_lines=self.delimiters.hidden_lines(source.source or "")))
+                notebooks[notebook.name] = NotebookInfo(notebook.name, cells, self.delimiters)
         if not notebooks:
             raise CourseError(f"assignment {name!r} has no notebooks in the gradebook")
         return AssignmentInfo(name, notebooks)

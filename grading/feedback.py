@@ -8,7 +8,10 @@ line; a failed test shows only ``Error: message`` (no traceback); hidden-test
 cells show no printed output; and any line of hidden-test source that turns
 up anywhere in the outputs (a submission can print its caller's source) is
 redacted. The HTML is made by nbgrader's own ``GenerateFeedback`` from this
-sanitized notebook, with a summary table of all tests on top.
+sanitized notebook, with a summary table of all tests on top: the course's own
+feedback preprocessors (``c.GenerateFeedback.preprocessors``) run as configured,
+after ``SanitizeFeedback``, which sanitizes once more inside nbgrader's pipeline.
+The hidden-test markers are the course's own (``grading.course.delimiters``).
 """
 
 from __future__ import annotations
@@ -21,28 +24,15 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import Preprocessor
 from nbgrader import utils
+from traitlets import Dict
 from traitlets.config import Config
 
-from .course import HIDDEN_BEGIN, HIDDEN_END, NotebookInfo
+from .course import NotebookInfo
 
 REDACTED = "[hidden test source removed]"
 HIDDEN_NOTE = "# (hidden tests: not shown)"
-
-
-def strip_hidden(source: str) -> str:
-    lines, inside, noted = [], False, False
-    for line in source.splitlines():
-        if HIDDEN_BEGIN in line:
-            inside = True
-            if not noted:
-                lines.append(line[: len(line) - len(line.lstrip())] + HIDDEN_NOTE)
-                noted = True
-        elif HIDDEN_END in line:
-            inside = False
-        elif not inside:
-            lines.append(line)
-    return "\n".join(lines)
 
 
 def _secrets(info: NotebookInfo) -> list[str]:
@@ -91,19 +81,6 @@ CELL_FRAME = re.compile(r"(?:Cell In\s*\[\d*\],\s*line|<ipython-input-[^>]*>[^\n
                         r"|input-\d+-[0-9a-f]+>, line) (\d+)")
 
 
-def hidden_line_numbers(source: str) -> set[int]:
-    """1-based numbers of the lines inside hidden-test regions."""
-    numbers, inside = set(), False
-    for number, line in enumerate(source.splitlines(), start=1):
-        if HIDDEN_BEGIN in line:
-            inside = True
-        elif HIDDEN_END in line:
-            inside = False
-        elif inside:
-            numbers.add(number)
-    return numbers
-
-
 def failing_line(traceback: list[str]) -> int | None:
     """The line of the cell where an error was raised (its outermost frame), if the traceback says."""
     match = CELL_FRAME.search(ANSI.sub("", "\n".join(traceback)))
@@ -120,12 +97,13 @@ def sanitize(nb: nbformat.NotebookNode, info: NotebookInfo) -> nbformat.Notebook
     nb = copy.deepcopy(nb)
     secrets = _secrets(info)
     known = info.by_name()
+    marks = info.delimiters
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         hidden = grade_id in known and bool(known[grade_id].hidden_lines)
-        secret_numbers = hidden_line_numbers(cell.source) if hidden else set()
+        secret_numbers = {n for n, _ in marks.inside(cell.source, marks.hidden_tests)} if hidden else set()
         if hidden:
-            cell.source = strip_hidden(cell.source)
+            cell.source = marks.strip_hidden(cell.source, HIDDEN_NOTE)
         if cell.cell_type != "code":
             continue
         kept = []
@@ -191,9 +169,19 @@ def summary_cell(student: str, notebook: str, results: list[dict], notes: list[s
     return nbformat.v4.new_markdown_cell("\n".join(text))
 
 
+class SanitizeFeedback(Preprocessor):
+    """``sanitize`` as the first of ``GenerateFeedback``'s preprocessors (the course's own follow)."""
+
+    notebooks = Dict(help="notebook name -> its NotebookInfo (cells and hidden lines)")
+
+    def preprocess(self, nb, resources):
+        return sanitize(nb, self.notebooks[resources["nbgrader"]["notebook"]]), resources
+
+
 def write_feedback(course, assignment: str, student: str, sanitized: dict[str, nbformat.NotebookNode],
-                   scratch: Path) -> list[Path]:
-    """HTML feedback via nbgrader's ``GenerateFeedback`` (scores read from the real gradebook)."""
+                   infos: dict[str, NotebookInfo], scratch: Path) -> list[Path]:
+    """HTML feedback via nbgrader's ``GenerateFeedback`` (scores read from the real gradebook), with
+    the course's feedback preprocessors after the grader's sanitizer."""
     from nbgrader.converters import GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
@@ -205,9 +193,8 @@ def write_feedback(course, assignment: str, student: str, sanitized: dict[str, n
     config.CourseDirectory.db_url = course.db_url
     config.CourseDirectory.assignment_id = assignment
     config.CourseDirectory.student_id = student
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-    from nbgrader.preprocessors import GetGrades
-    config.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor]
+    own = course.config.GenerateFeedback.get("preprocessors", GenerateFeedback.preprocessors.default())
+    config.GenerateFeedback.preprocessors = [SanitizeFeedback(notebooks=infos), *own]
     coursedir = CourseDirectory(config=config)
     source = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
     source.mkdir(parents=True, exist_ok=True)

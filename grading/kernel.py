@@ -21,8 +21,10 @@ sandbox, and nbgrader's ``Execute`` preprocessor hardened against hostile code.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -40,6 +42,8 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from nbgrader import utils
 from traitlets import Bool, Dict, Integer, Unicode, default
+
+from .sandbox import IPC_PREFIX, SandboxPolicy, SandboxSpec
 
 HERE = Path(__file__).resolve().parent
 SANDBOX = HERE / "sandbox.py"
@@ -66,7 +70,9 @@ class LimitedKernelClient(AsyncKernelClient):
 class SandboxKernelManager(AsyncKernelManager):
     """Starts the kernel through ``sandbox.py`` with a private working copy; see the module doc."""
 
-    sandbox = Dict(help="Sandbox settings (see grading.sandbox); filled in by the grader.").tag(config=True)
+    sandbox = Dict(help="The run's sandbox policy (``grading.sandbox.SandboxPolicy`` as a dict); "
+                        "filled in by the grader.").tag(config=True)
+    seed = Integer(None, allow_none=True, help="The student's seed (GRADING_SEED, PYTHONHASHSEED).").tag(config=True)
     work_root = Unicode(help="Folder (hidden from kernels) for per-kernel state.").tag(config=True)
     events_file = Unicode(help="JSON-lines file that receives each kernel's sandbox status.").tag(config=True)
 
@@ -83,7 +89,8 @@ class SandboxKernelManager(AsyncKernelManager):
         self._kernel_dir = tempfile.mkdtemp(prefix="kernel-", dir=self.work_root or None)
         os.chmod(self._kernel_dir, 0o711)
         # Unix socket paths are limited to ~107 bytes: keep the socket folder short.
-        self._ipc_dir = tempfile.mkdtemp(prefix="gk-", dir="/tmp" if os.path.isdir("/tmp") else None)
+        # The worker's PID in the name lets a later run remove the folder if this one is killed.
+        self._ipc_dir = tempfile.mkdtemp(prefix=f"{IPC_PREFIX}{os.getpid()}-", dir=IPC_ROOT)
         os.chmod(self._ipc_dir, 0o700)
         private = os.path.join(self._kernel_dir, "work")
         _private_copy(cwd, private)
@@ -91,25 +98,26 @@ class SandboxKernelManager(AsyncKernelManager):
             os.makedirs(os.path.join(self._ipc_dir, name))
         shutil.copy(STARTUP, os.path.join(self._ipc_dir, "grading_startup.py"))
         self._status_file = os.path.join(self._kernel_dir, "status.json")
-        settings = dict(self.sandbox)
-        env = dict(settings.pop("env", {}))
-        env.update(HOME=f"{self._ipc_dir}/home", IPYTHONDIR=f"{self._ipc_dir}/ipython",
+        env = dict(HOME=f"{self._ipc_dir}/home", IPYTHONDIR=f"{self._ipc_dir}/ipython",
                    MPLCONFIGDIR=f"{self._ipc_dir}/mpl", XDG_CACHE_HOME=f"{self._ipc_dir}/cache",
                    JUPYTER_RUNTIME_DIR=self._ipc_dir, TMPDIR="/tmp",
                    NBGRADER_EXECUTION="autograde")
-        seed = settings.pop("seed", None)
-        if seed is not None:
-            env.update(GRADING_SEED=str(seed), PYTHONHASHSEED=str(seed % 2**32))
-        spec = dict(settings, env=env, cwd=cwd, status_file=self._status_file,
-                    binds=[[private, cwd], [self._ipc_dir, self._ipc_dir]])
-        spec.setdefault("hide", [])
-        spec["hide"] = list(spec["hide"]) + [self._kernel_dir]
+        if self.seed is not None:
+            env.update(GRADING_SEED=str(self.seed), PYTHONHASHSEED=str(self.seed % 2**32))
+        policy = self.policy
+        spec = SandboxSpec(policy=dataclasses.replace(policy, hide=[*policy.hide, self._kernel_dir]),
+                           cwd=cwd, binds=[[private, cwd], [self._ipc_dir, self._ipc_dir]], env=env,
+                           status_file=self._status_file, parent_pid=os.getpid(), remove_on_exit=[self._ipc_dir])
         with open(os.path.join(self._kernel_dir, "spec.json"), "w") as handle:
-            json.dump(spec, handle)
+            handle.write(spec.to_json())
         self.transport = "ipc"
         self.ip = os.path.join(self._ipc_dir, "k")
         self.connection_file = os.path.join(self._ipc_dir, "connection.json")
         return await super()._async_pre_start_kernel(**kw)
+
+    @property
+    def policy(self) -> SandboxPolicy:
+        return SandboxPolicy.from_dict(dict(self.sandbox))
 
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
@@ -138,6 +146,32 @@ class SandboxKernelManager(AsyncKernelManager):
                 shutil.rmtree(folder, ignore_errors=True)
 
     cleanup_resources = _async_cleanup_resources
+
+
+IPC_ROOT = "/tmp"  # Unix socket paths are limited to ~107 bytes: a short folder
+
+
+def remove_stale_ipc_dirs(root: str = IPC_ROOT) -> list[str]:
+    """Remove the socket folders of kernels whose grading worker is gone (a killed run)."""
+    removed = []
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return removed
+    for name in names:
+        match = re.fullmatch(re.escape(IPC_PREFIX) + r"(\d+)-\w+", name)
+        if not match:
+            continue
+        try:
+            with open(f"/proc/{match.group(1)}/cmdline", "rb") as handle:
+                alive = b"grading.worker" in handle.read()
+        except OSError:
+            alive = False
+        if not alive:
+            path = os.path.join(root, name)
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
 
 
 def _private_copy(source: str, target: str) -> None:
@@ -171,13 +205,12 @@ def _notice(text: str) -> NotebookNode:
     return NotebookNode(output_type="display_data", data={"text/plain": text}, metadata={})
 
 
-def _death_message(status: dict, default_memory: int | None) -> tuple[str, str]:
+def _death_message(status: dict) -> tuple[str, str]:
     """Name and message for a kernel that died, from the supervisor's status."""
     for event in status.get("events", []):
         if event.get("kind") == "memory":
-            limit = event.get("limit_bytes") or default_memory or 0
-            return ("MemoryLimitExceeded",
-                    f"the kernel used more than {limit / 2**20:.0f} MiB of memory and was stopped")
+            return ("MemoryLimitExceeded", f"the kernel used more than {event['limit_bytes'] / 2**20:.0f} MiB "
+                    f"of memory ({event['used_bytes'] / 2**20:.0f} MiB) and was stopped")
         if event.get("kind") == "refused":
             return "SandboxError", f"the kernel could not be started safely: {event.get('message')}"
     exit_info = status.get("exit") or {}
@@ -259,7 +292,7 @@ class SafeExecute(Execute):
             cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
         except DeadKernelError:
             died = True
-            ename, evalue = _death_message(self.km.sandbox_status(), self.km.sandbox.get("memory_bytes"))
+            ename, evalue = _death_message(self.km.sandbox_status())
             cell.outputs = list(cell.get("outputs", [])) + [_error(ename, evalue)]
             self.grading_events.append({"cell": cell_index, "kind": ename, "message": evalue})
             await self._replace_kernel()

@@ -15,15 +15,18 @@ import tempfile
 import threading
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 import nbformat
 
 from . import feedback as fb
+from .config import Grader, size
 from .course import AssignmentInfo, Course, CourseError, gradebook_digest, restore_sqlite
 from .intake import Snapshot, Submission, discover, prepare, verify_originals
+from .kernel import remove_stale_ipc_dirs
+from .sandbox import SandboxPolicy, SandboxSpec, usable_by_nobody
 from .seeding import student_seed
 
 HERE = Path(__file__).resolve().parent
@@ -35,27 +38,62 @@ GiB = 2**30
 
 @dataclass
 class Options:
+    """One grading run. A field left ``None`` takes its value from ``c.Grader`` in the course's
+    ``nbgrader_config.py`` (``grading.config.Grader``, where the defaults are documented);
+    ``resolve_options`` fills them in."""
+
     course: Path
-    assignment: str
+    assignment: str | None
     submissions: Path | None = None        # default: the course's submitted/ folder
-    workers: int = 2
-    cell_timeout: int | None = None         # default: the course's Execute.timeout, else 60 s
-    submission_timeout: int | None = None   # default: enough for every code cell to time out, min 300 s
-    memory_bytes: int = 3 * GiB
-    address_space_bytes: int | None = None  # default: max(8 GiB, 4 x memory)
-    file_size_bytes: int = 256 * 2**20
-    max_output_bytes: int = 1_000_000
-    nproc: int = 1024
-    seed: int = 0
-    sandbox: str = "auto"                   # auto | require | off
-    hide: list[Path] = field(default_factory=list)
-    visible: list[Path] = field(default_factory=list)
-    env_keep: list[str] = field(default_factory=list)
+    workers: int | None = None
+    cell_timeout: int | None = None         # 0 or None: Grader.cell_timeout, else the course's Execute.timeout
+    submission_timeout: int | None = None   # 0 or None: Grader.submission_timeout, else computed per assignment
+    memory_bytes: int | None = None
+    address_space_bytes: int | None = None  # 0 or None: Grader.address_space, else max(8 GiB, 4 x memory)
+    max_output_bytes: int | None = None
+    seed: int | None = None
+    sandbox: str | None = None              # auto | require | off
+    hide: list[Path] | None = None
+    visible: list[Path] | None = None
+    env_keep: list[str] | None = None
     run_dir: Path | None = None
-    feedback: bool = True
-    integrity_checks: bool = True
+    feedback: bool | None = None
+    integrity_checks: bool | None = None
+    # fixed limits (not options)
+    file_size_bytes: int = 256 * 2**20
+    tmp_bytes: int = 256 * 2**20
+    nproc: int = 1024
     max_notebook_bytes: int = 20 * 2**20
     max_file_bytes: int = 100 * 2**20
+
+
+def default_cell_timeout(course: Course) -> int:
+    configured = course.config.get("Execute", {}).get("timeout")
+    return int(configured) if isinstance(configured, int) and configured > 0 else 60
+
+
+def resolve_options(options: Options, course: Course) -> Options:
+    """``options`` with every unset field taken from the course's ``c.Grader`` configuration."""
+    grader = Grader(config=course.config)
+
+    def pick(value, configured):
+        return configured if value is None else value
+
+    memory = pick(options.memory_bytes, size(grader.memory))
+    address_space = (options.address_space_bytes or (size(grader.address_space) if grader.address_space else 0)
+                     or max(8 * GiB, 4 * memory))
+    return replace(
+        options, workers=pick(options.workers, grader.workers),
+        cell_timeout=options.cell_timeout or grader.cell_timeout or default_cell_timeout(course),
+        submission_timeout=options.submission_timeout or grader.submission_timeout or None,
+        memory_bytes=memory, address_space_bytes=address_space,
+        max_output_bytes=pick(options.max_output_bytes, size(grader.max_output)),
+        seed=pick(options.seed, grader.seed), sandbox=pick(options.sandbox, grader.sandbox),
+        hide=pick(options.hide, [Path(p) for p in grader.hide]),
+        visible=pick(options.visible, [Path(p) for p in grader.visible]),
+        env_keep=pick(options.env_keep, list(grader.pass_env)),
+        feedback=pick(options.feedback, grader.feedback),
+        integrity_checks=pick(options.integrity_checks, grader.integrity_checks))
 
 
 # ------------------------------------------------------------------ sandbox
@@ -75,8 +113,8 @@ def editable_project_dirs() -> list[str]:
     return found
 
 
-def sandbox_settings(options: Options, course: Course, run_dir: Path) -> dict:
-    """What every kernel's sandbox hides, keeps visible and limits."""
+def sandbox_policy(options: Options, course: Course, run_dir: Path) -> SandboxPolicy:
+    """What every kernel's sandbox hides, keeps visible and limits (``options`` resolved)."""
     hide = [course.root, course.source_dir(options.assignment or ".").parent, run_dir, Path.home(),
             options.submissions, *options.hide]
     for step in ("submitted", "autograded", "feedback"):  # also named one by one, in case the course
@@ -88,28 +126,34 @@ def sandbox_settings(options: Options, course: Course, run_dir: Path) -> dict:
               *editable_project_dirs(), *(str(p) for p in options.visible)}
     import sysconfig
     needed.update(v for k, v in sysconfig.get_paths().items() if k in ("stdlib", "platstdlib", "purelib", "platlib"))
-    return {
-        "mode": options.sandbox,
-        "hide": sorted(set(hide)),
-        "needed": sorted(p for p in needed if p),
-        "memory_bytes": options.memory_bytes,
-        "address_space_bytes": options.address_space_bytes or max(8 * GiB, 4 * options.memory_bytes),
-        "file_size_bytes": options.file_size_bytes,
-        "nproc": options.nproc,
-        "env_keep": ENV_KEEP + list(options.env_keep),
-        "env": {},
-    }
+    return SandboxPolicy(
+        mode=options.sandbox, hide=sorted(set(hide)), needed=sorted(p for p in needed if p),
+        memory_bytes=options.memory_bytes, address_space_bytes=options.address_space_bytes,
+        file_size_bytes=options.file_size_bytes, tmp_bytes=options.tmp_bytes, nproc=options.nproc,
+        env_keep=ENV_KEEP + list(options.env_keep))
 
 
-def probe_sandbox(settings: dict, run_dir: Path) -> dict:
+def check_visible(options: Options) -> None:
+    """Stop before grading if a path kernels must see is closed to ``nobody``, whom a grader running
+    as root runs them as (the sandbox would otherwise fall back to running them as root)."""
+    if os.geteuid() != 0:
+        return  # the kernels run as the grader's own user, who can read what the grader can
+    blocked = usable_by_nobody([str(p) for p in options.visible if p.exists()])
+    if blocked:
+        raise CourseError(f"kernels run as user nobody, who cannot read {blocked[0]}: make it readable by "
+                          "other users (chmod o+rX), or use another folder (for the book's data cache: "
+                          "BDLS_DATA_DIR)")
+
+
+def probe_sandbox(policy: SandboxPolicy, run_dir: Path) -> dict:
     """Start a trivial process in the sandbox to learn what this machine allows."""
     probe = Path(tempfile.mkdtemp(prefix="probe-", dir=run_dir))
     os.chmod(probe, 0o711)
     work = probe / "work"
     work.mkdir()
-    spec = dict(settings, cwd=str(work), binds=[[str(work), str(work)]], status_file=str(probe / "status.json"),
-                memory_bytes=0)
-    (probe / "spec.json").write_text(json.dumps(spec))
+    spec = SandboxSpec(policy=replace(policy, memory_bytes=0), cwd=str(work), binds=[[str(work), str(work)]],
+                       env={}, status_file=str(probe / "status.json"), parent_pid=os.getpid(), remove_on_exit=[])
+    (probe / "spec.json").write_text(spec.to_json())
     code = ("import os,socket,json;print(json.dumps({'ifaces':[n for _,n in socket.if_nameindex()],"
             "'uid':os.getuid()}))")
     result = subprocess.run([sys.executable, str(HERE / "sandbox.py"), str(probe / "spec.json"), "--",
@@ -157,6 +201,7 @@ class Lane:
         inherited = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
         env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent)] + inherited)
         env["PYTHONUNBUFFERED"] = "1"
+        env["GRADING_PARENT_PID"] = str(os.getpid())  # the worker dies with the grader
         log = os.fdopen(os.open(self.run_dir / f"worker-{self.index}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND,
                                 0o600), "ab")
         self.proc = subprocess.Popen([sys.executable, "-m", "grading.worker"], stdin=subprocess.PIPE,
@@ -218,15 +263,14 @@ class Lane:
 
 # ------------------------------------------------------------------ main
 
-def default_cell_timeout(course: Course) -> int:
-    configured = course.config.get("Execute", {}).get("timeout")
-    return int(configured) if isinstance(configured, int) and configured > 0 else 60
-
-
 def grade(options: Options, log=print) -> dict:
     started = time.monotonic()
     course = Course(options.course)
+    options = resolve_options(options, course)
+    check_visible(options)
     assignment = course.assignment(options.assignment)
+    for stale in remove_stale_ipc_dirs():
+        log(f"removed the kernel folder {stale} of a grading run that was killed")
     submissions = Path(options.submissions or course.coursedir.submitted_directory)
     if not submissions.is_absolute():
         submissions = course.root / submissions
@@ -234,7 +278,7 @@ def grade(options: Options, log=print) -> dict:
     if not submissions.is_dir():
         raise CourseError(f"submissions folder {submissions} does not exist")
     options.submissions = submissions
-    cell_timeout = options.cell_timeout or default_cell_timeout(course)
+    cell_timeout = options.cell_timeout
     code_cells = max(1, sum(1 for nb in assignment.notebooks.values() for c in nb.cells if c.cell_type == "code"))
     submission_timeout = options.submission_timeout or max(300, cell_timeout * (code_cells + 3) + 60)
 
@@ -247,8 +291,8 @@ def grade(options: Options, log=print) -> dict:
     (run_dir / "jobs").mkdir(exist_ok=True)
     os.chmod(run_dir / "jobs", 0o711)
 
-    settings = sandbox_settings(options, course, run_dir)
-    probe = probe_sandbox(settings, run_dir)
+    policy = sandbox_policy(options, course, run_dir)
+    probe = probe_sandbox(policy, run_dir)
     containment = describe_containment(probe)
     log(f"sandbox: filesystem={probe['achieved'].get('filesystem', 'none')} "
         f"network={probe['achieved'].get('network', 'none')} user={probe['achieved'].get('user', '?')}")
@@ -282,7 +326,7 @@ def grade(options: Options, log=print) -> dict:
     pending = list(accepted)
     lock = threading.Lock()
 
-    lanes = [Lane(run_dir, index) for index in range(max(1, options.workers))]
+    lanes = [Lane(run_dir, index) for index in range(options.workers)]
 
     def lane_main(index: int) -> None:
         lane = lanes[index]
@@ -300,7 +344,7 @@ def grade(options: Options, log=print) -> dict:
                        "template_db": str(template), "prepared": str(sub.prepared),
                        "timestamp": sub.timestamp, "source_files": source_files,
                        "config_file": str(course.config_file) if course.config_file.exists() else None,
-                       "limits": limits, "sandbox": dict(settings, seed=seed),
+                       "limits": limits, "sandbox": asdict(policy), "seed": seed,
                        "kernel_root": str(job_dir / "kernels"), "events_file": str(job_dir / "events.jsonl")}
                 t0 = time.monotonic()
                 answer = lane.run(job, submission_timeout)
@@ -316,7 +360,7 @@ def grade(options: Options, log=print) -> dict:
             lane.stop()
 
     t_grade = time.monotonic()
-    threads = [threading.Thread(target=lane_main, args=(i,), daemon=True) for i in range(max(1, options.workers))]
+    threads = [threading.Thread(target=lane_main, args=(i,), daemon=True) for i in range(options.workers)]
     for thread in threads:
         thread.start()
     try:
@@ -453,7 +497,7 @@ def merge_all(course: Course, assignment: AssignmentInfo, options: Options, acce
         if options.feedback:
             try:
                 feedback_files = fb.write_feedback(course, options.assignment, sub.student, sanitized,
-                                                   run_dir / "feedback" / sub.student)
+                                                   assignment.notebooks, run_dir / "feedback" / sub.student)
             except Exception as exc:  # noqa: BLE001 - grades stand; say feedback failed
                 sub.messages.append(f"feedback could not be written: {exc}")
         sub.status = "graded"
@@ -462,7 +506,9 @@ def merge_all(course: Course, assignment: AssignmentInfo, options: Options, acce
         merged[sub.student] = student_entry(
             sub, score=score, max_score=max_score, needs_manual_grade=needs_manual, tests=tests,
             seed=result.get("seed"), seconds=result.get("seconds"), sandbox_warnings=sandbox_warnings,
+            peak_memory_bytes=max([k.get("peak_memory_bytes", 0) for k in kernel_events] or [0]),
             peak_rss_bytes=max([k.get("peak_rss_bytes", 0) for k in kernel_events] or [0]),
+            memory_measure=sorted({k.get("memory_measure", "none") for k in kernel_events}),
             kernels=len(kernel_events), feedback=[str(p) for p in feedback_files],
             autograded=str(target))
     return merged

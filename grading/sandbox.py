@@ -8,7 +8,7 @@ puts this in front of the kernel command. The process stays as a small
   namespaces are allowed): a new PID namespace (the kernel sees only its own
   processes, and everything it started dies with it), a new network namespace
   (no interface but a loopback that is down: no network), new IPC and UTS
-  namespaces, and a new mount namespace in which the paths of ``spec["hide"]``
+  namespaces, and a new mount namespace in which the paths of ``policy.hide``
   (instructor course, submissions, the grader's work area, ``$HOME``, ``/tmp``...)
   are covered by empty file systems, the whole tree is read-only, and only the
   private working copy and the kernel's socket directory are writable. As
@@ -17,16 +17,26 @@ puts this in front of the kernel command. The process stays as a small
 - **without namespaces** (containers without ``CAP_SYS_ADMIN``, hardened
   kernels) it still: drops root to ``nobody`` where it runs as root, runs the
   kernel in the private copy, and applies the limits below. It reports what it
-  could not do; with ``spec["mode"] == "require"`` it refuses to start instead.
+  could not do; with ``policy.mode == "require"`` it refuses to start instead.
 - **limits** everywhere: address space (``RLIMIT_AS``), file size
   (``RLIMIT_FSIZE``; writes beyond fail with ``EFBIG``), no core dumps, a process
-  count when the kernel runs as ``nobody``, a resident-memory watchdog over the
-  kernel's whole process tree (the supervisor is a child subreaper, so daemons
-  cannot escape the count) that kills the tree above ``spec["memory_bytes"]``, and
-  a scrubbed environment (no tokens or keys of the grader reach student code).
+  count when the kernel runs as ``nobody``, a memory watchdog over the kernel's
+  whole process tree (the supervisor is a child subreaper, so daemons cannot
+  escape the count) that kills the tree above ``policy.memory_bytes``, and a
+  scrubbed environment (no tokens or keys of the grader reach student code).
+  Memory is each process's *proportional* set size (``Pss`` of
+  ``/proc/PID/smaps_rollup``: a page shared by n processes counts 1/n), summed
+  once per process; resident set size where the kernel offers no PSS.
+- **nothing outlives the grader**: the supervisor asks for ``SIGTERM`` when its
+  parent (the grading worker) dies and also watches its parent; it then kills the
+  kernel's tree. Whenever it ends it removes the kernel's socket folder. The kernel is PID 1 of its
+  namespace with its own parent-death signal (set again after the switch to
+  ``nobody``, which clears it), so it dies with the supervisor even if the
+  supervisor is killed outright.
 
-The supervisor writes what it achieved, and why the kernel died if it did, to
-``spec["status_file"]`` (outside the sandbox), which the grader turns into the
+The settings come as one ``SandboxSpec`` (JSON file; see ``SandboxSpec``). The
+supervisor writes what it achieved, and why the kernel died if it did, to
+``spec.status_file`` (outside the sandbox), which the grader turns into the
 per-student message.
 """
 
@@ -34,12 +44,15 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
 import fnmatch
 import json
 import os
+import shutil
 import signal
 import sys
 import time
+from dataclasses import dataclass
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -66,6 +79,48 @@ AT_RECURSIVE = 0x8000
 MOUNT_ATTR_RDONLY = 0x1
 
 NOBODY = 65534
+WATCH_INTERVAL = 0.1  # seconds between two looks at the kernel's memory and parent
+IPC_PREFIX = "gk-"    # socket folders in /tmp: gk-<worker pid>-<random>
+
+
+@dataclass(frozen=True)
+class SandboxPolicy:
+    """What every kernel of one grading run may see and use (built once: ``grading.runner.sandbox_policy``)."""
+
+    mode: str                  # auto: contain as far as possible | require: refuse without namespaces | off
+    hide: list[str]            # paths covered by empty file systems
+    needed: list[str]          # paths under hidden ones that stay visible, read-only (Python, data caches)
+    memory_bytes: int          # the kernel tree's memory (PSS) above which it is killed; 0: no watchdog
+    address_space_bytes: int   # RLIMIT_AS per process
+    file_size_bytes: int       # RLIMIT_FSIZE
+    tmp_bytes: int             # size of the kernel's private /tmp
+    nproc: int                 # RLIMIT_NPROC when the kernel runs as nobody
+    env_keep: list[str]        # glob patterns of environment variables passed to the kernel
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "SandboxPolicy":
+        return cls(**data)  # a missing or unknown key is an error, not a default
+
+
+@dataclass(frozen=True)
+class SandboxSpec:
+    """One kernel's sandbox: the run's policy and this kernel's own folders (``SPEC.json``)."""
+
+    policy: SandboxPolicy
+    cwd: str                   # the kernel's working folder, as the notebook sees it
+    binds: list[list[str]]     # [source, target]: writable folders bound into the sandbox
+    env: dict[str, str]        # environment set for the kernel (on top of the kept variables)
+    status_file: str           # where the supervisor reports (outside the sandbox)
+    parent_pid: int            # the process that started the supervisor; its death ends the kernel
+    remove_on_exit: list[str]  # folders the supervisor removes when it ends (the kernel's socket folder)
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "SandboxSpec":
+        data = json.loads(text)
+        return cls(policy=SandboxPolicy.from_dict(data.pop("policy")), **data)
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
@@ -178,14 +233,14 @@ def _mkdirs(path: str) -> None:
     os.makedirs(path, mode=0o755, exist_ok=True)
 
 
-def _isolate_filesystem(spec: dict, pipe_fd: int) -> None:
+def _isolate_filesystem(spec: SandboxSpec, pipe_fd: int) -> None:
     """Inside fresh mount namespace: cover, make read-only, re-expose the writable binds."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    binds = [(os.path.realpath(src), os.path.abspath(dst)) for src, dst in spec.get("binds", [])]
+    binds = [(os.path.realpath(src), os.path.abspath(dst)) for src, dst in spec.binds]
     # Hold each bind source open: after covering, its path may no longer lead to it.
     held = [(os.open(src, os.O_PATH | os.O_CLOEXEC), dst) for src, dst in binds]
     scratch = ["/tmp", "/var/tmp", "/dev/shm"]
-    ops = plan_mounts(list(spec.get("hide", [])) + scratch, spec.get("needed", []))
+    ops = plan_mounts(list(spec.policy.hide) + scratch, spec.policy.needed)
     # Needed paths are opened now too: once their parent is covered they are out of reach.
     needed_fds = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for kind, path in ops if kind == "rebind"}
     for kind, path in ops:
@@ -208,10 +263,9 @@ def _isolate_filesystem(spec: dict, pipe_fd: int) -> None:
     except OSError as exc:
         readonly = False
         _report(pipe_fd, warning=f"could not make the file system read-only ({exc.strerror})")
-    size = spec.get("tmp_size", "256m")
     for path in scratch:
         if os.path.isdir(path):
-            mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777")
+            mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={spec.policy.tmp_bytes},mode=1777")
     for path, fd in needed_fds.items():  # a needed path under /tmp (a virtual environment there)
         if any(_inside(path, root) for root in scratch):
             if os.path.isdir(f"/proc/self/fd/{fd}"):
@@ -268,7 +322,7 @@ def usable_by_nobody(paths: list[str]) -> list[str]:
     return blocked
 
 
-def _limits(spec: dict, as_nobody: bool) -> None:
+def _limits(policy: SandboxPolicy, as_nobody: bool) -> None:
     import resource
 
     def setlimit(which: int, value: int | None) -> None:
@@ -277,31 +331,30 @@ def _limits(spec: dict, as_nobody: bool) -> None:
             value = value if hard == resource.RLIM_INFINITY else min(value, hard)
             resource.setrlimit(which, (value, value))
 
-    setlimit(resource.RLIMIT_AS, spec.get("address_space_bytes"))
-    setlimit(resource.RLIMIT_FSIZE, spec.get("file_size_bytes"))
+    setlimit(resource.RLIMIT_AS, policy.address_space_bytes)
+    setlimit(resource.RLIMIT_FSIZE, policy.file_size_bytes)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if as_nobody:
-        setlimit(resource.RLIMIT_NPROC, spec.get("nproc"))
+        setlimit(resource.RLIMIT_NPROC, policy.nproc)
 
 
-def scrubbed_environment(spec: dict) -> dict:
-    keep = spec.get("env_keep", [])
+def scrubbed_environment(spec: SandboxSpec) -> dict:
+    keep = spec.policy.env_keep
     env = {k: v for k, v in os.environ.items() if any(fnmatch.fnmatchcase(k, pattern) for pattern in keep)}
-    env.update(spec.get("env", {}))
+    env.update(spec.env)
     return env
 
 
-def _child(spec: dict, cmd: list[str], namespaces: str | None, pipe_fd: int) -> None:
+def _child(spec: SandboxSpec, cmd: list[str], namespaces: str | None, pipe_fd: int) -> None:
     try:
         os.setsid()  # signals for the kernel go through the supervisor only
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
             signal.signal(sig, signal.SIG_DFL)
         as_root = os.geteuid() == 0 and namespaces != "userns"
-        binds = spec.get("binds", [])
-        if as_root and spec.get("run_as_nobody", True):
-            for src, _ in binds:
+        if as_root:
+            for src, _ in spec.binds:
                 _chown_tree(src, NOBODY, NOBODY)
-        cwd = spec["cwd"]
+        cwd = spec.cwd
         if namespaces:
             unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
             _report(pipe_fd, network="namespace")
@@ -309,7 +362,7 @@ def _child(spec: dict, cmd: list[str], namespaces: str | None, pipe_fd: int) -> 
                 _libc.sethostname(b"sandbox", 7)
                 _isolate_filesystem(spec, pipe_fd)
             except OSError as exc:
-                if spec.get("mode") == "require":
+                if spec.policy.mode == "require":
                     raise
                 _report(pipe_fd, warning=f"file system isolation failed: {exc}", filesystem="none")
                 cwd = _private_cwd(spec)
@@ -321,12 +374,12 @@ def _child(spec: dict, cmd: list[str], namespaces: str | None, pipe_fd: int) -> 
         except OSError:
             pass
         dropped = False
-        blocked = usable_by_nobody([_which(cmd[0])] + list(spec.get("needed", []))) if as_root else []
+        blocked = usable_by_nobody([_which(cmd[0])] + list(spec.policy.needed)) if as_root else []
         if as_root and blocked:
-            if spec.get("mode") == "require":
+            if spec.policy.mode == "require":
                 raise PermissionError("user nobody cannot reach: " + "; ".join(blocked))
             _report(pipe_fd, warning="the kernel runs as root: user nobody cannot reach " + "; ".join(blocked))
-        if as_root and spec.get("run_as_nobody", True) and not blocked:
+        if as_root and not blocked:
             os.setgroups([])
             os.setresgid(NOBODY, NOBODY, NOBODY)
             os.setresuid(NOBODY, NOBODY, NOBODY)
@@ -337,14 +390,16 @@ def _child(spec: dict, cmd: list[str], namespaces: str | None, pipe_fd: int) -> 
             _report(pipe_fd, user="unprivileged user namespace (mounts locked)")
         else:
             _report(pipe_fd, user="grader's own user")
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # reset by the credential change: set again
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # cleared by the credential change: set again
         prctl(PR_SET_NO_NEW_PRIVS, 1)
-        _limits(spec, as_nobody=dropped)
+        _limits(spec.policy, as_nobody=dropped)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # oversized writes fail instead of killing
         env = scrubbed_environment(spec)
         os.chdir(cwd)
         env["PWD"] = cwd
-        _report(pipe_fd, ready=True)
+        # The supervisor holds the pipe's other end: if it died before the parent-death
+        # signal was set again, this write fails and the kernel never starts.
+        os.write(pipe_fd, (json.dumps({"ready": True}) + "\n").encode())
         os.closerange(3, 65536)
         os.execvpe(cmd[0], cmd, env)
     except BaseException as exc:  # noqa: BLE001 - report anything, then die
@@ -357,33 +412,97 @@ def _which(program: str) -> str:
     return shutil.which(program) or program
 
 
-def _private_cwd(spec: dict) -> str:
+def _private_cwd(spec: SandboxSpec) -> str:
     """Without a mount namespace the kernel runs directly in the private copy."""
-    for src, dst in spec.get("binds", []):
-        if os.path.abspath(dst) == os.path.abspath(spec["cwd"]):
+    for src, dst in spec.binds:
+        if os.path.abspath(dst) == os.path.abspath(spec.cwd):
             return src
-    return spec["cwd"]
+    return spec.cwd
 
 
 # ----------------------------------------------------------- the supervisor
 
+def process_tree(root: int) -> list[int]:
+    """The descendants of ``root`` (children, grandchildren...), each once."""
+    parents: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                stat = handle.read()
+            ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        parents.setdefault(ppid, []).append(int(name))
+    found, todo = [], [root]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            if child not in found:
+                found.append(child)
+                todo.append(child)
+    return found
+
+
+def memory_of(pids: list[int]) -> tuple[int, int, str]:
+    """Memory used by the processes ``pids``, each counted once: (limit measure, RSS, its name).
+
+    The limit applies to the proportional set size (``Pss``: a page shared by n
+    processes counts 1/n, so the tree's sum never counts a page twice); where a
+    process's PSS cannot be read (kernels without ``smaps_rollup``) its resident
+    set size counts instead and the measure is ``"rss"``. The plain RSS sum is
+    returned too: it is what ``/usr/bin/time`` reports for a one-process kernel.
+    """
+    page = os.sysconf("SC_PAGE_SIZE")
+    total, rss, measure = 0, 0, "pss"
+    for pid in set(pids):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+                fields = dict(line.split(b":", 1) for line in handle if line[:4] in (b"Rss:", b"Pss:"))
+            total += int(fields[b"Pss"].split()[0]) * 1024
+            rss += int(fields[b"Rss"].split()[0]) * 1024
+            continue
+        except (OSError, ValueError, IndexError, KeyError):
+            pass
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                resident = int(handle.read().split()[1]) * page
+            total += resident
+            rss += resident
+            measure = "rss"
+        except (OSError, ValueError, IndexError):
+            pass  # the process has just exited
+    return total, rss, measure
+
+
+def die_with_parent(sig: int, parent: int) -> bool:
+    """Ask for ``sig`` when the parent dies; False if ``parent`` is already gone (we were orphaned)."""
+    prctl(PR_SET_PDEATHSIG, sig)
+    return os.getppid() == parent
+
+
+class ParentDied(Exception):
+    """The process that started the supervisor is gone: end the kernel, leave nothing behind."""
+
+
 class Supervisor:
-    def __init__(self, spec: dict):
+    def __init__(self, spec: SandboxSpec):
         self.spec = spec
         self.status: dict = {"achieved": {}, "warnings": [], "events": []}
-        self.status_file = spec.get("status_file")
+        self.status_file = spec.status_file
         self.child = 0
 
     def save(self) -> None:
-        if not self.status_file:
-            return
         tmp = self.status_file + ".tmp"
-        with open(tmp, "w") as handle:
-            json.dump(self.status, handle)
-        os.replace(tmp, self.status_file)
+        try:
+            with open(tmp, "w") as handle:
+                json.dump(self.status, handle)
+            os.replace(tmp, self.status_file)
+        except OSError:
+            pass  # the grader's folder is gone (a killed run being cleaned up)
 
     def enter_namespaces(self) -> str | None:
-        mode = self.spec.get("mode", "auto")
+        mode = self.spec.policy.mode
         if mode == "off":
             self.status["warnings"].append("sandbox switched off")
             return None
@@ -404,51 +523,48 @@ class Supervisor:
             return None
 
     def descendants(self) -> list[int]:
-        parents: dict[int, list[int]] = {}
-        for name in os.listdir("/proc"):
-            if not name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{name}/stat", "rb") as handle:
-                    stat = handle.read()
-                ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            parents.setdefault(ppid, []).append(int(name))
-        found, todo = [], [os.getpid()]
-        while todo:
-            for child in parents.get(todo.pop(), []):
-                found.append(child)
-                todo.append(child)
-        return found
-
-    @staticmethod
-    def rss(pids: list[int]) -> int:
-        page = os.sysconf("SC_PAGE_SIZE")
-        total = 0
-        for pid in pids:
-            try:
-                with open(f"/proc/{pid}/statm") as handle:
-                    total += int(handle.read().split()[1]) * page
-            except (OSError, ValueError, IndexError):
-                pass
-        return total
+        return process_tree(os.getpid())
 
     def kill_tree(self) -> None:
-        for pid in [self.child] + self.descendants():
+        for pid in dict.fromkeys([self.child] + self.descendants()):
+            if pid <= 0:  # no child yet (0 would mean our whole process group)
+                continue
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
 
+    def _parent_died(self, *_args) -> None:
+        raise ParentDied()
+
     def run(self, cmd: list[str]) -> int:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the grader died: so do we (and the kernel)
+        signal.signal(signal.SIGTERM, self._parent_died)
+        try:
+            return self._run(cmd)
+        except ParentDied:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            self.kill_tree()
+            self._reap()
+            return 137
+        finally:
+            # Also after a normal end: the parent may be dying right now (the parent-death signal
+            # comes when the *thread* that started us ends, possibly before the rest of its process).
+            for folder in self.spec.remove_on_exit:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _run(self, cmd: list[str]) -> int:
+        # The grader died: so do we (and the kernel). Asked again after entering the
+        # namespaces: a change of credentials (a new user namespace) clears it.
+        if not die_with_parent(signal.SIGTERM, self.spec.parent_pid):
+            raise ParentDied()
         try:
             prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of the kernel stay in our tree
         except OSError:
             pass
         namespaces = self.enter_namespaces()
-        if namespaces is None and self.spec.get("mode") == "require":
+        if not die_with_parent(signal.SIGTERM, self.spec.parent_pid):
+            raise ParentDied()
+        if namespaces is None and self.spec.policy.mode == "require":
             self.status["events"].append({"kind": "refused", "message": "sandbox required but unavailable: "
                                           + "; ".join(self.status["warnings"])})
             self.save()
@@ -463,10 +579,16 @@ class Supervisor:
         os.close(write_fd)
         for sig in (signal.SIGINT, signal.SIGQUIT):
             signal.signal(sig, lambda s, _f: self._forward(s))
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, lambda s, _f: self.kill_tree())
+        signal.signal(signal.SIGHUP, lambda s, _f: self.kill_tree())
+        signal.signal(signal.SIGTERM, self._terminate)
         self._read_setup(read_fd)
         return self.watch()
+
+    def _terminate(self, *_args) -> None:
+        """SIGTERM: from the kernel manager (shut the kernel down) or the death of our parent."""
+        if os.getppid() != self.spec.parent_pid:
+            raise ParentDied()
+        self.kill_tree()
 
     def _forward(self, sig: int) -> None:
         try:
@@ -501,10 +623,17 @@ class Supervisor:
         achieved.setdefault("user", "grader's own user")
         self.save()
 
+    def _reap(self) -> None:
+        while True:
+            try:
+                if os.waitpid(-1, os.WNOHANG) == (0, 0):
+                    break
+            except ChildProcessError:
+                break
+
     def watch(self) -> int:
-        limit = self.spec.get("memory_bytes") or 0
-        interval = float(self.spec.get("watch_interval", 0.1))
-        peak = 0
+        limit = self.spec.policy.memory_bytes
+        peak, peak_rss, measure = 0, 0, "pss"
         while True:
             try:
                 pid, status = os.waitpid(self.child, os.WNOHANG)
@@ -512,22 +641,22 @@ class Supervisor:
                 pid, status = self.child, 0
             if pid == self.child:
                 break
+            if os.getppid() != self.spec.parent_pid:  # in case the parent-death signal was lost
+                raise ParentDied()
             if limit:
-                used = self.rss([self.child] + self.descendants())
-                peak = max(peak, used)
+                used, rss, measure = memory_of(self.descendants())  # the kernel is one of them, counted once
+                peak, peak_rss = max(peak, used), max(peak_rss, rss)
                 if used > limit:
-                    self.status["events"].append({"kind": "memory", "rss_bytes": used, "limit_bytes": limit})
+                    self.status["events"].append({"kind": "memory", "used_bytes": used, "measure": measure,
+                                                  "limit_bytes": limit})
                     self.save()
                     self.kill_tree()
-            time.sleep(interval)
+            time.sleep(WATCH_INTERVAL)
         self.kill_tree()  # daemons left behind by the kernel (no PID namespace case)
-        while True:
-            try:
-                if os.waitpid(-1, os.WNOHANG) == (0, 0):
-                    break
-            except ChildProcessError:
-                break
-        self.status["peak_rss_bytes"] = peak
+        self._reap()
+        self.status["peak_memory_bytes"] = peak
+        self.status["peak_rss_bytes"] = peak_rss
+        self.status["memory_measure"] = measure
         if os.WIFSIGNALED(status):
             code = 128 + os.WTERMSIG(status)
             self.status["exit"] = {"signal": os.WTERMSIG(status), "name": signal.Signals(os.WTERMSIG(status)).name}
@@ -543,7 +672,7 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("usage: sandbox.py SPEC.json -- COMMAND...\n")
         return 2
     with open(argv[1]) as handle:
-        spec = json.load(handle)
+        spec = SandboxSpec.from_json(handle.read())
     return Supervisor(spec).run(argv[3:])
 
 

@@ -53,6 +53,7 @@ def build_config(job: dict, course_root: Path) -> Config:
     config.SafeExecute.events_file = job["events_file"]
     config.SafeExecute.integrity_checks = limits.get("integrity_checks", True)
     config.SandboxKernelManager.sandbox = job["sandbox"]
+    config.SandboxKernelManager.seed = job["seed"]
     config.SandboxKernelManager.work_root = job["kernel_root"]
     config.SandboxKernelManager.events_file = job["events_file"]
     return config
@@ -94,6 +95,13 @@ def grade(job: dict) -> dict:
 
 
 def main() -> int:
+    import signal
+
+    from .sandbox import die_with_parent
+
+    # Killed with the grader (even by SIGKILL); the kernels' supervisors then end their kernels.
+    if not die_with_parent(signal.SIGKILL, int(os.environ["GRADING_PARENT_PID"])):
+        return 1
     out = sys.stdout
     sys.stdout = sys.stderr  # anything printed by libraries goes to stderr, not into the protocol
     for line in sys.stdin:

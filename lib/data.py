@@ -80,6 +80,15 @@ REMOTE_FILES: dict[str, RemoteFile] = {
 
 #: Debian package ``dataset-fashion-mnist`` ships the same IDX files Keras downloads.
 FASHION_MNIST_DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+#: Environment variable naming a directory that replaces ``/usr/share/datasets`` (its
+#: ``fashion-mnist/`` subfolder is searched instead): ``BDLS_DEBIAN_DATASETS=/nonexistent``
+#: simulates a machine without Debian's ``dataset-fashion-mnist``.
+DEBIAN_DATASETS_ENV = "BDLS_DEBIAN_DATASETS"
+#: The exercises' Fashion-MNIST sample: the first 5,000 training and 2,000 test images,
+#: shipped with the course (``exercises/data/``) and identified by the sha256 of its arrays.
+FASHION_MNIST_SAMPLE_FILE = "fashion_mnist_sample.npz"
+FASHION_MNIST_SAMPLE_SIZES = (5000, 2000)
+FASHION_MNIST_SAMPLE_SHA256 = "4c61c1475938f4148134ce5c60368d3a4685305392de6af86c5b3d68ab461162"
 FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 BOSTON_FEATURES = ["CRIM", "ZN", "INDUS", "CHAS", "NOX", "RM", "AGE", "DIS", "RAD", "TAX", "PTRATIO", "B", "LSTAT"]
@@ -368,7 +377,7 @@ def load_fashion_mnist(source: str = "auto") -> Dataset:
                           "keras.datasets files (storage.googleapis.com)", "original")
 
     def offline():
-        paths = [FASHION_MNIST_DEBIAN_DIR / n for n in names]
+        paths = [fashion_mnist_debian_dir() / n for n in names]
         if all(p.exists() for p in paths):
             from lib.sources import matches_checksum
             if all(matches_checksum(p, REMOTE_FILES[n].checksum) for p, n in zip(paths, names)):
@@ -382,6 +391,93 @@ def load_fashion_mnist(source: str = "auto") -> Dataset:
                        class_names=list(FASHION_MNIST_CLASSES))
 
     return _fallback("Fashion-MNIST", source, real, offline)
+
+
+def fashion_mnist_debian_dir() -> Path:
+    """Where Debian's ``dataset-fashion-mnist`` keeps its files (``$BDLS_DEBIAN_DATASETS/fashion-mnist`` if set)."""
+    root = os.environ.get(DEBIAN_DATASETS_ENV, "").strip()
+    return Path(root) / "fashion-mnist" if root else FASHION_MNIST_DEBIAN_DIR
+
+
+def fashion_mnist_sample_paths() -> list[Path]:
+    """Where the shipped sample may be: ``exercises/data/`` of a checkout, or ``lib/datasets/`` when packaged."""
+    here = Path(__file__).resolve().parent
+    return [here.parent / "exercises" / "data" / FASHION_MNIST_SAMPLE_FILE, here / "datasets" / FASHION_MNIST_SAMPLE_FILE]
+
+
+def arrays_digest(*arrays: np.ndarray) -> str:
+    """sha256 over the dtypes, shapes and bytes of arrays: the same data gives the same digest, whatever the file."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for array in arrays:
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def load_fashion_mnist_sample(source: str = "auto") -> Dataset:
+    """The first 5,000 training and 2,000 test images of Fashion-MNIST (uint8 28×28) and their labels (exercise 6).
+
+    The same arrays everywhere, verified by :data:`FASHION_MNIST_SAMPLE_SHA256`: from
+    the file shipped with the course (``exercises/data/fashion_mnist_sample.npz``),
+    else sliced from Debian's ``dataset-fashion-mnist``, else (not offline) from the
+    real files Keras downloads. Never a stand-in: without any of them it raises
+    :class:`~lib.sources.DataUnavailableError` saying what to install.
+    """
+    mode = check_source_mode(source)
+    n_train, n_test = FASHION_MNIST_SAMPLE_SIZES
+    note = f"a real subset: the first {n_train:,} training and {n_test:,} test images of Fashion-MNIST"
+    tried = []
+
+    def accept(arrays, source_text, origin):
+        digest = arrays_digest(*arrays)
+        if digest != FASHION_MNIST_SAMPLE_SHA256:
+            tried.append(f"{source_text}: its arrays fail the checksum")
+            warnings.warn(f"Fashion-MNIST sample from {source_text} fails its checksum; not used", RuntimeWarning,
+                          stacklevel=3)
+            return None
+        train, test = (arrays[0], arrays[1]), (arrays[2], arrays[3])
+        return Dataset(train, test, Provenance("Fashion-MNIST (sample)", source_text, origin, _counts(train, test),
+                                               note=note), class_names=list(FASHION_MNIST_CLASSES))
+
+    def sliced(paths):
+        x_train, y_train, x_test, y_test = (parse_idx(p) for p in paths)
+        return x_train[:n_train], y_train[:n_train], x_test[:n_test], y_test[:n_test]
+
+    names = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    if mode != "online":
+        for path in fashion_mnist_sample_paths():
+            if path.exists():
+                with np.load(path, allow_pickle=False) as f:
+                    arrays = tuple(f[key] for key in ("x_train", "y_train", "x_test", "y_test"))
+                found = accept(arrays, f"course file {path.name}", "packaged")
+                if found is not None:
+                    return found
+            else:
+                tried.append(f"{path}: missing")
+        debian = [fashion_mnist_debian_dir() / n for n in names]
+        if all(p.exists() for p in debian):
+            found = accept(sliced(debian), "Debian package dataset-fashion-mnist", "packaged")
+            if found is not None:
+                return found
+        else:
+            tried.append(f"{fashion_mnist_debian_dir()}: Debian's dataset-fashion-mnist is not installed")
+    if mode != "offline":
+        try:
+            paths = [download(REMOTE_FILES[n], subdir="fashion-mnist") for n in names]
+        except (DataUnavailableError, ChecksumError) as error:
+            tried.append(f"download: {error}")
+        else:
+            found = accept(sliced(paths), "keras.datasets files (storage.googleapis.com)", "original")
+            if found is not None:
+                return found
+    raise DataUnavailableError(
+        "the Fashion-MNIST sample of the exercises is not available (tried: " + "; ".join(tried) + "). "
+        f"Run the notebook from a checkout of the course (it ships exercises/data/{FASHION_MNIST_SAMPLE_FILE}), "
+        "install Debian's dataset-fashion-mnist, or go online so that the real files can be downloaded.")
 
 
 def _load_word_sequences(name: str, stem: str, parse: Callable, standin: Callable, sizes: tuple[int, int],
@@ -555,6 +651,7 @@ def vgg16_weights(source: str = "auto") -> tuple[str | None, Provenance]:
 LOADERS: dict[str, Callable] = {
     "mnist": load_mnist,
     "fashion_mnist": load_fashion_mnist,
+    "fashion_mnist_sample": load_fashion_mnist_sample,
     "imdb": load_imdb,
     "reuters": load_reuters,
     "boston_housing": load_boston_housing,

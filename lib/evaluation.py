@@ -2,13 +2,14 @@
 
 Chapter 2 introduces :func:`best_epoch` (choosing how long to train from the
 validation loss, never from the test set); chapters 3, 4 and 5 reuse it.
-Chapter 4 introduces :func:`smooth_curve` for the noisy per-epoch validation
-error averaged over the folds of a k-fold cross-validation.
+Chapter 4 introduces :func:`k_fold_splits` (the folds of a k-fold
+cross-validation, written out in the chapter) and :func:`smooth_curve` for the
+noisy per-epoch validation error averaged over the folds.
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -69,3 +70,26 @@ def smooth_curve(values: Sequence[float], factor: float = 0.9) -> np.ndarray:
     for i in range(1, curve.size):
         smoothed[i] = factor * smoothed[i - 1] + (1 - factor) * curve[i]
     return smoothed
+
+
+def k_fold_splits(n_samples: int, k: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(training rows, validation rows)`` for each of ``k`` consecutive folds (chapter 4).
+
+    The rows ``0 … n_samples − 1`` are cut into ``k`` consecutive blocks whose sizes
+    differ by at most one (the first ``n_samples % k`` blocks are one row longer), the
+    same folds as scikit-learn's ``KFold(n_splits=k)`` without shuffling. Each block is
+    the validation part of one fold and every other row its training part, so every row
+    is validated exactly once. Shuffle the rows beforehand if their order carries
+    information (Keras's Boston split is already shuffled).
+    """
+    for name, value in (("n_samples", n_samples), ("k", k)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, not {value!r}")
+    if k < 2:
+        raise ValueError(f"k must be at least 2 (one fold to validate, one to train), not {k}")
+    if n_samples < k:
+        raise ValueError(f"cannot split {n_samples} rows into {k} non-empty folds")
+    folds = np.array_split(np.arange(int(n_samples)), int(k))
+    for i, validation in enumerate(folds):
+        training = np.concatenate([fold for j, fold in enumerate(folds) if j != i])
+        yield training, validation

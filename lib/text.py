@@ -47,7 +47,8 @@ def multi_hot(sequences: Iterable[Sequence[int]], dimension: int = 10000, dtype=
     intermediate copies. An index outside ``[0, dimension)`` is an error, not a
     silent wrap-around; a non-numeric ``dtype`` or a sequence of non-integers
     is a ``TypeError``, and no sequences at all a ``ValueError``. Chapter 2
-    measures its peak memory.
+    writes the same lesson in sight as ``vectorize_sequences``; the tests check
+    that the two agree.
     """
     if isinstance(dimension, bool) or not isinstance(dimension, (int, np.integer)) or dimension < 1:
         raise ValueError(f"dimension must be a positive integer, not {dimension!r}")

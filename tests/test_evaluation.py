@@ -1,11 +1,11 @@
-"""lib.evaluation: best epoch from a validation curve (chapter 2) and curve smoothing (chapter 4)."""
+"""lib.evaluation: best epoch from a validation curve (chapter 2), k-fold splits and curve smoothing (chapter 4)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from lib.evaluation import best_epoch, smooth_curve
+from lib.evaluation import best_epoch, k_fold_splits, smooth_curve
 
 
 class FakeHistory:
@@ -73,3 +73,33 @@ def test_smooth_curve_rejects_empty_and_non_numeric_input():
         smooth_curve("1 2 3")
     with pytest.raises(TypeError, match="numbers"):
         smooth_curve([{"mae": 1}])
+
+
+# ------------------------------------------------------------------ k-fold splits
+@pytest.mark.parametrize("n_samples, k", [(404, 4), (10, 3), (7, 7), (101, 5)])
+def test_k_fold_splits_match_scikit_learns_kfold(n_samples, k):
+    from sklearn.model_selection import KFold
+
+    ours = list(k_fold_splits(n_samples, k))
+    theirs = list(KFold(n_splits=k).split(np.zeros(n_samples)))
+    assert len(ours) == k
+    for (training, validation), (sk_training, sk_validation) in zip(ours, theirs):
+        np.testing.assert_array_equal(training, sk_training)
+        np.testing.assert_array_equal(validation, sk_validation)
+
+
+def test_k_fold_splits_validate_every_row_once_and_never_train_on_it():
+    splits = list(k_fold_splits(10, 3))
+    validated = np.concatenate([validation for _, validation in splits])
+    np.testing.assert_array_equal(np.sort(validated), np.arange(10))
+    for training, validation in splits:
+        assert not set(training) & set(validation)
+        assert len(training) + len(validation) == 10
+    assert [len(validation) for _, validation in splits] == [4, 3, 3]
+
+
+@pytest.mark.parametrize("n_samples, k, error", [(10, 1, ValueError), (3, 4, ValueError),
+                                                 (10, 2.5, TypeError), (True, 2, TypeError)])
+def test_k_fold_splits_reject_impossible_requests(n_samples, k, error):
+    with pytest.raises(error):
+        list(k_fold_splits(n_samples, k))

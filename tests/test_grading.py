@@ -17,9 +17,13 @@ import hashlib
 import json
 import os
 import random
+import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -33,9 +37,9 @@ if str(ROOT) not in sys.path:  # the grader is a top-level package of the reposi
 from grading import Options, grade, student_seed
 from grading.cli import size
 from grading.course import Course, gradebook_digest
-from grading.feedback import HIDDEN_NOTE, sanitize, strip_hidden
+from grading.feedback import HIDDEN_NOTE, sanitize
 from grading.intake import normalize, read_notebook
-from grading.sandbox import plan_mounts
+from grading.sandbox import IPC_PREFIX, SandboxPolicy, SandboxSpec, plan_mounts
 
 import grading_fixtures as fx
 
@@ -299,7 +303,7 @@ def test_sanitize_removes_hidden_source_from_outputs_too(course_template):
     assert "SECRET_SQUARE" not in text and "result == 144" not in text and "square(12)" not in text
     assert "square of an int must be an int" in text
     assert "Not equal to tolerance" in text and "4.5" not in text  # a hidden failure keeps its first line only
-    assert strip_hidden(fx.find_cell(nb, "test_square").source).endswith(HIDDEN_NOTE)
+    assert info.delimiters.strip_hidden(fx.find_cell(nb, "test_square").source, HIDDEN_NOTE).endswith(HIDDEN_NOTE)
 
 
 # ------------------------------------------------------------------ seeding
@@ -453,3 +457,165 @@ def test_command_line_reports_missing_assignment(course_template, tmp_path):
                             env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300)
     assert result.returncode == 2
     assert "not in the gradebook" in result.stderr and "generate_assignment nope" in result.stderr
+
+
+# ------------------------------------------------------------------ memory and clean-up
+
+def run_sandboxed(code: str, memory_bytes: int) -> tuple[int, dict]:
+    """Run ``python -c code`` under the sandbox supervisor (no namespaces); its exit code and status."""
+    work = Path(tempfile.mkdtemp(prefix="grading-memtest-"))
+    try:
+        os.chmod(work, 0o755)  # reachable by nobody, whom a root supervisor runs the child as
+        policy = SandboxPolicy(mode="off", hide=[], needed=[sys.prefix, sys.base_prefix], memory_bytes=memory_bytes,
+                               address_space_bytes=8 * 2**30, file_size_bytes=2**20, tmp_bytes=2**20, nproc=64,
+                               env_keep=["PATH"])
+        spec = SandboxSpec(policy=policy, cwd=str(work), binds=[], env={}, status_file=str(work / "status.json"),
+                           parent_pid=os.getpid(), remove_on_exit=[])
+        (work / "spec.json").write_text(spec.to_json())
+        result = subprocess.run([sys.executable, str(ROOT / "grading" / "sandbox.py"), str(work / "spec.json"), "--",
+                                 sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        return result.returncode, json.loads((work / "status.json").read_text())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_memory_watchdog_counts_each_process_once():
+    # 200 MiB written once, in the supervisor's only child: counted twice it would pass the 300 MiB limit.
+    code = "import time\nblock = bytearray(200 * 2**20)\nblock[::4096] = b'x' * len(block[::4096])\ntime.sleep(1.5)"
+    exit_code, status = run_sandboxed(code, memory_bytes=300 * MiB)
+    assert exit_code == 0 and not [e for e in status["events"] if e["kind"] == "memory"], status
+    assert 200 * MiB <= status["peak_memory_bytes"] < 260 * MiB, status["peak_memory_bytes"] / MiB
+    assert status["peak_memory_bytes"] <= status["peak_rss_bytes"] < 260 * MiB
+    # and above the limit the tree is stopped, with the amount it used
+    exit_code, status = run_sandboxed(code, memory_bytes=150 * MiB)
+    (event,) = [e for e in status["events"] if e["kind"] == "memory"]
+    assert status["exit"] == {"signal": 9, "name": "SIGKILL"} and event["used_bytes"] > 150 * MiB
+
+
+def processes_mentioning(marker: str) -> dict[int, str]:
+    """Processes whose command line, environment or working folder mention ``marker``: pid -> command."""
+    found = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        texts = []
+        for what in ("cmdline", "environ"):
+            try:
+                texts.append(Path(f"/proc/{name}/{what}").read_bytes())
+            except OSError:
+                pass
+        try:
+            texts.append(os.readlink(f"/proc/{name}/cwd").encode())
+        except OSError:
+            pass
+        if any(marker.encode() in text for text in texts):
+            found[int(name)] = texts[0].replace(b"\0", b" ").decode(errors="replace")[:200] if texts else "?"
+    return found
+
+
+def test_a_killed_grader_leaves_no_kernel_and_no_kernel_folder(course_template, tmp_path):
+    course = fx.copy_course(course_template, tmp_path / "course")
+    subs, run_dir = tmp_path / "subs", tmp_path / "run"
+    for student in ("s1", "s2", "s3", "s4"):  # a batch whose cells outlast the kill
+        fx.submit(subs, student, fx.answered(course, extra_before={"square": "import time\ntime.sleep(300)"}))
+    grader = subprocess.Popen([sys.executable, "-m", "grading", "--course", str(course), "--assignment",
+                               fx.ASSIGNMENT, "--submissions", str(subs), "--run-dir", str(run_dir),
+                               "--workers", "2", "--cell-timeout", "600"], cwd=ROOT,
+                              env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            running = processes_mentioning(str(run_dir))
+            kernels = [pid for pid, command in running.items() if "ipykernel" in command]
+            if len(kernels) >= 2:
+                break
+            assert grader.poll() is None, "the grader ended before its kernels started"
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"no two kernels running after 180 s: {running}")
+        workers = [pid for pid, command in running.items() if "grading.worker" in command]
+        folders = [p for p in Path("/tmp").glob(f"{IPC_PREFIX}*") if any(
+            p.name.startswith(f"{IPC_PREFIX}{pid}-") for pid in workers)]
+        assert workers and folders, (running, folders)
+        grader.send_signal(signal.SIGKILL)
+        grader.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and (processes_mentioning(str(run_dir)) or any(p.exists() for p in folders)):
+            time.sleep(0.2)
+        left = processes_mentioning(str(run_dir))
+        assert left == {}, f"still running after the grader was killed: {left}"
+        assert [p for p in folders if p.exists()] == [], (running, [sorted(os.listdir(p)) for p in folders])
+    finally:
+        if grader.poll() is None:
+            grader.kill()
+        for pid in processes_mentioning(str(run_dir)):  # only this test's processes, if it failed
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+# ------------------------------------------------------------------ one configuration
+
+def test_options_come_from_nbgrader_config_and_flags_override_them(course_template, tmp_path):
+    from grading.cli import options_from, parser
+    from grading.runner import resolve_options
+
+    course = fx.copy_course(course_template, tmp_path / "course")
+    with open(course / "nbgrader_config.py", "a") as handle:
+        handle.write("c.Grader.memory = '1G'\nc.Grader.seed = 7\nc.Grader.workers = 1\nc.Grader.feedback = False\n")
+    configured = resolve_options(Options(course=course, assignment=fx.ASSIGNMENT), Course(course))
+    assert (configured.memory_bytes, configured.seed, configured.workers, configured.feedback) == (2**30, 7, 1, False)
+    assert configured.address_space_bytes == 8 * 2**30 and configured.cell_timeout == 30  # Execute.timeout
+    args = parser().parse_args(["--course", str(course), "--assignment", fx.ASSIGNMENT, "--memory", "2G",
+                                "--feedback"])
+    flagged = resolve_options(options_from(args), Course(course))
+    assert (flagged.memory_bytes, flagged.seed, flagged.feedback) == (2 * 2**30, 7, True)
+
+
+def test_markers_are_the_courses_own(course_template, tmp_path):
+    from grading.course import NotebookInfo, delimiters
+
+    (tmp_path / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.ClearHiddenTests.begin_test_delimeter = 'SECRET START'\n"
+        "c.ClearHiddenTests.end_test_delimeter = 'SECRET STOP'\nc.ClearSolutions.begin_solution_delimeter = 'ANSWER'\n")
+    marks = delimiters(tmp_path)
+    assert marks.hidden_tests == ("SECRET START", "SECRET STOP") and marks.solution == ("ANSWER", "END SOLUTION")
+    assert delimiters(course_template).hidden_tests == ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")  # nbgrader's
+    source = "assert f(1) == 1\n# SECRET START\nassert f(2) == 'hidden-expected'\n# SECRET STOP"
+    assert marks.hidden_lines(source) == ["assert f(2) == 'hidden-expected'"]
+    cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": {"grade_id": "t", "grade": True}})
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="assert f(2) == 'hidden-expected'\n")]
+    info = NotebookInfo("n", [fx_cell_info("t", marks.hidden_lines(source))], marks)
+    text = json.dumps(sanitize(nbformat.v4.new_notebook(cells=[cell]), info))
+    assert "hidden-expected" not in text and "SECRET START" not in text and "assert f(1) == 1" in text
+
+
+def fx_cell_info(name: str, hidden: list[str]):
+    from grading.course import CellInfo
+    return CellInfo(name=name, cell_type="code", grade=True, locked=True, points=1.0, hidden_lines=hidden)
+
+
+def test_course_data_cache_is_visible_to_kernels(monkeypatch, tmp_path):
+    from grading.config import Grader
+
+    monkeypatch.setenv("BDLS_DATA_DIR", str(tmp_path))
+    assert Grader(config=Course(ROOT / "exercises").config).visible == [str(tmp_path)]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="kernels run as nobody only when the grader runs as root")
+def test_a_data_cache_kernels_cannot_read_stops_before_grading(course_template, tmp_path):
+    course = fx.copy_course(course_template, tmp_path / "course")
+    fx.submit(tmp_path / "subs", "amy", fx.answered(course))
+    private = Path(tempfile.mkdtemp())  # 0700, as `mktemp -d` makes it
+    try:
+        result = subprocess.run([sys.executable, "-m", "grading", "--course", str(course), "--assignment",
+                                 fx.ASSIGNMENT, "--submissions", str(tmp_path / "subs"), "--visible", str(private),
+                                 "--run-dir", str(tmp_path / "run")], cwd=ROOT, capture_output=True, text=True,
+                                env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300)
+    finally:
+        private.rmdir()
+    assert result.returncode == 2
+    assert f"error: kernels run as user nobody, who cannot read {private}" in result.stderr
+    assert not (course / "autograded").exists()  # nothing was graded

@@ -1,0 +1,68 @@
+"""lib.freezing: parameter counts and unfreezing the top of a convolutional base (chapter 7)."""
+
+from __future__ import annotations
+
+import keras
+import pytest
+from keras import layers
+
+from lib import freezing
+
+
+def small_base() -> keras.Model:
+    inputs = keras.Input(shape=(8, 8, 3))
+    x = layers.Conv2D(4, 3, name="block1_conv1")(inputs)
+    x = layers.Conv2D(4, 3, name="block2_conv1")(x)
+    x = layers.Conv2D(2, 3, name="block3_conv1")(x)
+    return keras.Model(inputs, x, name="base")
+
+
+def test_parameter_counts_split_trainable_and_frozen():
+    base = small_base()
+    expected = {
+        "block1_conv1": (3 * 3 * 3 + 1) * 4,
+        "block2_conv1": (3 * 3 * 4 + 1) * 4,
+        "block3_conv1": (3 * 3 * 4 + 1) * 2,
+    }
+    total = sum(expected.values())
+    assert freezing.parameter_counts(base) == {"total": total, "trainable": total, "non_trainable": 0}
+    base.get_layer("block1_conv1").trainable = False
+    assert freezing.parameter_counts(base) == {
+        "total": total,
+        "trainable": total - expected["block1_conv1"],
+        "non_trainable": expected["block1_conv1"],
+    }
+    base.trainable = False
+    assert freezing.parameter_counts(base)["trainable"] == 0
+
+
+def test_parameter_counts_needs_a_built_model():
+    with pytest.raises(ValueError, match="not built"):
+        freezing.parameter_counts(keras.Sequential([layers.Dense(3)]))
+
+
+def test_the_lecture_loop_unfreezes_nothing_and_unfreeze_from_does():
+    base = small_base()
+    model = keras.Sequential([keras.Input(shape=(8, 8, 3)), base, layers.Flatten(), layers.Dense(1)])
+    base.trainable = False
+    head = freezing.parameter_counts(model)["trainable"]
+    # The lecture's loop: set_trainable is never used, every other layer is frozen explicitly,
+    # and block2_conv1 keeps the False it got when the whole base was frozen.
+    set_trainable = False
+    for layer in base.layers:
+        if layer.name == "block2_conv1":
+            set_trainable = True
+        else:
+            layer.trainable = False
+    assert set_trainable and freezing.parameter_counts(model)["trainable"] == head
+    assert not base.get_layer("block2_conv1").trainable
+
+    assert freezing.unfreeze_from(base, "block2_conv1") == ["block2_conv1", "block3_conv1"]
+    flags = {layer.name: layer.trainable for layer in base.layers if not isinstance(layer, layers.InputLayer)}
+    assert flags == {"block1_conv1": False, "block2_conv1": True, "block3_conv1": True}
+    assert freezing.parameter_counts(model)["trainable"] == head + (3 * 3 * 4 + 1) * 4 + (3 * 3 * 4 + 1) * 2
+
+
+def test_unfreeze_from_unknown_layer():
+    with pytest.raises(ValueError, match="no layer 'block9_conv1'"):
+        freezing.unfreeze_from(small_base(), "block9_conv1")
