@@ -36,8 +36,8 @@ import sys
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"], check=True)
+    package = "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %% [markdown]
 # ## The data: IMDB reviews, multi-hot encoded
@@ -49,8 +49,8 @@ if "google.colab" in sys.modules:
 # How much this chapter trains in each compute profile (lib.profiles): BDLS_PROFILE picks
 # the row; train_samples None means every training review that is not a validation review.
 PROFILES = {
-    "full":  {"validation_samples": 10000, "train_samples": None, "epochs": 20, "batch_size": 512},
-    "cpu":   {"validation_samples": 10000, "train_samples": None, "epochs": 20, "batch_size": 512},
+    "full": {"validation_samples": 10000, "train_samples": None, "epochs": 20, "batch_size": 512},
+    "cpu": {"validation_samples": 10000, "train_samples": None, "epochs": 20, "batch_size": 512},
     "smoke": {"validation_samples": 1000, "train_samples": 2000, "epochs": 4, "batch_size": 512},
 }
 
@@ -83,6 +83,7 @@ show_run_card("Chapter 5 — regularization", config.profile, config.seed, [imdb
 # as in {doc}`02_imdb`. `encode`, in the collapsed cell, does that and stores the result
 # compactly; *Running in 2 GB* at the end explains how.
 
+
 # %% tags=["hide-cell"]
 def encode(reviews, labels):
     """Multi-hot encode reviews as a uint8 tensor (see "Running in 2 GB"); labels as float32."""
@@ -94,8 +95,8 @@ def encode(reviews, labels):
 n_val = config.validation_samples
 n_train = config.train_samples or len(train_sequences) - n_val
 x_val, y_val = encode(train_sequences[:n_val], train_labels[:n_val])
-x_train, y_train = encode(train_sequences[n_val:n_val + n_train], train_labels[n_val:n_val + n_train])
-del imdb, train_sequences   # encoded: the word lists can go (see "Running in 2 GB")
+x_train, y_train = encode(train_sequences[n_val : n_val + n_train], train_labels[n_val : n_val + n_train])
+del imdb, train_sequences  # encoded: the word lists can go (see "Running in 2 GB")
 print(f"training on {len(y_train):,} reviews, validating on {len(y_val):,}")
 
 
@@ -106,6 +107,7 @@ print(f"training on {len(y_train):,} reviews, validating on {len(y_val):,}")
 # with one thing changed: the number of units, a penalty on the weights of the hidden
 # layers (`kernel_regularizer`), or dropout after each hidden layer. One function builds
 # them all:
+
 
 # %%
 def imdb_network(units=16, regularizer=None, dropout_rate=0.0):
@@ -127,14 +129,16 @@ def imdb_network(units=16, regularizer=None, dropout_rate=0.0):
 # drawn the same way and sees its batches in the same order, so a difference between
 # curves comes from the variant, not from luck.
 
+
 # %%
 def train(**variant):
     """Seed, build `imdb_network(**variant)`, compile and fit it; return the model and its History."""
     seed_everything(config.seed)
     model = imdb_network(**variant)
     model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
-    history = model.fit(x_train, y_train, epochs=config.epochs, batch_size=config.batch_size,
-                        validation_data=(x_val, y_val), verbose=0)
+    history = model.fit(
+        x_train, y_train, epochs=config.epochs, batch_size=config.batch_size, validation_data=(x_val, y_val), verbose=0
+    )
     return model, history
 
 
@@ -145,7 +149,7 @@ def train(**variant):
 
 # %%
 original, original_history = train()
-plots.plot_history(original_history, metrics=["loss"], title="Original network");
+figure = plots.plot_history(original_history, metrics=["loss"], title="Original network")
 
 # %% [markdown]
 # On the real reviews the training loss keeps falling while the validation loss reaches
@@ -175,9 +179,12 @@ print(f"original: {original.count_params():,} parameters")
 print(f"smaller:  {smaller.count_params():,} parameters")
 
 # %%
-plots.compare_histories(
+figure = plots.compare_histories(
     {"original (16 units)": original_history, "smaller (4 units)": smaller_history},
-    metric="val_loss", title="Validation loss: less capacity");
+    metric="val_loss",
+    title="Validation loss: less capacity",
+)
+
 
 # %%
 def best_epoch(history):
@@ -225,8 +232,11 @@ chapter.glue("smaller_best_epoch", best_epoch(smaller_history))
 l2_model, l2_history = train(regularizer=regularizers.l2(0.001))
 
 # %%
-plots.compare_histories({"original": original_history, "L2 (0.001)": l2_history},
-                        metric="val_loss", title="Validation loss: L2 regularization");
+figure = plots.compare_histories(
+    {"original": original_history, "L2 (0.001)": l2_history},
+    metric="val_loss",
+    title="Validation loss: L2 regularization",
+)
 
 # %% [markdown]
 # On the real reviews, the L2-regularized network, with exactly as many parameters as the
@@ -243,8 +253,7 @@ reported_loss = l2_model.evaluate(x_val, y_val, batch_size=config.batch_size, ve
 probabilities = l2_model.predict(x_val, batch_size=config.batch_size, verbose=0)[:, 0]
 cross_entropy = float(keras.ops.mean(keras.losses.binary_crossentropy(y_val, probabilities)))
 penalty = float(sum(keras.ops.convert_to_numpy(loss) for loss in l2_model.losses))
-print(f"reported validation loss {reported_loss:.4f} = cross-entropy {cross_entropy:.4f}"
-      f" + L2 penalty {penalty:.4f}")
+print(f"reported validation loss {reported_loss:.4f} = cross-entropy {cross_entropy:.4f} + L2 penalty {penalty:.4f}")
 
 # %% [markdown]
 # So the loss curves of a regularized model sit above the cross-entropy it achieves, by an
@@ -262,12 +271,9 @@ l1_model, l1_history = train(regularizer=regularizers.l1(0.001))
 l1_l2_model, l1_l2_history = train(regularizer=regularizers.l1_l2(l1=0.001, l2=0.001))
 
 # %%
-weight_penalties = {"original": original_history, "L2": l2_history, "L1": l1_history,
-                    "L1 + L2": l1_l2_history}
-plots.compare_histories(weight_penalties, metric="val_loss",
-                        title="Validation loss (penalties included)")
-plots.compare_histories(weight_penalties, metric="val_accuracy",
-                        title="Validation accuracy: weight penalties");
+weight_penalties = {"original": original_history, "L2": l2_history, "L1": l1_history, "L1 + L2": l1_l2_history}
+plots.compare_histories(weight_penalties, metric="val_loss", title="Validation loss (penalties included)")
+figure = plots.compare_histories(weight_penalties, metric="val_accuracy", title="Validation accuracy: weight penalties")
 
 # %% [markdown]
 # What the penalties did to the weights is easiest to see in a histogram of the first
@@ -277,7 +283,7 @@ plots.compare_histories(weight_penalties, metric="val_accuracy",
 fig, axes = plt.subplots(1, 3, figsize=(10, 2.8), sharey=True)
 histogram_models = {"original": original, "L2": l2_model, "L1": l1_model}
 near_zero = {}
-for ax, (name, model) in zip(axes, histogram_models.items()):
+for ax, (name, model) in zip(axes, histogram_models.items(), strict=True):
     weights = model.layers[0].get_weights()[0].ravel()
     ax.hist(weights, bins=80, range=(-0.2, 0.2), color="tab:blue", log=True)
     near_zero[name] = np.mean(np.abs(weights) < 0.005)
@@ -334,8 +340,11 @@ dropout_model, dropout_history = train(dropout_rate=0.5)
 dropout_model.summary()
 
 # %%
-plots.compare_histories({"original": original_history, "dropout (0.5)": dropout_history},
-                        metric="val_loss", title="Validation loss: dropout");
+figure = plots.compare_histories(
+    {"original": original_history, "dropout (0.5)": dropout_history},
+    metric="val_loss",
+    title="Validation loss: dropout",
+)
 
 # %% [markdown]
 # In the lecture's run on the real reviews, dropout gives a lower minimum of the
@@ -349,20 +358,25 @@ plots.compare_histories({"original": original_history, "dropout (0.5)": dropout_
 # accuracy reached.
 
 # %%
-variants = {"original": (original, original_history),
-            "smaller": (smaller, smaller_history),
-            "L2": (l2_model, l2_history),
-            "L1": (l1_model, l1_history),
-            "L1 + L2": (l1_l2_model, l1_l2_history),
-            "dropout": (dropout_model, dropout_history)}
+variants = {
+    "original": (original, original_history),
+    "smaller": (smaller, smaller_history),
+    "L2": (l2_model, l2_history),
+    "L1": (l1_model, l1_history),
+    "L1 + L2": (l1_l2_model, l1_l2_history),
+    "dropout": (dropout_model, dropout_history),
+}
 print(f"{'variant':10s} {'best epoch':>10s} {'min val loss':>13s} {'max val acc.':>13s}")
 for name, (_, history) in variants.items():
     val_loss, val_accuracy = history.history["val_loss"], history.history["val_accuracy"]
     print(f"{name:10s} {best_epoch(history):10d} {min(val_loss):13.3f} {max(val_accuracy):13.3f}")
 
 # %%
-plots.compare_histories({name: history for name, (_, history) in variants.items()},
-                        metric="val_accuracy", title="Validation accuracy, all variants");
+figure = plots.compare_histories(
+    {name: history for name, (_, history) in variants.items()},
+    metric="val_accuracy",
+    title="Validation accuracy, all variants",
+)
 
 # %% [markdown]
 # ## One look at the test set
@@ -382,13 +396,13 @@ best_epochs = int(np.argmax(best_history.history["val_accuracy"])) + 1
 seed_everything(config.seed)
 final_model = keras.models.clone_model(best_model)
 final_model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
-final_model.fit(x_train, y_train, epochs=best_epochs, batch_size=config.batch_size, verbose=0);
+final_history = final_model.fit(x_train, y_train, epochs=best_epochs, batch_size=config.batch_size, verbose=0)
 
 # %% tags=["remove-stderr"]
-del x_train, x_val   # make room for the test matrix (see "Running in 2 GB")
+x_train = x_val = None  # free the training matrices (see "Running in 2 GB")
 x_test = text.multi_hot(test_sequences, dimension=10000, dtype=np.uint8)
 y_test = np.asarray(test_labels, dtype="float32")
-test_batches = ArrayBatches(x_test, y_test, batch_size=config.batch_size)   # as in 02_imdb
+test_batches = ArrayBatches(x_test, y_test, batch_size=config.batch_size)  # as in 02_imdb
 test_loss, test_accuracy = final_model.evaluate(test_batches, verbose=0)
 chapter.glue("best_variant", best_name)
 chapter.glue("best_epochs", best_epochs)

@@ -37,8 +37,8 @@ import sys
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"], check=True)
+    package = "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %% [markdown]
 # ## Local patterns
@@ -67,8 +67,8 @@ if "google.colab" in sys.modules:
 # How much this chapter trains in each compute profile (lib.profiles): BDLS_PROFILE picks
 # the row; train_samples None means all 60,000 training images.
 PROFILES = {
-    "full":  {"train_samples": None, "epochs": 5, "batch_size": 64},
-    "cpu":   {"train_samples": None, "epochs": 5, "batch_size": 64},
+    "full": {"train_samples": None, "epochs": 5, "batch_size": 64},
+    "cpu": {"train_samples": None, "epochs": 5, "batch_size": 64},
     "smoke": {"train_samples": 1000, "epochs": 2, "batch_size": 64},
 }
 
@@ -87,8 +87,7 @@ config = chapter.start(PROFILES, seed=42)
 # %% tags=["remove-stderr"]
 mnist = data.load_mnist()
 (train_images, train_labels), (test_images, test_labels) = mnist
-show_run_card("Chapter 6 — convolutional neural networks", config.profile, config.seed,
-              [mnist.provenance])
+show_run_card("Chapter 6 — convolutional neural networks", config.profile, config.seed, [mnist.provenance])
 
 # %% [markdown]
 # A convolutional layer expects each image as a 3-D tensor, height × width × *channels*;
@@ -98,7 +97,7 @@ show_run_card("Chapter 6 — convolutional neural networks", config.profile, con
 # the `full` and `cpu` profiles that is all of them.)
 
 # %%
-train_images, train_labels = train_images[:config.train_samples], train_labels[:config.train_samples]
+train_images, train_labels = train_images[: config.train_samples], train_labels[: config.train_samples]
 x_train = train_images.reshape((-1, 28, 28, 1)).astype("float32") / 255
 x_test = test_images.reshape((-1, 28, 28, 1)).astype("float32") / 255
 y_train = keras.utils.to_categorical(train_labels, num_classes=10)
@@ -123,14 +122,8 @@ print("training tensor:", x_train.shape, "  test tensor:", x_test.shape)
 # edges from dark to bright.
 
 # %%
-image = np.array([[0, 0, 0, 9, 9],
-                  [0, 0, 0, 9, 9],
-                  [0, 0, 0, 9, 9],
-                  [0, 0, 0, 9, 9],
-                  [0, 0, 0, 9, 9]], dtype=float)
-edge_filter = np.array([[-1, 0, 1],
-                        [-1, 0, 1],
-                        [-1, 0, 1]], dtype=float)
+image = np.array([[0, 0, 0, 9, 9], [0, 0, 0, 9, 9], [0, 0, 0, 9, 9], [0, 0, 0, 9, 9], [0, 0, 0, 9, 9]], dtype=float)
+edge_filter = np.array([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]], dtype=float)
 
 # %% [markdown]
 # The first output value covers the top-left 3×3 patch, which is all dark: the products
@@ -149,6 +142,7 @@ print("window at (0,2):", np.sum(third_patch * edge_filter))
 # comes up below; without padding, a window of height $k$ fits in $(n - k)/\text{stride} + 1$
 # positions (rounded down) along an axis of length $n$.
 
+
 # %%
 def convolve2d(image, kernel, stride=1):
     """Slide `kernel` over `image` (no padding); each output is the sum of window × kernel."""
@@ -159,7 +153,7 @@ def convolve2d(image, kernel, stride=1):
     for i in range(output_height):
         for j in range(output_width):
             top, left = i * stride, j * stride
-            window = image[top:top + kernel_height, left:left + kernel_width]
+            window = image[top : top + kernel_height, left : left + kernel_width]
             output[i, j] = np.sum(window * kernel)
     return output
 
@@ -192,7 +186,7 @@ print(by_keras)
 # it produces in the output (bottom).
 
 # %%
-plots.plot_sliding_filter(image, edge_filter, steps=3);
+figure = plots.plot_sliding_filter(image, edge_filter, steps=3)
 
 # %% [markdown]
 # ### Filters on a real digit
@@ -203,12 +197,14 @@ plots.plot_sliding_filter(image, edge_filter, steps=3);
 
 # %%
 digit = x_train[0, :, :, 0]
-responses = {"digit": digit,
-             "vertical edges": convolve2d(digit, edge_filter),
-             "horizontal edges": convolve2d(digit, edge_filter.T)}
+responses = {
+    "digit": digit,
+    "vertical edges": convolve2d(digit, edge_filter),
+    "horizontal edges": convolve2d(digit, edge_filter.T),
+}
 
 fig, axes = plt.subplots(1, 3, figsize=(8, 2.9))
-for ax, (name, picture) in zip(axes, responses.items()):
+for ax, (name, picture) in zip(axes, responses.items(), strict=True):
     ax.imshow(picture, cmap="gray" if name == "digit" else "RdBu_r")
     ax.set_title(f"{name} {picture.shape[0]}×{picture.shape[1]}", fontsize=9)
     ax.axis("off")
@@ -232,7 +228,7 @@ for ax, (name, picture) in zip(axes, responses.items()):
 
 # %%
 first_layer = layers.Conv2D(filters=32, kernel_size=(3, 3), activation="relu")
-feature_map = first_layer(x_train[:1])      # a batch of one digit
+feature_map = first_layer(x_train[:1])  # a batch of one digit
 
 kernel, bias = first_layer.get_weights()
 print("input:      ", x_train[:1].shape)
@@ -254,7 +250,7 @@ print("parameters: ", first_layer.count_params(), "= (3·3·1 + 1) · 32")
 
 # %%
 stripes = np.add.outer(np.arange(7), np.arange(7)) % 4
-plots.plot_sliding_filter(stripes, edge_filter, stride=2, steps=4);
+figure = plots.plot_sliding_filter(stripes, edge_filter, stride=2, steps=4)
 
 # %%
 for stride in (1, 2, 3):
@@ -270,7 +266,7 @@ for stride in (1, 2, 3):
 # 1, the output has the same size as the input.
 
 # %%
-plots.plot_sliding_filter(image, edge_filter, padding="same", steps=3);
+figure = plots.plot_sliding_filter(image, edge_filter, padding="same", steps=3)
 
 # %%
 same_layer = layers.Conv2D(filters=8, kernel_size=(3, 3), padding="same")
@@ -287,6 +283,7 @@ print("padding='valid':", tuple(valid_layer(x_train[:1]).shape))
 # width, so it divides the number of values by four. The loop is the convolution's, with
 # `max` in place of the weighted sum; windows that do not fit are dropped, as in Keras.
 
+
 # %%
 def max_pool2d(feature_map, size=2):
     """Keep the largest value of each size × size window (stride = size)."""
@@ -294,16 +291,13 @@ def max_pool2d(feature_map, size=2):
     output = np.zeros((output_height, output_width))
     for i in range(output_height):
         for j in range(output_width):
-            window = feature_map[i * size:(i + 1) * size, j * size:(j + 1) * size]
+            window = feature_map[i * size : (i + 1) * size, j * size : (j + 1) * size]
             output[i, j] = window.max()
     return output
 
 
 # %%
-activations = np.array([[1, 3, 2, 0],
-                        [4, 2, 1, 1],
-                        [0, 1, 5, 2],
-                        [2, 2, 3, 8]], dtype=float)
+activations = np.array([[1, 3, 2, 0], [4, 2, 1, 1], [0, 1, 5, 2], [2, 2, 3, 8]], dtype=float)
 pooled = max_pool2d(activations)
 print(pooled)
 
@@ -315,13 +309,15 @@ np.testing.assert_array_equal(np.asarray(keras_pooled)[0, :, :, 0], pooled)
 # every 2×2 block: the map becomes coarser but still says where the edges are.
 
 # %%
-edge_map = np.maximum(responses["vertical edges"], 0)     # as after a ReLU
-shrinking = {"edge map": edge_map,
-             "pooled once": max_pool2d(edge_map),
-             "pooled twice": max_pool2d(max_pool2d(edge_map))}
+edge_map = np.maximum(responses["vertical edges"], 0)  # as after a ReLU
+shrinking = {
+    "edge map": edge_map,
+    "pooled once": max_pool2d(edge_map),
+    "pooled twice": max_pool2d(max_pool2d(edge_map)),
+}
 
 fig, axes = plt.subplots(1, 3, figsize=(8, 2.9))
-for ax, (name, picture) in zip(axes, shrinking.items()):
+for ax, (name, picture) in zip(axes, shrinking.items(), strict=True):
     ax.imshow(picture, cmap="magma")
     ax.set_title(f"{name} {picture.shape[0]}×{picture.shape[1]}", fontsize=9)
     ax.axis("off")
@@ -343,6 +339,7 @@ for ax, (name, picture) in zip(axes, shrinking.items()):
 # The *receptive field* (how many input pixels one output unit can see) makes this precise.
 # Each layer widens it by (window − 1) times the product of the strides before it:
 
+
 # %%
 def receptive_field(stack):
     """Width of the input area one unit of the last layer sees.
@@ -354,6 +351,7 @@ def receptive_field(stack):
         field += (window - 1) * jump
         jump *= stride
     return field
+
 
 conv3, pool2 = (3, 1), (2, 2)
 without_pooling = receptive_field([conv3, conv3, conv3])
@@ -369,14 +367,16 @@ print(f"the same with two 2×2 max-poolings: {with_pooling} pixels wide")
 # declared as one 28×28 grayscale image.
 
 # %% tags=["build-model"]
-model = keras.Sequential([
-    keras.Input(shape=(28, 28, 1)),
-    layers.Conv2D(32, (3, 3), activation="relu"),
-    layers.MaxPooling2D((2, 2)),
-    layers.Conv2D(64, (3, 3), activation="relu"),
-    layers.MaxPooling2D((2, 2)),
-    layers.Conv2D(64, (3, 3), activation="relu"),
-])
+model = keras.Sequential(
+    [
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(32, (3, 3), activation="relu"),
+        layers.MaxPooling2D((2, 2)),
+        layers.Conv2D(64, (3, 3), activation="relu"),
+        layers.MaxPooling2D((2, 2)),
+        layers.Conv2D(64, (3, 3), activation="relu"),
+    ]
+)
 model.summary()
 
 # %% [markdown]
@@ -398,12 +398,14 @@ assert model.output_shape == (None, 3, 3, 64), model.output_shape
 # units sees only a 7×7 patch of the digit, too little to recognise it.
 
 # %% tags=["build-model"]
-no_pooling = keras.Sequential([
-    keras.Input(shape=(28, 28, 1)),
-    layers.Conv2D(32, (3, 3), activation="relu"),
-    layers.Conv2D(64, (3, 3), activation="relu"),
-    layers.Conv2D(64, (3, 3), activation="relu"),
-])
+no_pooling = keras.Sequential(
+    [
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(32, (3, 3), activation="relu"),
+        layers.Conv2D(64, (3, 3), activation="relu"),
+        layers.Conv2D(64, (3, 3), activation="relu"),
+    ]
+)
 no_pooling.summary()
 assert no_pooling.count_params() == 55_744
 assert no_pooling.output_shape == (None, 22, 22, 64)
@@ -438,11 +440,10 @@ print(f"{model.count_params():,} parameters (chapter 1's dense network: 407,050)
 
 # %%
 model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
-history = model.fit(x_train, y_train, epochs=config.epochs, batch_size=config.batch_size,
-                    verbose=2)
+history = model.fit(x_train, y_train, epochs=config.epochs, batch_size=config.batch_size, verbose=2)
 
 # %%
-plots.plot_history(history, title="MNIST convnet: training");
+figure = plots.plot_history(history, title="MNIST convnet: training")
 
 # %%
 test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
@@ -456,24 +457,29 @@ print(f"convnet test accuracy: {test_accuracy:.4f}")
 # same images here, with its settings: 5 epochs, batches of 128.
 
 # %%
-dense_model = keras.Sequential([
-    keras.Input(shape=(28 * 28,)),
-    layers.Dense(512, activation="relu"),
-    layers.Dense(10, activation="softmax"),
-])
-dense_model.compile(optimizer="rmsprop", loss="categorical_crossentropy",
-                    metrics=["accuracy"])
+dense_model = keras.Sequential(
+    [
+        keras.Input(shape=(28 * 28,)),
+        layers.Dense(512, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ]
+)
+dense_model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
 flat_train, flat_test = x_train.reshape(-1, 28 * 28), x_test.reshape(-1, 28 * 28)
 dense_model.fit(flat_train, y_train, epochs=config.epochs, batch_size=128, verbose=0)
 _, dense_accuracy = dense_model.evaluate(flat_test, y_test, verbose=0)
 chapter.glue("dense_accuracy", dense_accuracy)
 
 # %%
-comparison = {"dense network (chapter 1)": (dense_model.count_params(), dense_accuracy),
-              "convnet": (model.count_params(), test_accuracy)}
+comparison = {
+    "dense network (chapter 1)": (dense_model.count_params(), dense_accuracy),
+    "convnet": (model.count_params(), test_accuracy),
+}
 for name, (parameters, accuracy) in comparison.items():
-    print(f"{name:27s} {parameters:>9,} parameters   test accuracy {accuracy:.4f}   "
-          f"errors {(1 - accuracy) * len(x_test):5.0f} of {len(x_test)}")
+    print(
+        f"{name:27s} {parameters:>9,} parameters   test accuracy {accuracy:.4f}   "
+        f"errors {(1 - accuracy) * len(x_test):5.0f} of {len(x_test)}"
+    )
 
 # %% [markdown]
 # In this run the convnet scored {glue:text}`convnet_accuracy:.3f` and the dense network
@@ -492,7 +498,7 @@ for name, (parameters, accuracy) in comparison.items():
 
 # %%
 first_conv = model.layers[0]
-plots.plot_filters(first_conv.get_weights()[0], ncols=16);
+figure = plots.plot_filters(first_conv.get_weights()[0], ncols=16)
 
 # %% [markdown]
 # Next, what the layers make of one test digit. `vision.feature_maps` builds a model that
@@ -501,10 +507,9 @@ plots.plot_filters(first_conv.get_weights()[0], ncols=16);
 
 # %%
 sample_digit = x_test[:1]
-inspected = [layer.name for layer in model.layers
-             if isinstance(layer, (layers.Conv2D, layers.MaxPooling2D))]
+inspected = [layer.name for layer in model.layers if isinstance(layer, (layers.Conv2D, layers.MaxPooling2D))]
 maps = vision.feature_maps(model, sample_digit, inspected)
-plots.image_grid(sample_digit, titles=[f"test digit: {test_labels[0]}"], ncols=1, size=2);
+figure = plots.image_grid(sample_digit, titles=[f"test digit: {test_labels[0]}"], ncols=1, size=2)
 
 # %%
 for name, activation in maps.items():

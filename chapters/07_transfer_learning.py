@@ -40,8 +40,8 @@ import sys
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"], check=True)
+    package = "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %% [markdown]
 # ## The data: cats and dogs
@@ -61,12 +61,27 @@ if "google.colab" in sys.modules:
 # lecture's images and epochs, and wants a GPU. per_class: images per class for
 # (train, validation, test).
 PROFILES = {
-    "full":  {"per_class": (1000, 500, 500), "batch_size": 20, "feature_epochs": 30,
-              "augmented_epochs": 30, "fine_tune_epochs": 100},
-    "cpu":   {"per_class": (40, 20, 20), "batch_size": 20, "feature_epochs": 30,
-              "augmented_epochs": 4, "fine_tune_epochs": 4},
-    "smoke": {"per_class": (4, 2, 2), "batch_size": 2, "feature_epochs": 10,
-              "augmented_epochs": 2, "fine_tune_epochs": 2},
+    "full": {
+        "per_class": (1000, 500, 500),
+        "batch_size": 20,
+        "feature_epochs": 30,
+        "augmented_epochs": 30,
+        "fine_tune_epochs": 100,
+    },
+    "cpu": {
+        "per_class": (40, 20, 20),
+        "batch_size": 20,
+        "feature_epochs": 30,
+        "augmented_epochs": 4,
+        "fine_tune_epochs": 4,
+    },
+    "smoke": {
+        "per_class": (4, 2, 2),
+        "batch_size": 2,
+        "feature_epochs": 10,
+        "augmented_epochs": 2,
+        "fine_tune_epochs": 2,
+    },
 }
 
 # %% tags=["remove-stderr"]
@@ -86,13 +101,11 @@ config = chapter.start(PROFILES, seed=42)
 # %% tags=["remove-stderr"]
 folders = data.load_cats_vs_dogs(per_class=config.per_class)
 vgg16_weights_path, weights_provenance = data.vgg16_weights()
-show_run_card("Chapter 7 — transfer learning", config.profile, config.seed,
-              [folders.provenance, weights_provenance])
+show_run_card("Chapter 7 — transfer learning", config.profile, config.seed, [folders.provenance, weights_provenance])
 
 # %%
 for split in (folders.train_dir, folders.validation_dir, folders.test_dir):
-    counts = {name: len(list((split / name).glob("*.jpg")))
-              for name in folders.class_names}
+    counts = {name: len(list((split / name).glob("*.jpg"))) for name in folders.class_names}
     print(f"{split.name:10s}", counts)
 
 
@@ -102,11 +115,18 @@ for split in (folders.train_dir, folders.validation_dir, folders.test_dir):
 # them to 150×150 and yields (images, labels) batches, reshuffling the training images in
 # every epoch. Validation and test images keep their order.
 
+
 # %%
 def image_dataset(directory, shuffle):
     return keras.utils.image_dataset_from_directory(
-        directory, image_size=(150, 150), batch_size=config.batch_size,
-        label_mode="binary", shuffle=shuffle, seed=config.seed)
+        directory,
+        image_size=(150, 150),
+        batch_size=config.batch_size,
+        label_mode="binary",
+        shuffle=shuffle,
+        seed=config.seed,
+    )
+
 
 train_dataset = image_dataset(folders.train_dir, shuffle=True)
 validation_dataset = image_dataset(folders.validation_dir, shuffle=False)
@@ -117,7 +137,7 @@ sample_images, sample_labels = next(iter(train_dataset))
 labels = keras.ops.convert_to_numpy(sample_labels)[:6, 0]
 names = [folders.class_names[int(label)] for label in labels]
 images = keras.ops.convert_to_numpy(sample_images)[:6]
-plots.image_grid(images, titles=names, ncols=6, size=1.8);
+figure = plots.image_grid(images, titles=names, ncols=6, size=1.8)
 
 
 # %% [markdown]
@@ -126,9 +146,11 @@ plots.image_grid(images, titles=names, ncols=6, size=1.8);
 # does exactly that, and we apply it to every batch as it is loaded. (The lecture's code
 # rescaled pixels to 0–1 instead, which is not what the pretrained weights expect.)
 
+
 # %%
 def vgg16_inputs(images, labels):
     return keras.applications.vgg16.preprocess_input(images), labels
+
 
 train_inputs = train_dataset.map(vgg16_inputs)
 validation_inputs = validation_dataset.map(vgg16_inputs)
@@ -154,7 +176,7 @@ test_inputs = test_dataset.map(vgg16_inputs)
 
 # %% tags=["build-model"]
 conv_base = keras.applications.VGG16(
-    weights=vgg16_weights_path,   # the ImageNet weights, or None (random) offline
+    weights=vgg16_weights_path,  # the ImageNet weights, or None (random) offline
     include_top=False,
     input_shape=(150, 150, 3),
 )
@@ -191,6 +213,7 @@ assert conv_base.output_shape == (None, 4, 4, 512), conv_base.output_shape
 # `predict` on the base turns a batch of images into a batch of 4×4×512 feature maps. We
 # collect features and labels batch by batch, so each feature map stays with its label.
 
+
 # %%
 def extract_features(dataset):
     """Run every batch through the convolutional base; return features and labels."""
@@ -213,23 +236,30 @@ print("training features:", train_features.shape, "  labels:", train_labels.shap
 # dog (1). The learning rate is small, as is usual on top of pretrained features.
 
 # %%
-feature_classifier = keras.Sequential([
-    keras.Input(shape=(4, 4, 512)),
-    layers.Flatten(),
-    layers.Dense(256, activation="relu"),
-    layers.Dropout(0.5),
-    layers.Dense(1, activation="sigmoid"),
-])
-feature_classifier.compile(optimizer=keras.optimizers.RMSprop(learning_rate=2e-5),
-                           loss="binary_crossentropy", metrics=["accuracy"])
+feature_classifier = keras.Sequential(
+    [
+        keras.Input(shape=(4, 4, 512)),
+        layers.Flatten(),
+        layers.Dense(256, activation="relu"),
+        layers.Dropout(0.5),
+        layers.Dense(1, activation="sigmoid"),
+    ]
+)
+feature_classifier.compile(
+    optimizer=keras.optimizers.RMSprop(learning_rate=2e-5), loss="binary_crossentropy", metrics=["accuracy"]
+)
 print(f"{feature_classifier.count_params():,} parameters to train")
 
 # %%
 feature_history = feature_classifier.fit(
-    train_features, train_labels,
-    epochs=config.feature_epochs, batch_size=config.batch_size,
-    validation_data=(validation_features, validation_labels), verbose=0)
-plots.plot_history(feature_history, title="Fast feature extraction");
+    train_features,
+    train_labels,
+    epochs=config.feature_epochs,
+    batch_size=config.batch_size,
+    validation_data=(validation_features, validation_labels),
+    verbose=0,
+)
+figure = plots.plot_history(feature_history, title="Fast feature extraction")
 
 # %% [markdown]
 # Training is quick: only the classifier's 2 million weights are fitted, on 8,192 numbers
@@ -258,13 +288,16 @@ plots.plot_history(feature_history, title="Fast feature extraction");
 # plain `0.2` this form survives saving and reloading the model in Keras 3.15.
 
 # %% tags=["build-model"]
-data_augmentation = keras.Sequential([
-    layers.RandomFlip("horizontal"),
-    layers.RandomRotation(40 / 360),             # a fraction of a full turn: ±40°
-    layers.RandomTranslation(height_factor=0.2, width_factor=0.2),
-    layers.RandomShear(x_factor=(0.0, 0.2), fill_mode="reflect"),  # ±20 %: a random sign per image
-    layers.RandomZoom(0.2),
-], name="data_augmentation")
+data_augmentation = keras.Sequential(
+    [
+        layers.RandomFlip("horizontal"),
+        layers.RandomRotation(40 / 360),  # a fraction of a full turn: ±40°
+        layers.RandomTranslation(height_factor=0.2, width_factor=0.2),
+        layers.RandomShear(x_factor=(0.0, 0.2), fill_mode="reflect"),  # ±20 %: a random sign per image
+        layers.RandomZoom(0.2),
+    ],
+    name="data_augmentation",
+)
 
 # %% [markdown]
 # Eight random versions of one training image (the corners are filled by reflecting the
@@ -274,7 +307,7 @@ data_augmentation = keras.Sequential([
 first_image = sample_images[:1]
 augmented = [data_augmentation(first_image, training=True)[0] for _ in range(8)]
 augmented = keras.ops.convert_to_numpy(keras.ops.stack(augmented))
-plots.image_grid(augmented, ncols=8, size=1.6);
+figure = plots.image_grid(augmented, ncols=8, size=1.6)
 
 # %% [markdown]
 # Now the end-to-end model: augmentation, the convolutional base, and the classifier on
@@ -285,14 +318,16 @@ plots.image_grid(augmented, ncols=8, size=1.6);
 # %% tags=["build-model"]
 conv_base.trainable = False
 
-model = keras.Sequential([
-    keras.Input(shape=(150, 150, 3)),
-    data_augmentation,
-    conv_base,
-    layers.Flatten(),
-    layers.Dense(256, activation="relu"),
-    layers.Dense(1, activation="sigmoid"),
-])
+model = keras.Sequential(
+    [
+        keras.Input(shape=(150, 150, 3)),
+        data_augmentation,
+        conv_base,
+        layers.Flatten(),
+        layers.Dense(256, activation="relu"),
+        layers.Dense(1, activation="sigmoid"),
+    ]
+)
 model.summary()
 
 # %% [markdown]
@@ -303,18 +338,20 @@ model.summary()
 counts = freezing.parameter_counts(model)
 expected = {"total": 16_812_353, "trainable": 2_097_665, "non_trainable": 14_714_688}
 assert counts == expected, counts
-counts
+print(counts)
 
 # %%
-model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=2e-5),
-              loss="binary_crossentropy", metrics=["accuracy"])
+model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=2e-5), loss="binary_crossentropy", metrics=["accuracy"])
 augmented_history = model.fit(
-    train_inputs, validation_data=validation_inputs, epochs=config.augmented_epochs,
-    shuffle=False,   # the dataset itself reshuffles the training images every epoch
-    verbose=2)
+    train_inputs,
+    validation_data=validation_inputs,
+    epochs=config.augmented_epochs,
+    shuffle=False,  # the dataset itself reshuffles the training images every epoch
+    verbose=2,
+)
 
 # %%
-plots.plot_history(augmented_history, title="Feature extraction with data augmentation");
+figure = plots.plot_history(augmented_history, title="Feature extraction with data augmentation")
 
 # %% [markdown]
 # On the real photos the lecture reaches about 96 % validation accuracy this way, with
@@ -342,6 +379,7 @@ plots.plot_history(augmented_history, title="Feature extraction with data augmen
 # train. The base's own flag must be switched on first: `conv_base.trainable = False`
 # above froze every one of its layers, and Keras only trains a layer whose enclosing
 # model is trainable too.
+
 
 # %%
 def unfreeze_from(base, first_trainable):
@@ -414,17 +452,20 @@ print(f"trainable: {counts['trainable']:,}   frozen: {counts['non_trainable']:,}
 # %%
 checkpoint_folder = tempfile.TemporaryDirectory(prefix="bdls-chapter7-")
 checkpoint_path = Path(checkpoint_folder.name) / "fine_tuned.keras"
-callbacks = [keras.callbacks.ModelCheckpoint(
-    filepath=str(checkpoint_path), monitor="val_loss", save_best_only=True)]
+callbacks = [keras.callbacks.ModelCheckpoint(filepath=str(checkpoint_path), monitor="val_loss", save_best_only=True)]
 
-model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-5),
-              loss="binary_crossentropy", metrics=["accuracy"])
-fine_tune_history = model.fit(train_inputs, validation_data=validation_inputs,
-                              epochs=config.fine_tune_epochs, callbacks=callbacks,
-                              shuffle=False, verbose=2)
+model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-5), loss="binary_crossentropy", metrics=["accuracy"])
+fine_tune_history = model.fit(
+    train_inputs,
+    validation_data=validation_inputs,
+    epochs=config.fine_tune_epochs,
+    callbacks=callbacks,
+    shuffle=False,
+    verbose=2,
+)
 
 # %%
-plots.plot_history(fine_tune_history, title="Fine-tuning block 5");
+figure = plots.plot_history(fine_tune_history, title="Fine-tuning block 5")
 
 # %% [markdown]
 # ### Evaluating the best model on the test set
@@ -444,8 +485,7 @@ print(f"test accuracy of the fine-tuned model: {test_accuracy:.3f}")
 # For comparison, the fast-feature-extraction classifier on the same test images:
 
 # %%
-_, feature_test_accuracy = feature_classifier.evaluate(test_features, test_labels,
-                                                       verbose=0)
+_, feature_test_accuracy = feature_classifier.evaluate(test_features, test_labels, verbose=0)
 chapter.glue("feature_accuracy", feature_test_accuracy)
 print(f"fast feature extraction: {feature_test_accuracy:.3f}")
 print(f"fine-tuned:              {test_accuracy:.3f}")
@@ -474,14 +514,14 @@ fine_tuned_base = best_model.get_layer(conv_base.name)
 inspected = ["block1_conv2", "block3_conv3", "block5_conv3"]
 vgg16_input = keras.applications.vgg16.preprocess_input(one_image)
 maps = vision.feature_maps(fine_tuned_base, vgg16_input, inspected)
-plots.image_grid(keras.ops.convert_to_numpy(one_image), ncols=1, size=2);
+figure = plots.image_grid(keras.ops.convert_to_numpy(one_image), ncols=1, size=2)
 
 # %%
 for name, activation in maps.items():
     plots.plot_feature_maps(activation, ncols=8, max_channels=16, title=name)
 
 # %%
-checkpoint_folder.cleanup()   # remove the saved model from the temporary folder
+checkpoint_folder.cleanup()  # remove the saved model from the temporary folder
 
 # %% [markdown]
 # ## Takeaways

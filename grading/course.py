@@ -15,7 +15,6 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 
-
 class CourseError(Exception):
     """The course cannot be graded as asked (a clear message for the instructor)."""
 
@@ -49,7 +48,7 @@ class CellInfo:
 class NotebookInfo:
     name: str
     cells: list[CellInfo]  # in notebook order
-    delimiters: "Delimiters"  # the course's region markers
+    delimiters: Delimiters  # the course's region markers
 
     def by_name(self) -> dict[str, CellInfo]:
         return {cell.name: cell for cell in self.cells}

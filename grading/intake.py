@@ -34,7 +34,7 @@ class Submission:
     prepared: Path | None = None      # what the worker grades
     timestamp: str | None = None
 
-    def reject(self, message: str) -> "Submission":
+    def reject(self, message: str) -> Submission:
         self.status = "rejected"
         self.messages.append(message)
         return self
@@ -351,13 +351,13 @@ class Snapshot:
 
     def verify_and_restore(self) -> list[str]:
         problems = []
-        for path, (digest, copy) in self.entries.items():
+        for path, (digest, saved) in self.entries.items():
             if path.is_symlink() or not path.exists() or sha256(path) != digest:
                 problems.append(f"{path} changed while submissions ran; restored from the copy taken before")
                 if path.is_symlink():
                     path.unlink()
                 path.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(copy, path)
+                shutil.copy2(saved, path)
         for root, before in self.listings.items():
             for relative in sorted(listing(root) - before, key=len, reverse=True):
                 path = root / relative

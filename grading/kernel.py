@@ -35,12 +35,12 @@ from queue import Empty
 
 import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_core.utils import ensure_async, run_sync
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import Execute
 from nbgrader import utils
+from nbgrader.preprocessors import Execute
 from traitlets import Bool, Dict, Integer, Unicode, default
 
 from .sandbox import IPC_PREFIX, SandboxPolicy, SandboxSpec

@@ -98,7 +98,7 @@ class SandboxPolicy:
     env_keep: list[str]        # glob patterns of environment variables passed to the kernel
 
     @classmethod
-    def from_dict(cls, data: dict) -> "SandboxPolicy":
+    def from_dict(cls, data: dict) -> SandboxPolicy:
         return cls(**data)  # a missing or unknown key is an error, not a default
 
 
@@ -118,7 +118,7 @@ class SandboxSpec:
         return json.dumps(dataclasses.asdict(self))
 
     @classmethod
-    def from_json(cls, text: str) -> "SandboxSpec":
+    def from_json(cls, text: str) -> SandboxSpec:
         data = json.loads(text)
         return cls(policy=SandboxPolicy.from_dict(data.pop("policy")), **data)
 
@@ -469,7 +469,8 @@ def memory_of(pids: list[int]) -> tuple[int, int, str]:
                 resident = int(handle.read().split()[1]) * page
             total += resident
             rss += resident
-            measure = "rss"
+            if resident:  # (an exiting process shows neither)
+                measure = "rss"
         except (OSError, ValueError, IndexError):
             pass  # the process has just exited
     return total, rss, measure
@@ -644,10 +645,11 @@ class Supervisor:
             if os.getppid() != self.spec.parent_pid:  # in case the parent-death signal was lost
                 raise ParentDied()
             if limit:
-                used, rss, measure = memory_of(self.descendants())  # the kernel is one of them, counted once
+                used, rss, sample = memory_of(self.descendants())  # the kernel is one of them, counted once
                 peak, peak_rss = max(peak, used), max(peak_rss, rss)
+                measure = "rss" if sample == "rss" else measure
                 if used > limit:
-                    self.status["events"].append({"kind": "memory", "used_bytes": used, "measure": measure,
+                    self.status["events"].append({"kind": "memory", "used_bytes": used, "measure": sample,
                                                   "limit_bytes": limit})
                     self.save()
                     self.kill_tree()

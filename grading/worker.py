@@ -32,6 +32,7 @@ def build_config(job: dict, course_root: Path) -> Config:
         path = Path(job["config_file"])
         config.merge(PyFileConfigLoader(path.name, path=str(path.parent)).load_config())
     from nbgrader.converters import Autograde
+
     from .kernel import SafeExecute
 
     preprocessors = list(config.Autograde.get("autograde_preprocessors", Autograde.autograde_preprocessors.default()))

@@ -26,13 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import grading_fixtures as fx
 import nbformat
 import numpy as np
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # the grader is a top-level package of the repository, not installed
-    sys.path.insert(0, str(ROOT))
 
 from grading import Options, grade, student_seed
 from grading.cli import size
@@ -41,8 +38,7 @@ from grading.feedback import HIDDEN_NOTE, sanitize
 from grading.intake import normalize, read_notebook
 from grading.sandbox import IPC_PREFIX, SandboxPolicy, SandboxSpec, plan_mounts
 
-import grading_fixtures as fx
-
+ROOT = Path(__file__).resolve().parents[1]  # the grader is a top-level package there (pytest's pythonpath)
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the grader's sandbox is Linux-only")
 
 MiB = 2**20
@@ -619,3 +615,18 @@ def test_a_data_cache_kernels_cannot_read_stops_before_grading(course_template, 
     assert result.returncode == 2
     assert f"error: kernels run as user nobody, who cannot read {private}" in result.stderr
     assert not (course / "autograded").exists()  # nothing was graded
+
+
+def test_kernel_folders_of_a_killed_run_are_removed_at_the_next_start():
+    from grading.kernel import remove_stale_ipc_dirs
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = Path(tempfile.mkdtemp(prefix=f"{IPC_PREFIX}{finished.stdout.strip()}-", dir="/tmp"))
+    (dead / "connection.json").write_text("{}")
+    legacy = Path(tempfile.mkdtemp(prefix="gk-", dir="/tmp"))  # not named after a worker: left alone
+    try:
+        assert str(dead) in remove_stale_ipc_dirs() and not dead.exists()
+        assert legacy.exists()
+    finally:
+        shutil.rmtree(dead, ignore_errors=True)
+        shutil.rmtree(legacy, ignore_errors=True)
