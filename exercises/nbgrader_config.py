@@ -56,7 +56,7 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPr
 # The grader, ``python -m grading`` (every option; a command-line flag overrides the value here).
 c.Grader.workers = 2             # submissions graded at once; each kernel trains on every core
 c.Grader.memory = "3G"           # per kernel and the processes it starts (proportional set size);
-                                 # the heaviest solution (02_imdb) peaks near 1.9 GB resident
+                                 # 02_imdb's solution peaks near 1.4 GiB resident, 1.0 GiB PSS
 c.Grader.address_space = ""      # RLIMIT_AS per process; empty: max(8G, 4 x memory)
 c.Grader.cell_timeout = 0        # 0: Execute.timeout above
 c.Grader.submission_timeout = 0  # 0: every code cell's limit plus slack, at least 300 s
@@ -69,5 +69,5 @@ c.Grader.hide = []               # more paths kernels must not see
 c.Grader.pass_env = []           # more environment variables for kernels (BDLS_* and TF_* pass already)
 # The book's data cache (lib.sources): kernels read it, read-only, when BDLS_DATA_DIR names one;
 # the grader stops before grading if the kernels' user (nobody, when grading as root) cannot read it.
-# Without BDLS_DATA_DIR each kernel gets an empty home of its own and lib falls back as offline.
+# Without BDLS_DATA_DIR each kernel starts with an empty cache in a home of its own.
 c.Grader.visible = [os.environ["BDLS_DATA_DIR"]] if os.environ.get("BDLS_DATA_DIR") else []

@@ -39,12 +39,14 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m grading",
         description="Autograde a folder of nbgrader submissions: seeded, sandboxed, in parallel, "
-                    "with feedback that never shows hidden tests. Options not given here come from "
-                    "c.Grader in the course's nbgrader_config.py.")
+        "with feedback that never shows hidden tests. Options not given here come from "
+        "c.Grader in the course's nbgrader_config.py.",
+    )
     p.add_argument("--course", required=True, type=Path, help="nbgrader course root (has nbgrader_config.py)")
     p.add_argument("--assignment", help="assignment id, as in the gradebook (required to grade)")
-    p.add_argument("--submissions", type=Path,
-                   help="folder with one sub-folder per student (default: the course's submitted/)")
+    p.add_argument(
+        "--submissions", type=Path, help="folder with one sub-folder per student (default: the course's submitted/)"
+    )
     p.add_argument("--workers", type=int, help=_flag("workers"))
     p.add_argument("--cell-timeout", type=int, help=_flag("cell_timeout"))
     p.add_argument("--submission-timeout", type=int, help=_flag("submission_timeout"))
@@ -58,23 +60,38 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pass-env", action="append", metavar="PATTERN", help=_flag("pass_env"))
     p.add_argument("--run-dir", type=Path, help="where to keep this run's files (default: a new temp folder)")
     p.add_argument("--feedback", action=argparse.BooleanOptionalAction, help=_flag("feedback"))
-    p.add_argument("--integrity-checks", action=argparse.BooleanOptionalAction,
-                   help=_flag("integrity_checks"))
+    p.add_argument("--integrity-checks", action=argparse.BooleanOptionalAction, help=_flag("integrity_checks"))
     p.add_argument("--report", type=Path, help="also write the JSON report here")
-    p.add_argument("--compare-nbgrader", action="store_true",
-                   help="afterwards, time plain `nbgrader autograde` on a scratch copy with the same submissions")
+    p.add_argument(
+        "--compare-nbgrader",
+        action="store_true",
+        help="afterwards, time plain `nbgrader autograde` on a scratch copy with the same submissions",
+    )
     p.add_argument("--check-sandbox", action="store_true", help="only report what the sandbox can do here")
     return p
 
 
 def options_from(args: argparse.Namespace) -> Options:
     """The run's options as given on the command line (``None``: from ``c.Grader``)."""
-    return Options(course=args.course, assignment=args.assignment, submissions=args.submissions,
-                   workers=args.workers, cell_timeout=args.cell_timeout,
-                   submission_timeout=args.submission_timeout, memory_bytes=args.memory,
-                   address_space_bytes=args.address_space, max_output_bytes=args.max_output, seed=args.seed,
-                   sandbox=args.sandbox, hide=args.hide, visible=args.visible, env_keep=args.pass_env,
-                   run_dir=args.run_dir, feedback=args.feedback, integrity_checks=args.integrity_checks)
+    return Options(
+        course=args.course,
+        assignment=args.assignment,
+        submissions=args.submissions,
+        workers=args.workers,
+        cell_timeout=args.cell_timeout,
+        submission_timeout=args.submission_timeout,
+        memory_bytes=args.memory,
+        address_space_bytes=args.address_space,
+        max_output_bytes=args.max_output,
+        seed=args.seed,
+        sandbox=args.sandbox,
+        hide=args.hide,
+        visible=args.visible,
+        env_keep=args.pass_env,
+        run_dir=args.run_dir,
+        feedback=args.feedback,
+        integrity_checks=args.integrity_checks,
+    )
 
 
 def plain_nbgrader(course: Course, assignment: str, report: dict, cell_timeout: int) -> dict:
@@ -89,24 +106,40 @@ def plain_nbgrader(course: Course, assignment: str, report: dict, cell_timeout: 
         students = [s["student"] for s in report["students"] if s["status"] in ("graded", "failed")]
         for student in students:
             shutil.copytree(run_dir / "originals" / student, scratch / "submitted" / student / assignment)
-        command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force",
-                   f"--CourseDirectory.root={scratch}", f"--CourseDirectory.db_url=sqlite:///{scratch}/gradebook.db",
-                   f"--Execute.timeout={cell_timeout}"]
+        command = [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "autograde",
+            assignment,
+            "--force",
+            f"--CourseDirectory.root={scratch}",
+            f"--CourseDirectory.db_url=sqlite:///{scratch}/gradebook.db",
+            f"--Execute.timeout={cell_timeout}",
+        ]
         start = time.monotonic()
         result = subprocess.run(command, cwd=scratch, capture_output=True, text=True)
         seconds = time.monotonic() - start
-        return {"seconds": round(seconds, 2), "exit": result.returncode, "submissions": len(students),
-                "log_tail": result.stderr[-2000:]}
+        return {
+            "seconds": round(seconds, 2),
+            "exit": result.returncode,
+            "submissions": len(students),
+            "log_tail": result.stderr[-2000:],
+        }
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 def print_report(report: dict) -> None:
     c = report["containment"]
-    print(f"\nassignment {report['assignment']}: {len(report['students'])} submissions, "
-          f"{report['workers']} workers, grading {report['grading_seconds']} s, total {report['total_seconds']} s")
-    print(f"containment: files: {c['filesystem']}\n             network: {c['network']}\n"
-          f"             processes: {c['processes']}\n             kernel user: {c['user']}")
+    print(
+        f"\nassignment {report['assignment']}: {len(report['students'])} submissions, "
+        f"{report['workers']} workers, grading {report['grading_seconds']} s, total {report['total_seconds']} s"
+    )
+    print(
+        f"containment: files: {c['filesystem']}\n             network: {c['network']}\n"
+        f"             processes: {c['processes']}\n             kernel user: {c['user']}"
+    )
     for warning in c["warnings"]:
         print(f"  warning: {warning}")
     for problem in report["problems"]:
@@ -156,9 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     print_report(report)
     if "plain_nbgrader" in report:
         p = report["plain_nbgrader"]
-        print(f"\nplain `nbgrader autograde` on the same {p['submissions']} submissions: {p['seconds']} s "
-              f"(exit {p['exit']}); this grader: {report['grading_seconds']} s "
-              f"-> speed-up {report['speedup']}x")
+        print(
+            f"\nplain `nbgrader autograde` on the same {p['submissions']} submissions: {p['seconds']} s "
+            f"(exit {p['exit']}); this grader: {report['grading_seconds']} s "
+            f"-> speed-up {report['speedup']}x"
+        )
     if args.report:
         args.report.write_text(json.dumps(report, indent=2))
     print(f"\nreport: {Path(report['run_dir']) / 'report.json'}")

@@ -37,21 +37,33 @@ class Grader(Configurable):
 
     workers = Integer(2, help="Submissions graded at once (one kernel each).").tag(config=True)
     cell_timeout = Integer(0, help="Seconds per cell; 0: the course's Execute.timeout, else 60.").tag(config=True)
-    submission_timeout = Integer(0, help="Seconds per submission; 0: every code cell's limit plus slack, "
-                                         "at least 300.").tag(config=True)
-    memory = Unicode("3G", help="Memory of a kernel and every process it starts (proportional set size), "
-                                "e.g. 3G; the kernel is stopped above it.").tag(config=True)
-    address_space = Unicode("", help="Virtual memory per process (RLIMIT_AS), e.g. 64G for GPU kernels; "
-                                     "empty: max(8G, 4 x memory).").tag(config=True)
+    submission_timeout = Integer(
+        0, help="Seconds per submission; 0: every code cell's limit plus slack, at least 300."
+    ).tag(config=True)
+    memory = Unicode(
+        "3G",
+        help="Memory of a kernel and every process it starts (proportional set size), "
+        "e.g. 3G; the kernel is stopped above it.",
+    ).tag(config=True)
+    address_space = Unicode(
+        "", help="Virtual memory per process (RLIMIT_AS), e.g. 64G for GPU kernels; empty: max(8G, 4 x memory)."
+    ).tag(config=True)
     max_output = Unicode("1M", help="Output kept per cell.").tag(config=True)
-    seed = Integer(0, help="Base seed; each student's seed derives from it, the assignment and the "
-                           "student id.").tag(config=True)
-    sandbox = Enum(["auto", "require", "off"], "auto",
-                   help="auto: contain as far as this machine allows; require: refuse to grade without "
-                        "namespaces; off: no containment (limits still apply).").tag(config=True)
+    seed = Integer(0, help="Base seed; each student's seed derives from it, the assignment and the student id.").tag(
+        config=True
+    )
+    sandbox = Enum(
+        ["auto", "require", "off"],
+        "auto",
+        help="auto: contain as far as this machine allows; require: refuse to grade without "
+        "namespaces; off: no containment (limits still apply).",
+    ).tag(config=True)
     hide = List(Unicode(), help="More paths kernels must not see.").tag(config=True)
-    visible = List(Unicode(), help="Paths under hidden ones that kernels need, read-only (a data "
-                                   "cache); each must be readable by the kernel's user.").tag(config=True)
+    visible = List(
+        Unicode(),
+        help="Paths under hidden ones that kernels need, read-only (a data "
+        "cache); each must be readable by the kernel's user.",
+    ).tag(config=True)
     pass_env = List(Unicode(), help="More environment variables (glob patterns) passed to kernels.").tag(config=True)
     feedback = Bool(True, help="Write feedback HTML.").tag(config=True)
     integrity_checks = Bool(True, help="Check the kernel for tampering before test cells.").tag(config=True)

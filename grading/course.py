@@ -33,8 +33,14 @@ class CellInfo:
 
     def metadata(self) -> dict:
         """The nbgrader metadata this cell must carry (what generate_assignment wrote)."""
-        meta = {"grade": self.grade, "grade_id": self.name, "locked": self.locked, "schema_version": 3,
-                "solution": self.solution, "cell_type": self.cell_type}
+        meta = {
+            "grade": self.grade,
+            "grade_id": self.name,
+            "locked": self.locked,
+            "schema_version": 3,
+            "solution": self.solution,
+            "cell_type": self.cell_type,
+        }
         if self.task:
             meta["task"] = True
         if self.points is not None and (self.grade or self.task):
@@ -76,9 +82,9 @@ class Delimiters:
     or closes its region (``### BEGIN HIDDEN TESTS``).
     """
 
-    solution: tuple[str, str]      # ClearSolutions.begin_solution_delimeter / end_solution_delimeter
+    solution: tuple[str, str]  # ClearSolutions.begin_solution_delimeter / end_solution_delimeter
     hidden_tests: tuple[str, str]  # ClearHiddenTests.begin_test_delimeter / end_test_delimeter
-    mark_scheme: tuple[str, str]   # ClearMarkScheme.begin_mark_scheme_delimeter / end_mark_scheme_delimeter
+    mark_scheme: tuple[str, str]  # ClearMarkScheme.begin_mark_scheme_delimeter / end_mark_scheme_delimeter
 
     def inside(self, source: str, region: tuple[str, str]) -> list[tuple[int, str]]:
         """``(line number, line)`` of each line of ``source`` inside ``region`` (markers excluded; 1-based)."""
@@ -118,11 +124,16 @@ def delimiters(course: str | os.PathLike | Config) -> Delimiters:
     from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearSolutions
 
     config = course if isinstance(course, Config) else Course(course).config
-    solutions, hidden, scheme = (ClearSolutions(config=config), ClearHiddenTests(config=config),
-                                 ClearMarkScheme(config=config))
-    return Delimiters(solution=(solutions.begin_solution_delimeter, solutions.end_solution_delimeter),
-                      hidden_tests=(hidden.begin_test_delimeter, hidden.end_test_delimeter),
-                      mark_scheme=(scheme.begin_mark_scheme_delimeter, scheme.end_mark_scheme_delimeter))
+    solutions, hidden, scheme = (
+        ClearSolutions(config=config),
+        ClearHiddenTests(config=config),
+        ClearMarkScheme(config=config),
+    )
+    return Delimiters(
+        solution=(solutions.begin_solution_delimeter, solutions.end_solution_delimeter),
+        hidden_tests=(hidden.begin_test_delimeter, hidden.end_test_delimeter),
+        mark_scheme=(scheme.begin_mark_scheme_delimeter, scheme.end_mark_scheme_delimeter),
+    )
 
 
 class Course:
@@ -138,7 +149,7 @@ class Course:
         self.coursedir = CourseDirectory(config=self.config)
         self.db_url = self.coursedir.db_url
         self.delimiters = delimiters(self.config)
-        self.gradebook_path = Path(self.db_url[len("sqlite:///"):]) if self.db_url.startswith("sqlite:///") else None
+        self.gradebook_path = Path(self.db_url[len("sqlite:///") :]) if self.db_url.startswith("sqlite:///") else None
 
     def _load_config(self) -> Config:
         if not self.config_file.exists():
@@ -158,15 +169,18 @@ class Course:
     # ---------------------------------------------------------- assignment
     def assignment(self, name: str) -> AssignmentInfo:
         if self.gradebook_path is not None and not self.gradebook_path.exists():
-            raise CourseError(f"no gradebook at {self.gradebook_path}: run `nbgrader generate_assignment "
-                              f"{name}` in {self.root} first")
+            raise CourseError(
+                f"no gradebook at {self.gradebook_path}: run `nbgrader generate_assignment {name}` in {self.root} first"
+            )
         with Gradebook(self.db_url) as gb:
             try:
                 record = gb.find_assignment(name)
             except MissingEntry:
                 known = ", ".join(sorted(a.name for a in gb.assignments)) or "none"
-                raise CourseError(f"assignment {name!r} is not in the gradebook (known: {known}); run "
-                                  f"`nbgrader generate_assignment {name}` first") from None
+                raise CourseError(
+                    f"assignment {name!r} is not in the gradebook (known: {known}); run "
+                    f"`nbgrader generate_assignment {name}` first"
+                ) from None
             notebooks = {}
             for notebook in record.notebooks:
                 grade = {c.name: c for c in notebook.grade_cells}
@@ -175,11 +189,19 @@ class Course:
                 cells = []
                 for source in notebook.source_cells:
                     graded = grade.get(source.name) or task.get(source.name)
-                    cells.append(CellInfo(
-                        name=source.name, cell_type=source.cell_type, grade=source.name in grade,
-                        solution=source.name in solution, locked=bool(source.locked), task=source.name in task,
-                        points=float(graded.max_score) if graded is not None else None,
-                        checksum=source.checksum, hidden_lines=self.delimiters.hidden_lines(source.source or "")))
+                    cells.append(
+                        CellInfo(
+                            name=source.name,
+                            cell_type=source.cell_type,
+                            grade=source.name in grade,
+                            solution=source.name in solution,
+                            locked=bool(source.locked),
+                            task=source.name in task,
+                            points=float(graded.max_score) if graded is not None else None,
+                            checksum=source.checksum,
+                            hidden_lines=self.delimiters.hidden_lines(source.source or ""),
+                        )
+                    )
                 notebooks[notebook.name] = NotebookInfo(notebook.name, cells, self.delimiters)
         if not notebooks:
             raise CourseError(f"assignment {name!r} has no notebooks in the gradebook")

@@ -77,8 +77,10 @@ def cell_message(cell: dict) -> str:
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-CELL_FRAME = re.compile(r"(?:Cell In\s*\[\d*\],\s*line|<ipython-input-[^>]*>[^\n]*?line"
-                        r"|input-\d+-[0-9a-f]+>, line) (\d+)")
+CELL_FRAME = re.compile(
+    r"(?:Cell In\s*\[\d*\],\s*line|<ipython-input-[^>]*>[^\n]*?line"
+    r"|input-\d+-[0-9a-f]+>, line) (\d+)"
+)
 
 
 def failing_line(traceback: list[str]) -> int | None:
@@ -119,8 +121,10 @@ def sanitize(nb: nbformat.NotebookNode, info: NotebookInfo) -> nbformat.Notebook
             _redact_output(output, secrets)
             kept.append(output)
         if hidden and len(kept) < len(cell.get("outputs", [])):
-            kept.insert(0, nbformat.v4.new_output("stream", name="stdout",
-                                                  text="(printed output of hidden tests is not shown)\n"))
+            kept.insert(
+                0,
+                nbformat.v4.new_output("stream", name="stdout", text="(printed output of hidden tests is not shown)\n"),
+            )
         cell.outputs = kept
     return nb
 
@@ -148,12 +152,21 @@ def graded_results(nb: nbformat.NotebookNode, info: NotebookInfo) -> list[dict]:
             message = {"manual": "graded by hand", "failed": "not answered"}.get(status, "")
         else:
             message = cell_message(cell) if status != "passed" else ""
-        results.append({"id": grade_id, "kind": kind, "status": status, "score": score,
-                        "max_score": max_score, "message": message})
+        results.append(
+            {"id": grade_id, "kind": kind, "status": status, "score": score, "max_score": max_score, "message": message}
+        )
     for cell in info.cells:
         if (cell.grade or cell.task) and cell.name not in seen:
-            results.append({"id": cell.name, "kind": "test", "status": "failed", "score": 0.0,
-                            "max_score": cell.points or 0.0, "message": "missing from the graded notebook"})
+            results.append(
+                {
+                    "id": cell.name,
+                    "kind": "test",
+                    "status": "failed",
+                    "score": 0.0,
+                    "max_score": cell.points or 0.0,
+                    "message": "missing from the graded notebook",
+                }
+            )
     return results
 
 
@@ -178,8 +191,14 @@ class SanitizeFeedback(Preprocessor):
         return sanitize(nb, self.notebooks[resources["nbgrader"]["notebook"]]), resources
 
 
-def write_feedback(course, assignment: str, student: str, sanitized: dict[str, nbformat.NotebookNode],
-                   infos: dict[str, NotebookInfo], scratch: Path) -> list[Path]:
+def write_feedback(
+    course,
+    assignment: str,
+    student: str,
+    sanitized: dict[str, nbformat.NotebookNode],
+    infos: dict[str, NotebookInfo],
+    scratch: Path,
+) -> list[Path]:
     """HTML feedback via nbgrader's ``GenerateFeedback`` (scores read from the real gradebook), with
     the course's feedback preprocessors after the grader's sanitizer."""
     from nbgrader.converters import GenerateFeedback

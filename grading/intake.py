@@ -24,14 +24,14 @@ NOTICE = "# [grader] this cell was missing from the submission and was restored\
 @dataclass
 class Submission:
     student: str
-    folder: Path                      # the original folder (never written to)
-    status: str = "pending"           # pending | rejected | graded | failed
+    folder: Path  # the original folder (never written to)
+    status: str = "pending"  # pending | rejected | graded | failed
     messages: list[str] = field(default_factory=list)
-    files: dict[str, str] = field(default_factory=dict)      # relative path -> sha256 of the original
-    listing: set[str] = field(default_factory=set)           # every path in the folder at intake
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256 of the original
+    listing: set[str] = field(default_factory=set)  # every path in the folder at intake
     notebooks: dict[str, Path] = field(default_factory=dict)  # assignment notebook -> prepared copy
-    archive: Path | None = None       # untouched copy of the originals
-    prepared: Path | None = None      # what the worker grades
+    archive: Path | None = None  # untouched copy of the originals
+    prepared: Path | None = None  # what the worker grades
     timestamp: str | None = None
 
     def reject(self, message: str) -> Submission:
@@ -112,8 +112,11 @@ def archive(sub: Submission, target: Path, max_bytes: int) -> None:
 
 
 def grade_ids(nb: nbformat.NotebookNode) -> list[str]:
-    return [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells
-            if isinstance(cell.metadata.get("nbgrader"), dict) and cell.metadata["nbgrader"].get("grade_id")]
+    return [
+        cell.metadata.get("nbgrader", {}).get("grade_id")
+        for cell in nb.cells
+        if isinstance(cell.metadata.get("nbgrader"), dict) and cell.metadata["nbgrader"].get("grade_id")
+    ]
 
 
 def read_notebook(path: Path, max_bytes: int) -> tuple[nbformat.NotebookNode | None, str | None]:
@@ -128,8 +131,10 @@ def read_notebook(path: Path, max_bytes: int) -> tuple[nbformat.NotebookNode | N
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, (f"{path.name} is not valid notebook JSON: {exc.msg} at line {exc.lineno}, "
-                      f"column {exc.colno} (the file is damaged; ask the student to re-export it)")
+        return None, (
+            f"{path.name} is not valid notebook JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno} (the file is damaged; ask the student to re-export it)"
+        )
     if not isinstance(data, dict) or "cells" not in data or not isinstance(data.get("cells"), list):
         return None, f"{path.name} is JSON but not a notebook (no list of cells)"
     try:
@@ -187,8 +192,10 @@ def match_notebooks(sub: Submission, assignment: AssignmentInfo, max_bytes: int)
     if not matched:
         names = ", ".join(f"{n}.ipynb" for n in expected)
         if foreign:
-            sub.reject(f"{', '.join(foreign)} belongs to another assignment: none of its graded cells are "
-                       f"cells of {assignment.name!r} (expected {names})")
+            sub.reject(
+                f"{', '.join(foreign)} belongs to another assignment: none of its graded cells are "
+                f"cells of {assignment.name!r} (expected {names})"
+            )
         else:
             sub.reject(f"no notebook of assignment {assignment.name!r} (expected {names})")
         return {}
@@ -226,8 +233,10 @@ def normalize(nb: nbformat.NotebookNode, info: NotebookInfo) -> tuple[nbformat.N
         if grade_id in last_copy and last_copy[grade_id] != index:
             # nbgrader grades the last copy of a duplicated cell; earlier copies are plain code
             del cell.metadata["nbgrader"]
-            notes.append(f"cell {grade_id!r} appears more than once: the last copy is graded, "
-                         "earlier copies run as ordinary code")
+            notes.append(
+                f"cell {grade_id!r} appears more than once: the last copy is graded, "
+                "earlier copies run as ordinary code"
+            )
     seen: list[str] = []
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader")
@@ -241,8 +250,11 @@ def normalize(nb: nbformat.NotebookNode, info: NotebookInfo) -> tuple[nbformat.N
             continue
         truth = known[grade_id].metadata()
         truth.pop("checksum", None)
-        changed = sorted(k for k in ("grade", "solution", "locked", "points", "task")
-                         if k in truth and meta.get(k) != truth[k] or (k not in truth and meta.get(k)))
+        changed = sorted(
+            k
+            for k in ("grade", "solution", "locked", "points", "task")
+            if k in truth and meta.get(k) != truth[k] or (k not in truth and meta.get(k))
+        )
         if changed and grade_id not in seen:
             notes.append(f"cell {grade_id!r}: nbgrader metadata edited ({', '.join(changed)}); restored")
         cell.metadata["nbgrader"] = {**{k: v for k, v in meta.items() if k == "checksum"}, **truth}
@@ -254,14 +266,15 @@ def normalize(nb: nbformat.NotebookNode, info: NotebookInfo) -> tuple[nbformat.N
         meta = known[name].metadata()
         cell_type = known[name].cell_type
         source = "" if known[name].solution else NOTICE.rstrip("\n") if cell_type == "code" else ""
-        new = (nbformat.v4.new_code_cell(source) if cell_type == "code" else nbformat.v4.new_markdown_cell(source))
+        new = nbformat.v4.new_code_cell(source) if cell_type == "code" else nbformat.v4.new_markdown_cell(source)
         new.metadata["nbgrader"] = meta
         position = _insert_position(nb, order, name)
         nb.cells.insert(position, new)
         seen.append(name)
         kind = "answer" if known[name].solution else ("test" if known[name].grade else "read-only")
-        notes.append(f"{kind} cell {name!r} was deleted: restored"
-                     + (" (empty, scores zero)" if known[name].solution else ""))
+        notes.append(
+            f"{kind} cell {name!r} was deleted: restored" + (" (empty, scores zero)" if known[name].solution else "")
+        )
     return nb, notes
 
 
@@ -271,14 +284,15 @@ def _insert_position(nb: nbformat.NotebookNode, order: list[str], name: str) -> 
     for earlier in reversed(order[:index]):
         if earlier in positions:
             return positions[earlier] + 1
-    for later in order[index + 1:]:
+    for later in order[index + 1 :]:
         if later in positions:
             return positions[later]
     return len(nb.cells)
 
 
-def prepare(sub: Submission, assignment: AssignmentInfo, run_dir: Path, *, max_notebook_bytes: int,
-            max_file_bytes: int) -> Submission:
+def prepare(
+    sub: Submission, assignment: AssignmentInfo, run_dir: Path, *, max_notebook_bytes: int, max_file_bytes: int
+) -> Submission:
     """Archive, check and prepare one submission for the workers."""
     if sub.status == "rejected":
         return sub
@@ -341,8 +355,9 @@ class Snapshot:
         self.roots = [p for p in paths if p.exists()]
         self.listings = {root: listing(root) for root in self.roots if root.is_dir()}
         for index, root in enumerate(self.roots):
-            files = [root] if root.is_file() else [p for p in sorted(root.rglob("*"))
-                                                   if p.is_file() and not p.is_symlink()]
+            files = (
+                [root] if root.is_file() else [p for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()]
+            )
             for path in files:
                 copy = backup / str(index) / (path.relative_to(root) if root.is_dir() else path.name)
                 copy.parent.mkdir(parents=True, exist_ok=True)

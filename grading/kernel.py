@@ -70,8 +70,9 @@ class LimitedKernelClient(AsyncKernelClient):
 class SandboxKernelManager(AsyncKernelManager):
     """Starts the kernel through ``sandbox.py`` with a private working copy; see the module doc."""
 
-    sandbox = Dict(help="The run's sandbox policy (``grading.sandbox.SandboxPolicy`` as a dict); "
-                        "filled in by the grader.").tag(config=True)
+    sandbox = Dict(
+        help="The run's sandbox policy (``grading.sandbox.SandboxPolicy`` as a dict); filled in by the grader."
+    ).tag(config=True)
     seed = Integer(None, allow_none=True, help="The student's seed (GRADING_SEED, PYTHONHASHSEED).").tag(config=True)
     work_root = Unicode(help="Folder (hidden from kernels) for per-kernel state.").tag(config=True)
     events_file = Unicode(help="JSON-lines file that receives each kernel's sandbox status.").tag(config=True)
@@ -98,16 +99,27 @@ class SandboxKernelManager(AsyncKernelManager):
             os.makedirs(os.path.join(self._ipc_dir, name))
         shutil.copy(STARTUP, os.path.join(self._ipc_dir, "grading_startup.py"))
         self._status_file = os.path.join(self._kernel_dir, "status.json")
-        env = dict(HOME=f"{self._ipc_dir}/home", IPYTHONDIR=f"{self._ipc_dir}/ipython",
-                   MPLCONFIGDIR=f"{self._ipc_dir}/mpl", XDG_CACHE_HOME=f"{self._ipc_dir}/cache",
-                   JUPYTER_RUNTIME_DIR=self._ipc_dir, TMPDIR="/tmp",
-                   NBGRADER_EXECUTION="autograde")
+        env = dict(
+            HOME=f"{self._ipc_dir}/home",
+            IPYTHONDIR=f"{self._ipc_dir}/ipython",
+            MPLCONFIGDIR=f"{self._ipc_dir}/mpl",
+            XDG_CACHE_HOME=f"{self._ipc_dir}/cache",
+            JUPYTER_RUNTIME_DIR=self._ipc_dir,
+            TMPDIR="/tmp",
+            NBGRADER_EXECUTION="autograde",
+        )
         if self.seed is not None:
             env.update(GRADING_SEED=str(self.seed), PYTHONHASHSEED=str(self.seed % 2**32))
         policy = self.policy
-        spec = SandboxSpec(policy=dataclasses.replace(policy, hide=[*policy.hide, self._kernel_dir]),
-                           cwd=cwd, binds=[[private, cwd], [self._ipc_dir, self._ipc_dir]], env=env,
-                           status_file=self._status_file, parent_pid=os.getpid(), remove_on_exit=[self._ipc_dir])
+        spec = SandboxSpec(
+            policy=dataclasses.replace(policy, hide=[*policy.hide, self._kernel_dir]),
+            cwd=cwd,
+            binds=[[private, cwd], [self._ipc_dir, self._ipc_dir]],
+            env=env,
+            status_file=self._status_file,
+            parent_pid=os.getpid(),
+            remove_on_exit=[self._ipc_dir],
+        )
         with open(os.path.join(self._kernel_dir, "spec.json"), "w") as handle:
             handle.write(spec.to_json())
         self.transport = "ipc"
@@ -182,9 +194,13 @@ def _private_copy(source: str, target: str) -> None:
         relative = os.path.relpath(root, source)
         destination = os.path.normpath(os.path.join(target, relative))
         os.makedirs(destination, exist_ok=True)
-        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(root, d))
-                       and not _inside(os.path.realpath(os.path.join(root, d)), target_real)
-                       and not _inside(target_real, os.path.realpath(os.path.join(root, d)))]
+        dirnames[:] = [
+            d
+            for d in dirnames
+            if not os.path.islink(os.path.join(root, d))
+            and not _inside(os.path.realpath(os.path.join(root, d)), target_real)
+            and not _inside(target_real, os.path.realpath(os.path.join(root, d)))
+        ]
         for name in filenames:
             path = os.path.join(root, name)
             if name.endswith(".ipynb") or os.path.islink(path) or not os.path.isfile(path):
@@ -209,15 +225,23 @@ def _death_message(status: dict) -> tuple[str, str]:
     """Name and message for a kernel that died, from the supervisor's status."""
     for event in status.get("events", []):
         if event.get("kind") == "memory":
-            return ("MemoryLimitExceeded", f"the kernel used more than {event['limit_bytes'] / 2**20:.0f} MiB "
-                    f"of memory ({event['used_bytes'] / 2**20:.0f} MiB) and was stopped")
+            return (
+                "MemoryLimitExceeded",
+                f"the kernel used more than {event['limit_bytes'] / 2**20:.0f} MiB "
+                f"of memory ({event['used_bytes'] / 2**20:.0f} MiB) and was stopped",
+            )
         if event.get("kind") == "refused":
             return "SandboxError", f"the kernel could not be started safely: {event.get('message')}"
     exit_info = status.get("exit") or {}
     if "signal" in exit_info:
         name = exit_info.get("name", f"signal {exit_info['signal']}")
-        what = {"SIGSEGV": "crashed (segmentation fault)", "SIGABRT": "aborted", "SIGKILL": "was killed",
-                "SIGBUS": "crashed (bus error)", "SIGFPE": "crashed (arithmetic fault)"}.get(name, f"died ({name})")
+        what = {
+            "SIGSEGV": "crashed (segmentation fault)",
+            "SIGABRT": "aborted",
+            "SIGKILL": "was killed",
+            "SIGBUS": "crashed (bus error)",
+            "SIGFPE": "crashed (arithmetic fault)",
+        }.get(name, f"died ({name})")
         return "KernelDied", f"the kernel {what} while running this cell"
     if "code" in exit_info:
         return "KernelDied", f"the kernel exited with code {exit_info['code']} while running this cell"
@@ -304,8 +328,10 @@ class SafeExecute(Execute):
                 cell.outputs = list(cell.get("outputs", [])) + [_notice(f"[grader: {evalue}]")]
             else:
                 died = True
-                evalue = (f"the cell ran past the {self.timeout} s limit and did not stop when interrupted; "
-                          "the kernel was replaced")
+                evalue = (
+                    f"the cell ran past the {self.timeout} s limit and did not stop when interrupted; "
+                    "the kernel was replaced"
+                )
                 cell.outputs = list(cell.get("outputs", [])) + [_error("CellTimeoutError", evalue)]
                 self.grading_events.append({"cell": cell_index, "kind": "timeout", "message": evalue})
                 await self._replace_kernel()
@@ -320,12 +346,18 @@ class SafeExecute(Execute):
             cell.outputs.append(_notice(f"[grader: output beyond {self.max_output_bytes} bytes dropped]"))
             self.grading_events.append({"cell": cell_index, "kind": "output", "message": "output truncated"})
         if before[0]:
-            self.grading_events.append({"cell": cell_index, "kind": "repaired", "message":
-                                        "undid tampering before this test: " + "; ".join(before[0])})
+            self.grading_events.append(
+                {
+                    "cell": cell_index,
+                    "kind": "repaired",
+                    "message": "undid tampering before this test: " + "; ".join(before[0]),
+                }
+            )
         untrusted = before[1] + after[1] + [f"during the test: {issue}" for issue in after[0]]
         if untrusted:
-            evalue = ("this test cannot be trusted because the submission tampered with the kernel: "
-                      + "; ".join(untrusted))
+            evalue = "this test cannot be trusted because the submission tampered with the kernel: " + "; ".join(
+                untrusted
+            )
             cell.outputs.append(_error("IntegrityError", evalue))
             self.grading_events.append({"cell": cell_index, "kind": "integrity", "message": evalue})
         self.nb["cells"][cell_index] = cell
@@ -370,8 +402,7 @@ class SafeExecute(Execute):
         kernel's results untrustworthy.
         """
         nonce, canary = secrets.token_hex(8), secrets.token_hex(8)
-        code = (f"__import__('sys').modules['_grading_guard'].check('{nonce}')\n"
-                f"raise AssertionError('{canary}')\n")
+        code = f"__import__('sys').modules['_grading_guard'].check('{nonce}')\nraise AssertionError('{canary}')\n"
         report, error_seen, reply, idle = None, False, None, False
         try:
             msg_id = self.kc.execute(code, silent=False, store_history=False, stop_on_error=False)

@@ -30,8 +30,18 @@ def _grading_install():
     seed = int(os.environ.get("GRADING_SEED", "0"))
     random.seed(seed)
 
-    watched = {"numpy", "numpy.testing", "math", "cmath", "operator", "unittest", "unittest.case",
-               "pandas", "pandas.testing", "torch.testing"}
+    watched = {
+        "numpy",
+        "numpy.testing",
+        "math",
+        "cmath",
+        "operator",
+        "unittest",
+        "unittest.case",
+        "pandas",
+        "pandas.testing",
+        "torch.testing",
+    }
     seeders = {
         "numpy": lambda m: m.random.seed(seed % 2**32),
         "tensorflow": lambda m: m.random.set_seed(seed),
@@ -41,8 +51,9 @@ def _grading_install():
     snapshots = {}
 
     def snapshot(name, module):
-        snapshots[name] = {key: value for key, value in vars(module).items()
-                           if callable(value) and not key.startswith("__")}
+        snapshots[name] = {
+            key: value for key, value in vars(module).items() if callable(value) and not key.startswith("__")
+        }
 
     def after_import(name, module):
         try:
@@ -83,16 +94,70 @@ def _grading_install():
     sys.meta_path.insert(0, Finder())
 
     # Builtins a test relies on (the rest may be rebound by IPython or libraries).
-    relied_on = ("AssertionError", "Exception", "BaseException", "TypeError", "ValueError", "isinstance",
-                 "issubclass", "type", "len", "abs", "all", "any", "round", "float", "int", "str", "bool",
-                 "list", "tuple", "dict", "set", "frozenset", "sum", "min", "max", "sorted", "repr", "hash",
-                 "callable", "getattr", "hasattr", "range", "zip", "map", "filter", "enumerate", "object",
-                 "super", "iter", "next", "__import__", "compile", "exec", "eval", "complex", "divmod", "pow")
+    relied_on = (
+        "AssertionError",
+        "Exception",
+        "BaseException",
+        "TypeError",
+        "ValueError",
+        "isinstance",
+        "issubclass",
+        "type",
+        "len",
+        "abs",
+        "all",
+        "any",
+        "round",
+        "float",
+        "int",
+        "str",
+        "bool",
+        "list",
+        "tuple",
+        "dict",
+        "set",
+        "frozenset",
+        "sum",
+        "min",
+        "max",
+        "sorted",
+        "repr",
+        "hash",
+        "callable",
+        "getattr",
+        "hasattr",
+        "range",
+        "zip",
+        "map",
+        "filter",
+        "enumerate",
+        "object",
+        "super",
+        "iter",
+        "next",
+        "__import__",
+        "compile",
+        "exec",
+        "eval",
+        "complex",
+        "divmod",
+        "pow",
+    )
     genuine_builtins = {k: getattr(builtins, k) for k in relied_on if hasattr(builtins, k)}
     shell = get_ipython()  # noqa: F821 - defined in the kernel
     shell_class = type(shell)
-    methods = ("showtraceback", "_showtraceback", "showsyntaxerror", "run_cell", "run_cell_async",
-               "run_ast_nodes", "run_code", "transform_cell", "transform_ast", "get_exception_only")
+    methods = (
+        "showtraceback",
+        "_showtraceback",
+        "showsyntaxerror",
+        "run_cell",
+        "run_cell_async",
+        "run_ast_nodes",
+        "run_code",
+        "transform_cell",
+        "transform_ast",
+        "get_exception_only",
+    )
     genuine_methods = {name: getattr(shell_class, name, None) for name in methods}
     missing = object()
     genuine_instance = {name: vars(shell).get(name, missing) for name in methods}  # ipykernel sets some
@@ -171,6 +236,7 @@ def _grading_install():
     try:
         import IPython.core.interactiveshell as interactiveshell
         import IPython.core.tips as tips
+
         tip_generator = random.Random(0)
         interactiveshell.pick_tip = lambda: tip_generator.choice(tips._tips["random"])
     except Exception:

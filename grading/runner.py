@@ -30,9 +30,27 @@ from .sandbox import SandboxPolicy, SandboxSpec, usable_by_nobody
 from .seeding import student_seed
 
 HERE = Path(__file__).resolve().parent
-ENV_KEEP = ["PATH", "LANG", "LANGUAGE", "LC_*", "TZ", "TERM", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONNOUSERSITE",
-            "BDLS_*", "TF_*", "KERAS_*", "MPLBACKEND", "OMP_*", "MKL_*", "OPENBLAS_*", "CUDA_*", "JPY_*",
-            "JUPYTER_PATH"]
+ENV_KEEP = [
+    "PATH",
+    "LANG",
+    "LANGUAGE",
+    "LC_*",
+    "TZ",
+    "TERM",
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+    "PYTHONNOUSERSITE",
+    "BDLS_*",
+    "TF_*",
+    "KERAS_*",
+    "MPLBACKEND",
+    "OMP_*",
+    "MKL_*",
+    "OPENBLAS_*",
+    "CUDA_*",
+    "JPY_*",
+    "JUPYTER_PATH",
+]
 GiB = 2**30
 
 
@@ -44,15 +62,15 @@ class Options:
 
     course: Path
     assignment: str | None
-    submissions: Path | None = None        # default: the course's submitted/ folder
+    submissions: Path | None = None  # default: the course's submitted/ folder
     workers: int | None = None
-    cell_timeout: int | None = None         # 0 or None: Grader.cell_timeout, else the course's Execute.timeout
-    submission_timeout: int | None = None   # 0 or None: Grader.submission_timeout, else computed per assignment
+    cell_timeout: int | None = None  # 0 or None: Grader.cell_timeout, else the course's Execute.timeout
+    submission_timeout: int | None = None  # 0 or None: Grader.submission_timeout, else computed per assignment
     memory_bytes: int | None = None
     address_space_bytes: int | None = None  # 0 or None: Grader.address_space, else max(8 GiB, 4 x memory)
     max_output_bytes: int | None = None
     seed: int | None = None
-    sandbox: str | None = None              # auto | require | off
+    sandbox: str | None = None  # auto | require | off
     hide: list[Path] | None = None
     visible: list[Path] | None = None
     env_keep: list[str] | None = None
@@ -80,27 +98,36 @@ def resolve_options(options: Options, course: Course) -> Options:
         return configured if value is None else value
 
     memory = pick(options.memory_bytes, size(grader.memory))
-    address_space = (options.address_space_bytes or (size(grader.address_space) if grader.address_space else 0)
-                     or max(8 * GiB, 4 * memory))
+    address_space = (
+        options.address_space_bytes
+        or (size(grader.address_space) if grader.address_space else 0)
+        or max(8 * GiB, 4 * memory)
+    )
     return replace(
-        options, workers=pick(options.workers, grader.workers),
+        options,
+        workers=pick(options.workers, grader.workers),
         cell_timeout=options.cell_timeout or grader.cell_timeout or default_cell_timeout(course),
         submission_timeout=options.submission_timeout or grader.submission_timeout or None,
-        memory_bytes=memory, address_space_bytes=address_space,
+        memory_bytes=memory,
+        address_space_bytes=address_space,
         max_output_bytes=pick(options.max_output_bytes, size(grader.max_output)),
-        seed=pick(options.seed, grader.seed), sandbox=pick(options.sandbox, grader.sandbox),
+        seed=pick(options.seed, grader.seed),
+        sandbox=pick(options.sandbox, grader.sandbox),
         hide=pick(options.hide, [Path(p) for p in grader.hide]),
         visible=pick(options.visible, [Path(p) for p in grader.visible]),
         env_keep=pick(options.env_keep, list(grader.pass_env)),
         feedback=pick(options.feedback, grader.feedback),
-        integrity_checks=pick(options.integrity_checks, grader.integrity_checks))
+        integrity_checks=pick(options.integrity_checks, grader.integrity_checks),
+    )
 
 
 # ------------------------------------------------------------------ sandbox
 
+
 def editable_project_dirs() -> list[str]:
     """Folders of packages installed in development mode (a kernel may import them)."""
     from importlib import metadata
+
     found = []
     for dist in metadata.distributions():
         try:
@@ -109,28 +136,47 @@ def editable_project_dirs() -> list[str]:
         except (OSError, ValueError):
             continue
         if info.get("dir_info", {}).get("editable") and str(info.get("url", "")).startswith("file://"):
-            found.append(info["url"][len("file://"):])
+            found.append(info["url"][len("file://") :])
     return found
 
 
 def sandbox_policy(options: Options, course: Course, run_dir: Path) -> SandboxPolicy:
     """What every kernel's sandbox hides, keeps visible and limits (``options`` resolved)."""
-    hide = [course.root, course.source_dir(options.assignment or ".").parent, run_dir, Path.home(),
-            options.submissions, *options.hide]
+    hide = [
+        course.root,
+        course.source_dir(options.assignment or ".").parent,
+        run_dir,
+        Path.home(),
+        options.submissions,
+        *options.hide,
+    ]
     for step in ("submitted", "autograded", "feedback"):  # also named one by one, in case the course
         hide.append(course.root / getattr(course.coursedir, f"{step}_directory"))  # root must stay visible
     hide = [str(p) for p in hide if p]
     if course.gradebook_path is not None:
         hide.append(str(course.gradebook_path))
-    needed = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
-              *editable_project_dirs(), *(str(p) for p in options.visible)}
+    needed = {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        *site.getsitepackages(),
+        *editable_project_dirs(),
+        *(str(p) for p in options.visible),
+    }
     import sysconfig
+
     needed.update(v for k, v in sysconfig.get_paths().items() if k in ("stdlib", "platstdlib", "purelib", "platlib"))
     return SandboxPolicy(
-        mode=options.sandbox, hide=sorted(set(hide)), needed=sorted(p for p in needed if p),
-        memory_bytes=options.memory_bytes, address_space_bytes=options.address_space_bytes,
-        file_size_bytes=options.file_size_bytes, tmp_bytes=options.tmp_bytes, nproc=options.nproc,
-        env_keep=ENV_KEEP + list(options.env_keep))
+        mode=options.sandbox,
+        hide=sorted(set(hide)),
+        needed=sorted(p for p in needed if p),
+        memory_bytes=options.memory_bytes,
+        address_space_bytes=options.address_space_bytes,
+        file_size_bytes=options.file_size_bytes,
+        tmp_bytes=options.tmp_bytes,
+        nproc=options.nproc,
+        env_keep=ENV_KEEP + list(options.env_keep),
+    )
 
 
 def check_visible(options: Options) -> None:
@@ -140,9 +186,11 @@ def check_visible(options: Options) -> None:
         return  # the kernels run as the grader's own user, who can read what the grader can
     blocked = usable_by_nobody([str(p) for p in options.visible if p.exists()])
     if blocked:
-        raise CourseError(f"kernels run as user nobody, who cannot read {blocked[0]}: make it readable by "
-                          "other users (chmod o+rX), or use another folder (for the book's data cache: "
-                          "BDLS_DATA_DIR)")
+        raise CourseError(
+            f"kernels run as user nobody, who cannot read {blocked[0]}: make it readable by "
+            "other users (chmod o+rX), or use another folder (for the book's data cache: "
+            "BDLS_DATA_DIR)"
+        )
 
 
 def probe_sandbox(policy: SandboxPolicy, run_dir: Path) -> dict:
@@ -151,13 +199,23 @@ def probe_sandbox(policy: SandboxPolicy, run_dir: Path) -> dict:
     os.chmod(probe, 0o711)
     work = probe / "work"
     work.mkdir()
-    spec = SandboxSpec(policy=replace(policy, memory_bytes=0), cwd=str(work), binds=[[str(work), str(work)]],
-                       env={}, status_file=str(probe / "status.json"), parent_pid=os.getpid(), remove_on_exit=[])
+    spec = SandboxSpec(
+        policy=replace(policy, memory_bytes=0),
+        cwd=str(work),
+        binds=[[str(work), str(work)]],
+        env={},
+        status_file=str(probe / "status.json"),
+        parent_pid=os.getpid(),
+        remove_on_exit=[],
+    )
     (probe / "spec.json").write_text(spec.to_json())
-    code = ("import os,socket,json;print(json.dumps({'ifaces':[n for _,n in socket.if_nameindex()],"
-            "'uid':os.getuid()}))")
-    result = subprocess.run([sys.executable, str(HERE / "sandbox.py"), str(probe / "spec.json"), "--",
-                             sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    code = "import os,socket,json;print(json.dumps({'ifaces':[n for _,n in socket.if_nameindex()],'uid':os.getuid()}))"
+    result = subprocess.run(
+        [sys.executable, str(HERE / "sandbox.py"), str(probe / "spec.json"), "--", sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     try:
         status = json.loads((probe / "status.json").read_text())
     except (OSError, ValueError):
@@ -172,13 +230,22 @@ def describe_containment(status: dict) -> dict:
     achieved = status.get("achieved", {})
     fs = achieved.get("filesystem", "none")
     return {
-        "filesystem": ("private mount namespace: course, submissions, gradebook, grader files and $HOME "
-                       "covered; file system read-only except the kernel's private copy and /tmp"
-                       if fs == "namespace" else "none (student code can read whatever this user can read)"),
-        "network": ("none (own network namespace with only a loopback that is down)"
-                    if achieved.get("network") == "namespace" else "not isolated"),
-        "processes": ("own PID namespace (sees only its own processes; all die with the kernel)"
-                      if achieved.get("pid") == "namespace" else "process tree tracked by a subreaper"),
+        "filesystem": (
+            "private mount namespace: course, submissions, gradebook, grader files and $HOME "
+            "covered; file system read-only except the kernel's private copy and /tmp"
+            if fs == "namespace"
+            else "none (student code can read whatever this user can read)"
+        ),
+        "network": (
+            "none (own network namespace with only a loopback that is down)"
+            if achieved.get("network") == "namespace"
+            else "not isolated"
+        ),
+        "processes": (
+            "own PID namespace (sees only its own processes; all die with the kernel)"
+            if achieved.get("pid") == "namespace"
+            else "process tree tracked by a subreaper"
+        ),
         "user": achieved.get("user", "unknown"),
         "read_only_system": bool(achieved.get("readonly")),
         "warnings": status.get("warnings", []),
@@ -187,6 +254,7 @@ def describe_containment(status: dict) -> dict:
 
 
 # ------------------------------------------------------------------ workers
+
 
 class Lane:
     """One worker process (``python -m grading.worker``) that grades jobs one at a time."""
@@ -202,11 +270,18 @@ class Lane:
         env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent)] + inherited)
         env["PYTHONUNBUFFERED"] = "1"
         env["GRADING_PARENT_PID"] = str(os.getpid())  # the worker dies with the grader
-        log = os.fdopen(os.open(self.run_dir / f"worker-{self.index}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND,
-                                0o600), "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "grading.worker"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=log, env=env, cwd=str(self.run_dir),
-                                     start_new_session=True)
+        log = os.fdopen(
+            os.open(self.run_dir / f"worker-{self.index}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab"
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "grading.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=env,
+            cwd=str(self.run_dir),
+            start_new_session=True,
+        )
         log.close()
         self.buffer = b""
 
@@ -254,14 +329,18 @@ class Lane:
                 if not chunk:
                     code = self.proc.poll()
                     self.stop(kill=True)
-                    return {"ok": False, "error": f"the grading worker died (exit {code}); see "
-                                                  f"{self.run_dir / f'worker-{self.index}.log'}"}
+                    return {
+                        "ok": False,
+                        "error": f"the grading worker died (exit {code}); see "
+                        f"{self.run_dir / f'worker-{self.index}.log'}",
+                    }
                 self.buffer += chunk
         line, self.buffer = self.buffer.split(b"\n", 1)
         return json.loads(line)
 
 
 # ------------------------------------------------------------------ main
+
 
 def grade(options: Options, log=print) -> dict:
     started = time.monotonic()
@@ -294,13 +373,17 @@ def grade(options: Options, log=print) -> dict:
     policy = sandbox_policy(options, course, run_dir)
     probe = probe_sandbox(policy, run_dir)
     containment = describe_containment(probe)
-    log(f"sandbox: filesystem={probe['achieved'].get('filesystem', 'none')} "
-        f"network={probe['achieved'].get('network', 'none')} user={probe['achieved'].get('user', '?')}")
+    log(
+        f"sandbox: filesystem={probe['achieved'].get('filesystem', 'none')} "
+        f"network={probe['achieved'].get('network', 'none')} user={probe['achieved'].get('user', '?')}"
+    )
     for warning in containment["warnings"] + containment["refused"]:
         log(f"sandbox warning: {warning}")
     if options.sandbox == "require" and (probe.get("probe_exit") != 0 or containment["refused"]):
-        raise CourseError("--sandbox require: this machine does not allow the sandbox: "
-                          + "; ".join(containment["refused"] + containment["warnings"]))
+        raise CourseError(
+            "--sandbox require: this machine does not allow the sandbox: "
+            + "; ".join(containment["refused"] + containment["warnings"])
+        )
 
     digest_before = course.backup_gradebook(run_dir / "gradebook-before.db")
     if digest_before is not None:
@@ -309,19 +392,33 @@ def grade(options: Options, log=print) -> dict:
     template = run_dir / "template.db"
     course.make_template(options.assignment, template)
     source_dir = course.source_dir(options.assignment)
-    source_files = {str(p.relative_to(source_dir)): str(p) for p in sorted(source_dir.rglob("*"))
-                    if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb"
-                    and ".ipynb_checkpoints" not in p.parts} if source_dir.is_dir() else {}
+    source_files = (
+        {
+            str(p.relative_to(source_dir)): str(p)
+            for p in sorted(source_dir.rglob("*"))
+            if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts
+        }
+        if source_dir.is_dir()
+        else {}
+    )
 
     subs, notes = discover(submissions, options.assignment)
     for sub in subs:
-        prepare(sub, assignment, run_dir, max_notebook_bytes=options.max_notebook_bytes,
-                max_file_bytes=options.max_file_bytes)
+        prepare(
+            sub,
+            assignment,
+            run_dir,
+            max_notebook_bytes=options.max_notebook_bytes,
+            max_file_bytes=options.max_file_bytes,
+        )
     accepted = [s for s in subs if s.status == "pending"]
     log(f"{len(subs)} submissions: {len(accepted)} to grade, {len(subs) - len(accepted)} rejected")
 
-    limits = {"cell_timeout": cell_timeout, "max_output_bytes": options.max_output_bytes,
-              "integrity_checks": options.integrity_checks}
+    limits = {
+        "cell_timeout": cell_timeout,
+        "max_output_bytes": options.max_output_bytes,
+        "integrity_checks": options.integrity_checks,
+    }
     results: dict[str, dict] = {}
     pending = list(accepted)
     lock = threading.Lock()
@@ -340,17 +437,30 @@ def grade(options: Options, log=print) -> dict:
                 job_dir.mkdir()
                 os.chmod(job_dir, 0o711)
                 seed = student_seed(options.seed, options.assignment, sub.student)
-                job = {"student": sub.student, "assignment": options.assignment, "job_dir": str(job_dir),
-                       "template_db": str(template), "prepared": str(sub.prepared),
-                       "timestamp": sub.timestamp, "source_files": source_files,
-                       "config_file": str(course.config_file) if course.config_file.exists() else None,
-                       "limits": limits, "sandbox": asdict(policy), "seed": seed,
-                       "kernel_root": str(job_dir / "kernels"), "events_file": str(job_dir / "events.jsonl")}
+                job = {
+                    "student": sub.student,
+                    "assignment": options.assignment,
+                    "job_dir": str(job_dir),
+                    "template_db": str(template),
+                    "prepared": str(sub.prepared),
+                    "timestamp": sub.timestamp,
+                    "source_files": source_files,
+                    "config_file": str(course.config_file) if course.config_file.exists() else None,
+                    "limits": limits,
+                    "sandbox": asdict(policy),
+                    "seed": seed,
+                    "kernel_root": str(job_dir / "kernels"),
+                    "events_file": str(job_dir / "events.jsonl"),
+                }
                 t0 = time.monotonic()
                 answer = lane.run(job, submission_timeout)
                 if answer is None:
-                    answer = {"ok": False, "error": f"grading did not finish within the {submission_timeout} s "
-                                                    "limit for a whole submission; stopped", "timeout": True}
+                    answer = {
+                        "ok": False,
+                        "error": f"grading did not finish within the {submission_timeout} s "
+                        "limit for a whole submission; stopped",
+                        "timeout": True,
+                    }
                 answer["seconds"] = round(time.monotonic() - t0, 2)
                 answer["seed"] = seed
                 with lock:
@@ -378,8 +488,10 @@ def grade(options: Options, log=print) -> dict:
     problems = []
     if digest_before is not None and gradebook_digest(course.gradebook_path) != digest_before:
         restore_sqlite(run_dir / "gradebook-before.db", course.gradebook_path)
-        problems.append("the gradebook changed while submissions ran (only the grader may write it): "
-                        "restored from the copy taken before grading")
+        problems.append(
+            "the gradebook changed while submissions ran (only the grader may write it): "
+            "restored from the copy taken before grading"
+        )
     problems += verify_originals(subs)
     problems += protected.verify_and_restore()
 
@@ -389,12 +501,20 @@ def grade(options: Options, log=print) -> dict:
         warnings.filterwarnings("ignore", message=r".*not in session, add operation along.*")
         merged = merge_all(course, assignment, options, accepted, results, run_dir)
     report = {
-        "assignment": options.assignment, "course": str(course.root), "submissions": str(submissions),
-        "run_dir": str(run_dir), "started": datetime.now().isoformat(timespec="seconds"),
-        "workers": options.workers, "cell_timeout": cell_timeout, "submission_timeout": submission_timeout,
-        "memory_limit_bytes": options.memory_bytes, "containment": containment,
-        "grading_seconds": round(grading_seconds, 2), "total_seconds": round(time.monotonic() - started, 2),
-        "problems": problems, "notes": notes,
+        "assignment": options.assignment,
+        "course": str(course.root),
+        "submissions": str(submissions),
+        "run_dir": str(run_dir),
+        "started": datetime.now().isoformat(timespec="seconds"),
+        "workers": options.workers,
+        "cell_timeout": cell_timeout,
+        "submission_timeout": submission_timeout,
+        "memory_limit_bytes": options.memory_bytes,
+        "containment": containment,
+        "grading_seconds": round(grading_seconds, 2),
+        "total_seconds": round(time.monotonic() - started, 2),
+        "problems": problems,
+        "notes": notes,
         "students": [merged.get(s.student) or student_entry(s) for s in subs],
     }
     (run_dir / "report.json").write_text(json.dumps(report, indent=2))
@@ -421,8 +541,14 @@ def _events(job_dir: Path) -> tuple[list[dict], list[dict]]:
     return cells, kernels
 
 
-def merge_all(course: Course, assignment: AssignmentInfo, options: Options, accepted: list[Submission],
-              results: dict[str, dict], run_dir: Path) -> dict[str, dict]:
+def merge_all(
+    course: Course,
+    assignment: AssignmentInfo,
+    options: Options,
+    accepted: list[Submission],
+    results: dict[str, dict],
+    run_dir: Path,
+) -> dict[str, dict]:
     """Serially: copy autograded notebooks into the course, record grades, write feedback."""
     from nbgrader.api import Gradebook
     from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
@@ -437,8 +563,13 @@ def merge_all(course: Course, assignment: AssignmentInfo, options: Options, acce
             sub.status = "failed"
             reason = result.get("error", "").strip().splitlines()[-1:] or ["unknown error"]
             sub.messages.append(f"grading failed, the gradebook was not changed for this student: {reason[0]}")
-            merged[sub.student] = student_entry(sub, seed=result.get("seed"), seconds=result.get("seconds"),
-                                                log=result.get("log", "")[-3000:], error=result.get("error", ""))
+            merged[sub.student] = student_entry(
+                sub,
+                seed=result.get("seed"),
+                seconds=result.get("seconds"),
+                log=result.get("log", "")[-3000:],
+                error=result.get("error", ""),
+            )
             continue
         graded = {Path(p).stem: nbformat.read(p, as_version=4) for p in result["notebooks"]}
         target = course.path("autograded", sub.student, options.assignment)
@@ -475,8 +606,14 @@ def merge_all(course: Course, assignment: AssignmentInfo, options: Options, acce
                     grade.needs_manual_grade = False
                 gb.db.commit()
         for name, nb in graded.items():
-            resources = {"nbgrader": {"notebook": name, "assignment": options.assignment,
-                                      "student": sub.student, "db_url": course.db_url}}
+            resources = {
+                "nbgrader": {
+                    "notebook": name,
+                    "assignment": options.assignment,
+                    "student": sub.student,
+                    "db_url": course.db_url,
+                }
+            }
             SaveAutoGrades(config=course.config).preprocess(nb, resources)
             AssignLatePenalties(config=course.config).preprocess(nb, resources)
         tests, sanitized = [], {}
@@ -496,19 +633,33 @@ def merge_all(course: Course, assignment: AssignmentInfo, options: Options, acce
         feedback_files = []
         if options.feedback:
             try:
-                feedback_files = fb.write_feedback(course, options.assignment, sub.student, sanitized,
-                                                   assignment.notebooks, run_dir / "feedback" / sub.student)
+                feedback_files = fb.write_feedback(
+                    course,
+                    options.assignment,
+                    sub.student,
+                    sanitized,
+                    assignment.notebooks,
+                    run_dir / "feedback" / sub.student,
+                )
             except Exception as exc:  # noqa: BLE001 - grades stand; say feedback failed
                 sub.messages.append(f"feedback could not be written: {exc}")
         sub.status = "graded"
         for event in cell_events:
             sub.messages.append(f"{event.get('notebook')}.ipynb cell {event.get('cell')}: {event.get('message')}")
         merged[sub.student] = student_entry(
-            sub, score=score, max_score=max_score, needs_manual_grade=needs_manual, tests=tests,
-            seed=result.get("seed"), seconds=result.get("seconds"), sandbox_warnings=sandbox_warnings,
+            sub,
+            score=score,
+            max_score=max_score,
+            needs_manual_grade=needs_manual,
+            tests=tests,
+            seed=result.get("seed"),
+            seconds=result.get("seconds"),
+            sandbox_warnings=sandbox_warnings,
             peak_memory_bytes=max([k.get("peak_memory_bytes", 0) for k in kernel_events] or [0]),
             peak_rss_bytes=max([k.get("peak_rss_bytes", 0) for k in kernel_events] or [0]),
             memory_measure=sorted({k.get("memory_measure", "none") for k in kernel_events}),
-            kernels=len(kernel_events), feedback=[str(p) for p in feedback_files],
-            autograded=str(target))
+            kernels=len(kernel_events),
+            feedback=[str(p) for p in feedback_files],
+            autograded=str(target),
+        )
     return merged

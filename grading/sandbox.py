@@ -80,22 +80,22 @@ MOUNT_ATTR_RDONLY = 0x1
 
 NOBODY = 65534
 WATCH_INTERVAL = 0.1  # seconds between two looks at the kernel's memory and parent
-IPC_PREFIX = "gk-"    # socket folders in /tmp: gk-<worker pid>-<random>
+IPC_PREFIX = "gk-"  # socket folders in /tmp: gk-<worker pid>-<random>
 
 
 @dataclass(frozen=True)
 class SandboxPolicy:
     """What every kernel of one grading run may see and use (built once: ``grading.runner.sandbox_policy``)."""
 
-    mode: str                  # auto: contain as far as possible | require: refuse without namespaces | off
-    hide: list[str]            # paths covered by empty file systems
-    needed: list[str]          # paths under hidden ones that stay visible, read-only (Python, data caches)
-    memory_bytes: int          # the kernel tree's memory (PSS) above which it is killed; 0: no watchdog
-    address_space_bytes: int   # RLIMIT_AS per process
-    file_size_bytes: int       # RLIMIT_FSIZE
-    tmp_bytes: int             # size of the kernel's private /tmp
-    nproc: int                 # RLIMIT_NPROC when the kernel runs as nobody
-    env_keep: list[str]        # glob patterns of environment variables passed to the kernel
+    mode: str  # auto: contain as far as possible | require: refuse without namespaces | off
+    hide: list[str]  # paths covered by empty file systems
+    needed: list[str]  # paths under hidden ones that stay visible, read-only (Python, data caches)
+    memory_bytes: int  # the kernel tree's memory (PSS) above which it is killed; 0: no watchdog
+    address_space_bytes: int  # RLIMIT_AS per process
+    file_size_bytes: int  # RLIMIT_FSIZE
+    tmp_bytes: int  # size of the kernel's private /tmp
+    nproc: int  # RLIMIT_NPROC when the kernel runs as nobody
+    env_keep: list[str]  # glob patterns of environment variables passed to the kernel
 
     @classmethod
     def from_dict(cls, data: dict) -> SandboxPolicy:
@@ -107,11 +107,11 @@ class SandboxSpec:
     """One kernel's sandbox: the run's policy and this kernel's own folders (``SPEC.json``)."""
 
     policy: SandboxPolicy
-    cwd: str                   # the kernel's working folder, as the notebook sees it
-    binds: list[list[str]]     # [source, target]: writable folders bound into the sandbox
-    env: dict[str, str]        # environment set for the kernel (on top of the kept variables)
-    status_file: str           # where the supervisor reports (outside the sandbox)
-    parent_pid: int            # the process that started the supervisor; its death ends the kernel
+    cwd: str  # the kernel's working folder, as the notebook sees it
+    binds: list[list[str]]  # [source, target]: writable folders bound into the sandbox
+    env: dict[str, str]  # environment set for the kernel (on top of the kept variables)
+    status_file: str  # where the supervisor reports (outside the sandbox)
+    parent_pid: int  # the process that started the supervisor; its death ends the kernel
     remove_on_exit: list[str]  # folders the supervisor removes when it ends (the kernel's socket folder)
 
     def to_json(self) -> str:
@@ -122,6 +122,7 @@ class SandboxSpec:
         data = json.loads(text)
         return cls(policy=SandboxPolicy.from_dict(data.pop("policy")), **data)
 
+
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
 _libc.unshare.argtypes = [ctypes.c_int]
@@ -130,8 +131,12 @@ _libc.syscall.restype = ctypes.c_long
 
 
 class MountAttr(ctypes.Structure):
-    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
-                ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+    _fields_ = [
+        ("attr_set", ctypes.c_uint64),
+        ("attr_clr", ctypes.c_uint64),
+        ("propagation", ctypes.c_uint64),
+        ("userns_fd", ctypes.c_uint64),
+    ]
 
 
 def _check(result: int, what: str) -> None:
@@ -145,15 +150,14 @@ def unshare(flags: int) -> None:
 
 
 def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    enc = (lambda s: s.encode() if s is not None else None)
+    enc = lambda s: s.encode() if s is not None else None
     _check(_libc.mount(enc(source), enc(target), enc(fstype), flags, enc(data)), f"mount {target}")
 
 
 def mount_setattr(path: str, set_flags: int, clear_flags: int, recursive: bool) -> None:
     attr = MountAttr(set_flags, clear_flags, 0, 0)
     flags = AT_RECURSIVE if recursive else 0
-    result = _libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), flags, ctypes.byref(attr),
-                           ctypes.sizeof(attr))
+    result = _libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), flags, ctypes.byref(attr), ctypes.sizeof(attr))
     _check(0 if result == 0 else -1, f"mount_setattr {path}")
 
 
@@ -195,8 +199,10 @@ def plan_mounts(hide: list[str], needed: list[str]) -> list[tuple[str, str]]:
     for path in needed_set:
         if not any(_inside(path, kept) for kept in minimal):
             minimal.append(path)
-    ops = sorted([("cover", p) for p in hide] + [("rebind", p) for p in minimal],
-                 key=lambda op: (_depth(op[1]), op[0] != "cover"))
+    ops = sorted(
+        [("cover", p) for p in hide] + [("rebind", p) for p in minimal],
+        key=lambda op: (_depth(op[1]), op[0] != "cover"),
+    )
     done: list[tuple[str, str]] = []
 
     def hidden(path: str) -> bool:
@@ -214,6 +220,7 @@ def plan_mounts(hide: list[str], needed: list[str]) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------- the child
+
 
 def _report(pipe_fd: int, **item) -> None:
     try:
@@ -301,6 +308,7 @@ def _lock_user_namespace() -> None:
 def usable_by_nobody(paths: list[str]) -> list[str]:
     """The paths that user ``nobody`` could not reach (by permission bits), for the report."""
     import stat
+
     blocked = []
     for path in paths:
         path = os.path.realpath(path)
@@ -409,6 +417,7 @@ def _child(spec: SandboxSpec, cmd: list[str], namespaces: str | None, pipe_fd: i
 
 def _which(program: str) -> str:
     import shutil
+
     return shutil.which(program) or program
 
 
@@ -422,6 +431,7 @@ def _private_cwd(spec: SandboxSpec) -> str:
 
 # ----------------------------------------------------------- the supervisor
 
+
 def process_tree(root: int) -> list[int]:
     """The descendants of ``root`` (children, grandchildren...), each once."""
     parents: dict[int, list[int]] = {}
@@ -431,7 +441,7 @@ def process_tree(root: int) -> list[int]:
         try:
             with open(f"/proc/{name}/stat", "rb") as handle:
                 stat = handle.read()
-            ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+            ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
         except (OSError, ValueError, IndexError):
             continue
         parents.setdefault(ppid, []).append(int(name))
@@ -519,8 +529,9 @@ class Supervisor:
             os.environ["GRADING_OUTER_UID"], os.environ["GRADING_OUTER_GID"] = str(uid), str(gid)
             return "userns"
         except OSError as exc:
-            self.status["warnings"].append(f"no namespaces ({exc.strerror or exc}): "
-                                           "no file-system or network isolation")
+            self.status["warnings"].append(
+                f"no namespaces ({exc.strerror or exc}): no file-system or network isolation"
+            )
             return None
 
     def descendants(self) -> list[int]:
@@ -566,8 +577,12 @@ class Supervisor:
         if not die_with_parent(signal.SIGTERM, self.spec.parent_pid):
             raise ParentDied()
         if namespaces is None and self.spec.policy.mode == "require":
-            self.status["events"].append({"kind": "refused", "message": "sandbox required but unavailable: "
-                                          + "; ".join(self.status["warnings"])})
+            self.status["events"].append(
+                {
+                    "kind": "refused",
+                    "message": "sandbox required but unavailable: " + "; ".join(self.status["warnings"]),
+                }
+            )
             self.save()
             return 97
         self.status["achieved"]["pid"] = "namespace" if namespaces else "none"
@@ -649,8 +664,9 @@ class Supervisor:
                 peak, peak_rss = max(peak, used), max(peak_rss, rss)
                 measure = "rss" if sample == "rss" else measure
                 if used > limit:
-                    self.status["events"].append({"kind": "memory", "used_bytes": used, "measure": sample,
-                                                  "limit_bytes": limit})
+                    self.status["events"].append(
+                        {"kind": "memory", "used_bytes": used, "measure": sample, "limit_bytes": limit}
+                    )
                     self.save()
                     self.kill_tree()
             time.sleep(WATCH_INTERVAL)

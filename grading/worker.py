@@ -90,9 +90,13 @@ def grade(job: dict) -> dict:
     result = capture_log(app)
     autograded = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
     notebooks = sorted(str(p) for p in autograded.glob("*.ipynb")) if autograded.is_dir() else []
-    return {"student": student, "ok": bool(result.get("success")) and bool(notebooks),
-            "notebooks": notebooks, "log": result.get("log", "")[-20000:],
-            "error": result.get("error", "")[-5000:]}
+    return {
+        "student": student,
+        "ok": bool(result.get("success")) and bool(notebooks),
+        "notebooks": notebooks,
+        "log": result.get("log", "")[-20000:],
+        "error": result.get("error", "")[-5000:],
+    }
 
 
 def main() -> int:
@@ -112,8 +116,13 @@ def main() -> int:
         try:
             result = grade(job)
         except Exception:  # noqa: BLE001 - report, keep serving
-            result = {"student": job.get("student"), "ok": False, "notebooks": [], "log": "",
-                      "error": traceback.format_exc()[-5000:]}
+            result = {
+                "student": job.get("student"),
+                "ok": False,
+                "notebooks": [],
+                "log": "",
+                "error": traceback.format_exc()[-5000:],
+            }
         out.write(json.dumps(result) + "\n")
         out.flush()
     return 0

@@ -9,11 +9,12 @@ Modules, one job each (see ``CONTRIBUTING.md`` §3):
 * :mod:`lib.chapter`   – the one set-up call of a chapter (seed + profile settings)
 * :mod:`lib.seeding`   – seeding Python, NumPy and Keras
 * :mod:`lib.runcard`   – the run card at the start of every chapter
-* :mod:`lib.plots`     – learning curves and image grids
+* :mod:`lib.plots`     – every figure: learning curves, image grids, filters and feature maps
 * :mod:`lib.text`      – decoding and multi-hot encoding of word-index sequences
 * :mod:`lib.batching`  – large arrays fed to Keras batch by batch (memory)
 * :mod:`lib.evaluation` – best epoch from a History, smoothing of validation curves
-* :mod:`lib.vision`    – convolution and pooling by hand, feature maps, freezing layers by name
+* :mod:`lib.vision`    – convolution and pooling by hand, output sizes, feature maps
+* :mod:`lib.freezing`  – counting and freezing layers by name (transfer learning)
 """
 
 __version__ = "0.1.0"

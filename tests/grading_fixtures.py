@@ -29,8 +29,9 @@ HIDDEN_MARKERS = ("SECRET_SQUARE", "SECRET_MEANS")
 MAX_SCORE = 5.0
 
 
-def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
-          points: float | None = None) -> dict:
+def _meta(
+    grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False, points: float | None = None
+) -> dict:
     nb = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
     if points is not None:
         nb["points"] = points
@@ -42,8 +43,10 @@ def source_notebook() -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell("# Fixture assignment\nTwo small tasks.", metadata=_meta("intro", locked=True)),
         new_code_cell("import math\nimport random", metadata=_meta("setup", locked=True)),
-        new_code_cell("def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
-                      metadata=_meta("square", solution=True)),
+        new_code_cell(
+            "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
+            metadata=_meta("square", solution=True),
+        ),
         new_code_cell(
             'assert square(3) == 9, "square(3) should be 9"\n'
             "### BEGIN HIDDEN TESTS\n"
@@ -52,10 +55,13 @@ def source_notebook() -> nbformat.NotebookNode:
             'assert type(result) is int, "square of an int must be an int"\n'
             'assert result == 144, "square(12) is wrong"\n'
             "### END HIDDEN TESTS",
-            metadata=_meta("test_square", grade=True, locked=True, points=2)),
-        new_code_cell("import numpy as np\n\ndef column_means(a):\n    ### BEGIN SOLUTION\n"
-                      "    return np.asarray(a, dtype=float).mean(axis=0)\n    ### END SOLUTION",
-                      metadata=_meta("means", solution=True)),
+            metadata=_meta("test_square", grade=True, locked=True, points=2),
+        ),
+        new_code_cell(
+            "import numpy as np\n\ndef column_means(a):\n    ### BEGIN SOLUTION\n"
+            "    return np.asarray(a, dtype=float).mean(axis=0)\n    ### END SOLUTION",
+            metadata=_meta("means", solution=True),
+        ),
         new_code_cell(
             "import numpy as np\n"
             "np.testing.assert_allclose(column_means([[1, 2], [3, 4]]), [2.0, 3.0])\n"
@@ -65,7 +71,8 @@ def source_notebook() -> nbformat.NotebookNode:
             'assert isinstance(out, np.ndarray) and out.shape == (3,), "must return a 1-d array"\n'
             "np.testing.assert_allclose(out, [4.5, 5.5, 6.5])\n"
             "### END HIDDEN TESTS",
-            metadata=_meta("test_means", grade=True, locked=True, points=3)),
+            metadata=_meta("test_means", grade=True, locked=True, points=3),
+        ),
     ]
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -75,8 +82,9 @@ def source_notebook() -> nbformat.NotebookNode:
 def nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run the nbgrader of this environment in ``cwd``."""
     env = dict(os.environ)
-    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
     if result.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
@@ -86,9 +94,7 @@ def build_course(root: Path) -> Path:
     """Create the course (config, source, release via nbgrader, gradebook) at ``root``."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        "c.CourseDirectory.course_id = 'fixture'\n"
-        "c.Execute.timeout = 30\n"
+        "c = get_config()\nc.CourseDirectory.course_id = 'fixture'\nc.Execute.timeout = 30\n"
     )
     source = root / "source" / ASSIGNMENT
     source.mkdir(parents=True)
@@ -115,8 +121,9 @@ SOLVED = {
 }
 
 
-def answered(course: Path, answers: dict[str, str] | None = None, *,
-             extra_before: dict[str, str] | None = None) -> nbformat.NotebookNode:
+def answered(
+    course: Path, answers: dict[str, str] | None = None, *, extra_before: dict[str, str] | None = None
+) -> nbformat.NotebookNode:
     """The released notebook with ``answers`` (grade id -> source; default: correct answers).
 
     ``extra_before`` inserts an ungraded code cell right before the cell with
@@ -131,8 +138,9 @@ def answered(course: Path, answers: dict[str, str] | None = None, *,
     return nb
 
 
-def submit(folder: Path, student: str, nb: nbformat.NotebookNode | str | bytes | None,
-           name: str = f"{ASSIGNMENT}.ipynb") -> Path:
+def submit(
+    folder: Path, student: str, nb: nbformat.NotebookNode | str | bytes | None, name: str = f"{ASSIGNMENT}.ipynb"
+) -> Path:
     """Write a student's submission folder ``folder/student/`` (raw text for malformed files)."""
     directory = folder / student
     directory.mkdir(parents=True, exist_ok=True)
@@ -241,16 +249,17 @@ NETWORK_CELL = (
 )
 
 SEED_CELL = (
-    "import random\nimport numpy as np\n"
-    "print('seeded:', random.random(), float(np.random.rand()), hash('abc'))\n"
+    "import random\nimport numpy as np\nprint('seeded:', random.random(), float(np.random.rand()), hash('abc'))\n"
 )
 
 
 def other_assignment_notebook() -> nbformat.NotebookNode:
-    nb = new_notebook(cells=[
-        new_code_cell("def cube(x):\n    return x ** 3", metadata=_meta("cube", solution=True)),
-        new_code_cell("assert cube(2) == 8", metadata=_meta("test_cube", grade=True, locked=True, points=1)),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_code_cell("def cube(x):\n    return x ** 3", metadata=_meta("cube", solution=True)),
+            new_code_cell("assert cube(2) == 8", metadata=_meta("test_cube", grade=True, locked=True, points=1)),
+        ]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
 
@@ -271,34 +280,82 @@ def hostile_submissions(course: Path, folder: Path, secrets: dict[str, str], wri
     add("wrong", answered(course, {"square": WRONG_SQUARE}), 3)
     # time: an endless test call, and an endless cell that ignores the interrupt
     add("loop", answered(course, {"square": "def square(x):\n    while True:\n        pass"}), 3)
-    add("loop_deaf", answered(course, {"square": "def square(x):\n    return x * x\n"
-                                                 "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                                                 "while True:\n    pass"}), 3)
+    add(
+        "loop_deaf",
+        answered(
+            course,
+            {
+                "square": "def square(x):\n    return x * x\n"
+                "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                "while True:\n    pass"
+            },
+        ),
+        3,
+    )
     # memory: resident growth (killed by the watchdog) and one huge allocation (address-space limit)
-    add("hog", answered(course, {"means": "import numpy as np\nblocks = []\nwhile True:\n"
-                                          "    blocks.append(np.ones(10**7))"}), 2)
+    add(
+        "hog",
+        answered(course, {"means": "import numpy as np\nblocks = []\nwhile True:\n    blocks.append(np.ones(10**7))"}),
+        2,
+    )
     add("hog_once", answered(course, {"means": "import numpy as np\nhuge = np.ones(10**11)"}), 2)
     # the kernel leaves: exit and segmentation fault
     add("exits", answered(course, {"square": "import os\nos._exit(3)"}), 3)
     add("segfault", answered(course, {"square": "import ctypes\nctypes.string_at(0)"}), 3)
     # output floods
-    add("flood", answered(course, extra_before={"square": "for i in range(300000):\n    print('x' * 100)\n"
-                                                          "print('y' * 30_000_000)"}), 5)
+    add(
+        "flood",
+        answered(
+            course, extra_before={"square": "for i in range(300000):\n    print('x' * 100)\nprint('y' * 30_000_000)"}
+        ),
+        5,
+    )
     # answers that compare equal to anything
-    add("always_equal", answered(course, {
-        "square": "class Anything:\n    def __eq__(self, other):\n        return True\n"
-                  "    def __ne__(self, other):\n        return False\n\ndef square(x):\n    return Anything()",
-        "means": "class Sneaky(float):\n    def __eq__(self, other):\n        return True\n\n"
-                 "def column_means(a):\n    return [Sneaky(0.0)] * len(a[0])"}), 0)
+    add(
+        "always_equal",
+        answered(
+            course,
+            {
+                "square": "class Anything:\n    def __eq__(self, other):\n        return True\n"
+                "    def __ne__(self, other):\n        return False\n\ndef square(x):\n    return Anything()",
+                "means": "class Sneaky(float):\n    def __eq__(self, other):\n        return True\n\n"
+                "def column_means(a):\n    return [Sneaky(0.0)] * len(a[0])",
+            },
+        ),
+        0,
+    )
     # tampering with error reporting and with the helpers tests use
-    add("hide_tracebacks", answered(course, {"square": WRONG_SQUARE}, extra_before={
-        "square": "get_ipython().showtraceback = lambda *args, **kwargs: None"}), 3)
-    add("custom_exc", answered(course, {"square": WRONG_SQUARE}, extra_before={
-        "square": "get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)"}), 3)
-    add("fake_assert", answered(course, {"means": WRONG_MEANS}, extra_before={
-        "square": "import builtins\nclass AssertionError(Warning):\n    pass\n"
-                  "builtins.AssertionError = AssertionError\n"
-                  "import numpy as np\nnp.testing.assert_allclose = lambda *args, **kwargs: None"}), 2)
+    add(
+        "hide_tracebacks",
+        answered(
+            course,
+            {"square": WRONG_SQUARE},
+            extra_before={"square": "get_ipython().showtraceback = lambda *args, **kwargs: None"},
+        ),
+        3,
+    )
+    add(
+        "custom_exc",
+        answered(
+            course,
+            {"square": WRONG_SQUARE},
+            extra_before={"square": "get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)"},
+        ),
+        3,
+    )
+    add(
+        "fake_assert",
+        answered(
+            course,
+            {"means": WRONG_MEANS},
+            extra_before={
+                "square": "import builtins\nclass AssertionError(Warning):\n    pass\n"
+                "builtins.AssertionError = AssertionError\n"
+                "import numpy as np\nnp.testing.assert_allclose = lambda *args, **kwargs: None"
+            },
+        ),
+        2,
+    )
     # test cells: edited, metadata changed, deleted, duplicated
     edited = answered(course, {"square": WRONG_SQUARE})
     find_cell(edited, "test_square").source = "pass"
@@ -307,8 +364,9 @@ def hostile_submissions(course: Path, folder: Path, secrets: dict[str, str], wri
     find_cell(unmarked, "test_square").metadata["nbgrader"].update(grade=False, locked=False, points=0)
     add("unmarked_test", unmarked, 3)
     deleted = answered(course, {"square": WRONG_SQUARE})
-    deleted.cells = [c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in
-                     ("test_square", "test_means")]
+    deleted.cells = [
+        c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in ("test_square", "test_means")
+    ]
     add("deleted_tests", deleted, 3)
     duplicated = answered(course, {"square": WRONG_SQUARE})
     copy_cell = copy.deepcopy(find_cell(duplicated, "test_square"))

@@ -45,20 +45,35 @@ MiB = 2**20
 
 # student -> (score, or None for a clear rejection); scores out of 5
 EXPECTED = {
-    "good": 5, "wrong": 3,
-    "loop": 3, "loop_deaf": 3,
-    "hog": 2, "hog_once": 2,
-    "exits": 3, "segfault": 3,
+    "good": 5,
+    "wrong": 3,
+    "loop": 3,
+    "loop_deaf": 3,
+    "hog": 2,
+    "hog_once": 2,
+    "exits": 3,
+    "segfault": 3,
     "flood": 5,
     "always_equal": 0,
-    "hide_tracebacks": 3, "custom_exc": 3, "fake_assert": 2,
-    "edited_test": 3, "unmarked_test": 3, "deleted_tests": 3, "duplicated_test": 3,
-    "reads_secrets": 5, "writes_gradebook": 5, "network": 5,
-    "malformed": None, "foreign": None, "foreign_named": None, "empty": None,
+    "hide_tracebacks": 3,
+    "custom_exc": 3,
+    "fake_assert": 2,
+    "edited_test": 3,
+    "unmarked_test": 3,
+    "deleted_tests": 3,
+    "duplicated_test": 3,
+    "reads_secrets": 5,
+    "writes_gradebook": 5,
+    "network": 5,
+    "malformed": None,
+    "foreign": None,
+    "foreign_named": None,
+    "empty": None,
 }
 
 
 # ------------------------------------------------------------------ fixtures
+
 
 @pytest.fixture(scope="session")
 def course_template(tmp_path_factory) -> Path:
@@ -67,20 +82,27 @@ def course_template(tmp_path_factory) -> Path:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def grades(course: Path, student: str) -> list[tuple]:
     """The gradebook rows of one student (cell, auto score, manual score)."""
     db = sqlite3.connect(course / "gradebook.db")
     try:
-        return sorted(db.execute(
-            "SELECT base_cell.name, grade.auto_score, grade.manual_score FROM grade "
-            "JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id "
-            "JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id "
-            "JOIN base_cell ON grade.cell_id = base_cell.id "
-            "WHERE submitted_assignment.student_id = ?", (student,)).fetchall())
+        return sorted(
+            db.execute(
+                "SELECT base_cell.name, grade.auto_score, grade.manual_score FROM grade "
+                "JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id "
+                "JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id "
+                "JOIN base_cell ON grade.cell_id = base_cell.id "
+                "WHERE submitted_assignment.student_id = ?",
+                (student,),
+            ).fetchall()
+        )
     finally:
         db.close()
 
@@ -100,30 +122,57 @@ def hostile(course_template, tmp_path_factory):
     # A student graded in an earlier run: the hostile run must not change a thing of theirs.
     earlier = base / "earlier"
     fx.submit(earlier, "zoe", fx.answered(course))
-    first = grade(Options(course=course, assignment=fx.ASSIGNMENT, submissions=earlier, cell_timeout=10,
-                          run_dir=base / "run-earlier"), log=lambda m: None)
+    first = grade(
+        Options(
+            course=course, assignment=fx.ASSIGNMENT, submissions=earlier, cell_timeout=10, run_dir=base / "run-earlier"
+        ),
+        log=lambda m: None,
+    )
     assert first["students"][0]["score"] == 5
     zoe_grades = grades(course, "zoe")
     zoe_files = digests(course / "autograded" / "zoe")
     subs, run_dir = base / "submissions", base / "run"
-    secrets = {"source": str(course / "source" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb"),
-               "gradebook": str(course / "gradebook.db"),
-               "other_student": str(subs / "good" / f"{fx.ASSIGNMENT}.ipynb"),
-               "template": str(run_dir / "template.db"),
-               "cwd_notebook": f"{fx.ASSIGNMENT}.ipynb"}
-    writes = {"gradebook": str(course / "gradebook.db"),
-              "source": str(course / "source" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb"),
-              "other_student": str(subs / "good"), "course": str(course)}
+    secrets = {
+        "source": str(course / "source" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb"),
+        "gradebook": str(course / "gradebook.db"),
+        "other_student": str(subs / "good" / f"{fx.ASSIGNMENT}.ipynb"),
+        "template": str(run_dir / "template.db"),
+        "cwd_notebook": f"{fx.ASSIGNMENT}.ipynb",
+    }
+    writes = {
+        "gradebook": str(course / "gradebook.db"),
+        "source": str(course / "source" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb"),
+        "other_student": str(subs / "good"),
+        "course": str(course),
+    }
     expected = fx.hostile_submissions(course, subs, secrets, writes)
     assert expected == EXPECTED
     originals = digests(subs)
     source_before = digests(course / "source")
-    report = grade(Options(course=course, assignment=fx.ASSIGNMENT, submissions=subs, workers=2, cell_timeout=3,
-                           memory_bytes=300 * MiB, run_dir=run_dir,
-                           sandbox=os.environ.get("GRADING_TEST_SANDBOX", "auto")), log=lambda m: None)
-    return {"course": course, "report": report, "students": {s["student"]: s for s in report["students"]},
-            "subs": subs, "originals": originals, "source_before": source_before, "zoe_grades": zoe_grades,
-            "zoe_files": zoe_files, "isolated": report["containment"]["filesystem"].startswith("private")}
+    report = grade(
+        Options(
+            course=course,
+            assignment=fx.ASSIGNMENT,
+            submissions=subs,
+            workers=2,
+            cell_timeout=3,
+            memory_bytes=300 * MiB,
+            run_dir=run_dir,
+            sandbox=os.environ.get("GRADING_TEST_SANDBOX", "auto"),
+        ),
+        log=lambda m: None,
+    )
+    return {
+        "course": course,
+        "report": report,
+        "students": {s["student"]: s for s in report["students"]},
+        "subs": subs,
+        "originals": originals,
+        "source_before": source_before,
+        "zoe_grades": zoe_grades,
+        "zoe_files": zoe_files,
+        "isolated": report["containment"]["filesystem"].startswith("private"),
+    }
 
 
 def outputs_text(course: Path, student: str) -> str:
@@ -131,8 +180,12 @@ def outputs_text(course: Path, student: str) -> str:
     parts = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            parts.append(output.get("text", "") + output.get("evalue", "") + "".join(output.get("traceback", []))
-                         + output.get("data", {}).get("text/plain", ""))
+            parts.append(
+                output.get("text", "")
+                + output.get("evalue", "")
+                + "".join(output.get("traceback", []))
+                + output.get("data", {}).get("text/plain", "")
+            )
     return "\n".join(parts)
 
 
@@ -141,6 +194,7 @@ def messages(entry: dict) -> str:
 
 
 # ------------------------------------------------------------------ outcomes
+
 
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_every_submission_gets_its_required_outcome(hostile, student):
@@ -208,6 +262,7 @@ def test_rejections_say_what_is_wrong(hostile):
 
 # ------------------------------------------------------------------ containment
 
+
 def test_student_code_cannot_read_hidden_tests_or_other_submissions(hostile):
     text = outputs_text(hostile["course"], "reads_secrets")
     assert "read cwd_notebook: BLOCKED" in text  # the sanitized notebook never sits in the kernel's folder
@@ -257,6 +312,7 @@ def test_originals_and_instructor_files_untouched(hostile):
 
 # ------------------------------------------------------------------ feedback
 
+
 def test_feedback_shows_results_and_messages_but_never_hidden_tests(hostile):
     course = hostile["course"]
     feedback = sorted((course / "feedback").rglob("*.html"))
@@ -273,8 +329,11 @@ def test_feedback_shows_results_and_messages_but_never_hidden_tests(hostile):
     always = (course / "feedback" / "always_equal" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.html").read_text()
     assert "square of an int must be an int" in always  # a hidden test's message is shown, not its code
     # the instructor's autograded copy keeps the full tests
-    assert fx.HIDDEN_MARKERS[0] in outputs_text(course, "good") or fx.HIDDEN_MARKERS[0] in (
-        course / "autograded" / "good" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb").read_text()
+    assert (
+        fx.HIDDEN_MARKERS[0] in outputs_text(course, "good")
+        or fx.HIDDEN_MARKERS[0]
+        in (course / "autograded" / "good" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb").read_text()
+    )
 
 
 def test_sanitize_removes_hidden_source_from_outputs_too(course_template):
@@ -284,16 +343,26 @@ def test_sanitize_removes_hidden_source_from_outputs_too(course_template):
     test_cell = fx.find_cell(nb, "test_square")
     test_cell.outputs = [
         nbformat.v4.new_output("stream", name="stdout", text="leak: result = square(12)\n"),
-        nbformat.v4.new_output("error", ename="AssertionError", evalue="square of an int must be an int",
-                               traceback=["---", "Cell In[4], line 5", "assert type(result) is int, 'x'"]),
+        nbformat.v4.new_output(
+            "error",
+            ename="AssertionError",
+            evalue="square of an int must be an int",
+            traceback=["---", "Cell In[4], line 5", "assert type(result) is int, 'x'"],
+        ),
     ]
     means_cell = fx.find_cell(nb, "test_means")
-    means_cell.outputs = [nbformat.v4.new_output(
-        "error", ename="AssertionError", evalue="\nNot equal to tolerance\n DESIRED: array([4.5, 5.5, 6.5])",
-        traceback=["\x1b[36mCell\x1b[39m \x1b[32mIn[6]\x1b[39m\x1b[32m, line 7\x1b[39m", "..."])]
+    means_cell.outputs = [
+        nbformat.v4.new_output(
+            "error",
+            ename="AssertionError",
+            evalue="\nNot equal to tolerance\n DESIRED: array([4.5, 5.5, 6.5])",
+            traceback=["\x1b[36mCell\x1b[39m \x1b[32mIn[6]\x1b[39m\x1b[32m, line 7\x1b[39m", "..."],
+        )
+    ]
     later = fx.find_cell(nb, "means")
-    later.outputs = [nbformat.v4.new_output("stream", name="stdout",
-                                            text='stolen: assert result == 144, "square(12) is wrong"\n')]
+    later.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text='stolen: assert result == 144, "square(12) is wrong"\n')
+    ]
     clean = sanitize(nb, info)
     text = json.dumps(clean)
     assert "SECRET_SQUARE" not in text and "result == 144" not in text and "square(12)" not in text
@@ -304,6 +373,7 @@ def test_sanitize_removes_hidden_source_from_outputs_too(course_template):
 
 # ------------------------------------------------------------------ seeding
 
+
 def test_seeds_are_per_student_and_reproducible(course_template, tmp_path):
     course = fx.copy_course(course_template, tmp_path / "course")
     subs = tmp_path / "subs"
@@ -311,11 +381,22 @@ def test_seeds_are_per_student_and_reproducible(course_template, tmp_path):
         fx.submit(subs, student, fx.answered(course, extra_before={"square": fx.SEED_CELL}))
 
     def printed(run: str) -> dict[str, str]:
-        report = grade(Options(course=course, assignment=fx.ASSIGNMENT, submissions=subs, cell_timeout=10,
-                               run_dir=tmp_path / run, feedback=False), log=lambda m: None)
+        report = grade(
+            Options(
+                course=course,
+                assignment=fx.ASSIGNMENT,
+                submissions=subs,
+                cell_timeout=10,
+                run_dir=tmp_path / run,
+                feedback=False,
+            ),
+            log=lambda m: None,
+        )
         assert [s["score"] for s in report["students"]] == [5, 5]
-        return {s: [line for line in outputs_text(course, s).splitlines() if line.startswith("seeded:")][0]
-                for s in ("ann", "ben")}
+        return {
+            s: [line for line in outputs_text(course, s).splitlines() if line.startswith("seeded:")][0]
+            for s in ("ann", "ben")
+        }
 
     first, second = printed("run1"), printed("run2")
     assert first == second  # regrading reproduces every number, hash() included
@@ -328,6 +409,7 @@ def test_seeds_are_per_student_and_reproducible(course_template, tmp_path):
 
 # ------------------------------------------------------------------ without a sandbox
 
+
 def test_without_sandbox_damage_is_detected_and_undone(course_template, tmp_path):
     course = fx.copy_course(course_template, tmp_path / "course")
     subs = tmp_path / "subs"
@@ -337,8 +419,18 @@ def test_without_sandbox_damage_is_detected_and_undone(course_template, tmp_path
     writes = {"gradebook": str(gradebook), "source": str(source), "other_student": str(subs / "good")}
     fx.submit(subs, "vandal", fx.answered(course, extra_before={"square": fx.write_attack_cell(writes)}))
     originals, source_before = digests(subs), source.read_bytes()
-    report = grade(Options(course=course, assignment=fx.ASSIGNMENT, submissions=subs, cell_timeout=10,
-                           sandbox="off", run_dir=tmp_path / "run", feedback=False), log=lambda m: None)
+    report = grade(
+        Options(
+            course=course,
+            assignment=fx.ASSIGNMENT,
+            submissions=subs,
+            cell_timeout=10,
+            sandbox="off",
+            run_dir=tmp_path / "run",
+            feedback=False,
+        ),
+        log=lambda m: None,
+    )
     assert report["containment"]["filesystem"].startswith("none")
     students = {s["student"]: s for s in report["students"]}
     assert students["good"]["score"] == 5 and students["vandal"]["score"] == 5
@@ -353,6 +445,7 @@ def test_without_sandbox_damage_is_detected_and_undone(course_template, tmp_path
 
 
 # ------------------------------------------------------------------ units
+
 
 def test_plan_mounts_covers_hidden_paths_but_keeps_needed_ones(tmp_path):
     home = tmp_path / "home"
@@ -377,8 +470,11 @@ def test_normalize_restores_metadata_and_deleted_cells(course_template):
     nb = fx.answered(course_template)
     fx.find_cell(nb, "test_square").metadata["nbgrader"].update(grade=False, points=99)
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_means"]
-    nb.cells.append(nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {"grade_id": "elsewhere",
-                                                                             "grade": True, "points": 50}}))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "x = 1", metadata={"nbgrader": {"grade_id": "elsewhere", "grade": True, "points": 50}}
+        )
+    )
     fixed, notes = normalize(nb, info)
     square = fx.find_cell(fixed, "test_square").metadata["nbgrader"]
     assert square["grade"] is True and square["points"] == 2 and square["locked"] is True
@@ -414,17 +510,23 @@ def test_nbgrader_layout_in_the_course_submitted_folder(course_template, tmp_pat
     folder = fx.submit(submitted / "amy", fx.ASSIGNMENT, fx.answered(course))
     (folder / "timestamp.txt").write_text("2030-01-02 03:04:05 UTC")
     fx.submit(submitted / "bo", "another_assignment", fx.answered(course))
-    report = grade(Options(course=course, assignment=fx.ASSIGNMENT, cell_timeout=10, run_dir=tmp_path / "run",
-                           feedback=False), log=lambda m: None)
+    report = grade(
+        Options(course=course, assignment=fx.ASSIGNMENT, cell_timeout=10, run_dir=tmp_path / "run", feedback=False),
+        log=lambda m: None,
+    )
     assert [(s["student"], s["score"]) for s in report["students"]] == [("amy", 5)]
     assert any("bo has not submitted fx" in note for note in report["notes"])
     db = sqlite3.connect(course / "gradebook.db")
-    assert db.execute("SELECT timestamp FROM submitted_assignment WHERE student_id = 'amy'").fetchone()[0].startswith(
-        "2030-01-02 03:04:05")
+    assert (
+        db.execute("SELECT timestamp FROM submitted_assignment WHERE student_id = 'amy'")
+        .fetchone()[0]
+        .startswith("2030-01-02 03:04:05")
+    )
     db.close()
 
 
 # ------------------------------------------------------------------ command line
+
 
 def test_command_line_grades_and_compares_with_plain_nbgrader(course_template, tmp_path):
     course = fx.copy_course(course_template, tmp_path / "course")
@@ -434,11 +536,31 @@ def test_command_line_grades_and_compares_with_plain_nbgrader(course_template, t
     fx.submit(subs, "a3", "{broken")
     report_path = tmp_path / "report.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    result = subprocess.run([sys.executable, "-m", "grading", "--course", str(course), "--assignment", fx.ASSIGNMENT,
-                             "--submissions", str(subs), "--cell-timeout", "10", "--compare-nbgrader",
-                             "--run-dir", str(tmp_path / "run"),
-                             "--report", str(report_path)], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grading",
+            "--course",
+            str(course),
+            "--assignment",
+            fx.ASSIGNMENT,
+            "--submissions",
+            str(subs),
+            "--cell-timeout",
+            "10",
+            "--compare-nbgrader",
+            "--run-dir",
+            str(tmp_path / "run"),
+            "--report",
+            str(report_path),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "- a1: 5/5" in result.stdout and "- a2: 3/5" in result.stdout and "- a3: REJECTED" in result.stdout
     assert "speed-up" in result.stdout
@@ -448,28 +570,71 @@ def test_command_line_grades_and_compares_with_plain_nbgrader(course_template, t
 
 
 def test_command_line_reports_missing_assignment(course_template, tmp_path):
-    result = subprocess.run([sys.executable, "-m", "grading", "--course", str(course_template), "--assignment",
-                             "nope", "--submissions", str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
-                            env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grading",
+            "--course",
+            str(course_template),
+            "--assignment",
+            "nope",
+            "--submissions",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=300,
+    )
     assert result.returncode == 2
     assert "not in the gradebook" in result.stderr and "generate_assignment nope" in result.stderr
 
 
 # ------------------------------------------------------------------ memory and clean-up
 
+
 def run_sandboxed(code: str, memory_bytes: int) -> tuple[int, dict]:
     """Run ``python -c code`` under the sandbox supervisor (no namespaces); its exit code and status."""
     work = Path(tempfile.mkdtemp(prefix="grading-memtest-"))
     try:
         os.chmod(work, 0o755)  # reachable by nobody, whom a root supervisor runs the child as
-        policy = SandboxPolicy(mode="off", hide=[], needed=[sys.prefix, sys.base_prefix], memory_bytes=memory_bytes,
-                               address_space_bytes=8 * 2**30, file_size_bytes=2**20, tmp_bytes=2**20, nproc=64,
-                               env_keep=["PATH"])
-        spec = SandboxSpec(policy=policy, cwd=str(work), binds=[], env={}, status_file=str(work / "status.json"),
-                           parent_pid=os.getpid(), remove_on_exit=[])
+        policy = SandboxPolicy(
+            mode="off",
+            hide=[],
+            needed=[sys.prefix, sys.base_prefix],
+            memory_bytes=memory_bytes,
+            address_space_bytes=8 * 2**30,
+            file_size_bytes=2**20,
+            tmp_bytes=2**20,
+            nproc=64,
+            env_keep=["PATH"],
+        )
+        spec = SandboxSpec(
+            policy=policy,
+            cwd=str(work),
+            binds=[],
+            env={},
+            status_file=str(work / "status.json"),
+            parent_pid=os.getpid(),
+            remove_on_exit=[],
+        )
         (work / "spec.json").write_text(spec.to_json())
-        result = subprocess.run([sys.executable, str(ROOT / "grading" / "sandbox.py"), str(work / "spec.json"), "--",
-                                 sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "grading" / "sandbox.py"),
+                str(work / "spec.json"),
+                "--",
+                sys.executable,
+                "-c",
+                code,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         return result.returncode, json.loads((work / "status.json").read_text())
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -514,11 +679,29 @@ def test_a_killed_grader_leaves_no_kernel_and_no_kernel_folder(course_template, 
     subs, run_dir = tmp_path / "subs", tmp_path / "run"
     for student in ("s1", "s2", "s3", "s4"):  # a batch whose cells outlast the kill
         fx.submit(subs, student, fx.answered(course, extra_before={"square": "import time\ntime.sleep(300)"}))
-    grader = subprocess.Popen([sys.executable, "-m", "grading", "--course", str(course), "--assignment",
-                               fx.ASSIGNMENT, "--submissions", str(subs), "--run-dir", str(run_dir),
-                               "--workers", "2", "--cell-timeout", "600"], cwd=ROOT,
-                              env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    grader = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "grading",
+            "--course",
+            str(course),
+            "--assignment",
+            fx.ASSIGNMENT,
+            "--submissions",
+            str(subs),
+            "--run-dir",
+            str(run_dir),
+            "--workers",
+            "2",
+            "--cell-timeout",
+            "600",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
@@ -531,8 +714,11 @@ def test_a_killed_grader_leaves_no_kernel_and_no_kernel_folder(course_template, 
         else:
             pytest.fail(f"no two kernels running after 180 s: {running}")
         workers = [pid for pid, command in running.items() if "grading.worker" in command]
-        folders = [p for p in Path("/tmp").glob(f"{IPC_PREFIX}*") if any(
-            p.name.startswith(f"{IPC_PREFIX}{pid}-") for pid in workers)]
+        folders = [
+            p
+            for p in Path("/tmp").glob(f"{IPC_PREFIX}*")
+            if any(p.name.startswith(f"{IPC_PREFIX}{pid}-") for pid in workers)
+        ]
         assert workers and folders, (running, folders)
         grader.send_signal(signal.SIGKILL)
         grader.wait()
@@ -554,6 +740,7 @@ def test_a_killed_grader_leaves_no_kernel_and_no_kernel_folder(course_template, 
 
 # ------------------------------------------------------------------ one configuration
 
+
 def test_options_come_from_nbgrader_config_and_flags_override_them(course_template, tmp_path):
     from grading.cli import options_from, parser
     from grading.runner import resolve_options
@@ -564,8 +751,7 @@ def test_options_come_from_nbgrader_config_and_flags_override_them(course_templa
     configured = resolve_options(Options(course=course, assignment=fx.ASSIGNMENT), Course(course))
     assert (configured.memory_bytes, configured.seed, configured.workers, configured.feedback) == (2**30, 7, 1, False)
     assert configured.address_space_bytes == 8 * 2**30 and configured.cell_timeout == 30  # Execute.timeout
-    args = parser().parse_args(["--course", str(course), "--assignment", fx.ASSIGNMENT, "--memory", "2G",
-                                "--feedback"])
+    args = parser().parse_args(["--course", str(course), "--assignment", fx.ASSIGNMENT, "--memory", "2G", "--feedback"])
     flagged = resolve_options(options_from(args), Course(course))
     assert (flagged.memory_bytes, flagged.seed, flagged.feedback) == (2 * 2**30, 7, True)
 
@@ -575,7 +761,8 @@ def test_markers_are_the_courses_own(course_template, tmp_path):
 
     (tmp_path / "nbgrader_config.py").write_text(
         "c = get_config()\nc.ClearHiddenTests.begin_test_delimeter = 'SECRET START'\n"
-        "c.ClearHiddenTests.end_test_delimeter = 'SECRET STOP'\nc.ClearSolutions.begin_solution_delimeter = 'ANSWER'\n")
+        "c.ClearHiddenTests.end_test_delimeter = 'SECRET STOP'\nc.ClearSolutions.begin_solution_delimeter = 'ANSWER'\n"
+    )
     marks = delimiters(tmp_path)
     assert marks.hidden_tests == ("SECRET START", "SECRET STOP") and marks.solution == ("ANSWER", "END SOLUTION")
     assert delimiters(course_template).hidden_tests == ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")  # nbgrader's
@@ -590,6 +777,7 @@ def test_markers_are_the_courses_own(course_template, tmp_path):
 
 def fx_cell_info(name: str, hidden: list[str]):
     from grading.course import CellInfo
+
     return CellInfo(name=name, cell_type="code", grade=True, locked=True, points=1.0, hidden_lines=hidden)
 
 
@@ -606,10 +794,28 @@ def test_a_data_cache_kernels_cannot_read_stops_before_grading(course_template, 
     fx.submit(tmp_path / "subs", "amy", fx.answered(course))
     private = Path(tempfile.mkdtemp())  # 0700, as `mktemp -d` makes it
     try:
-        result = subprocess.run([sys.executable, "-m", "grading", "--course", str(course), "--assignment",
-                                 fx.ASSIGNMENT, "--submissions", str(tmp_path / "subs"), "--visible", str(private),
-                                 "--run-dir", str(tmp_path / "run")], cwd=ROOT, capture_output=True, text=True,
-                                env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "grading",
+                "--course",
+                str(course),
+                "--assignment",
+                fx.ASSIGNMENT,
+                "--submissions",
+                str(tmp_path / "subs"),
+                "--visible",
+                str(private),
+                "--run-dir",
+                str(tmp_path / "run"),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+            timeout=300,
+        )
     finally:
         private.rmdir()
     assert result.returncode == 2
