@@ -39,15 +39,15 @@
 #
 # Keras lets us declare each part and then does the bookkeeping.
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 # Colab setup: install the book's `lib` package (skipped elsewhere).
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"], check=True)
+    package = "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %% tags=["hide-cell"]
 # What this chapter computes in each profile ("How every chapter starts"

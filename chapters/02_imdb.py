@@ -13,7 +13,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # 2. Binary classification: movie reviews
 #
@@ -24,15 +23,15 @@
 # The chapter follows the lecture {cite}`vanschoren_deck`, which takes the example from
 # Chollet's *Deep Learning with Python* {cite}`chollet2021`.
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 # Colab setup: install the book's `lib` package (skipped elsewhere).
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"], check=True)
+    package = "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %% tags=["hide-cell"]
 # How much this chapter computes in each profile (see "How every chapter starts" in chapter 1).
@@ -41,15 +40,45 @@ if "google.colab" in sys.modules:
 # 2,000 reviews with smaller networks. `smoke` only checks that every line runs.
 # None means "all of them".
 PROFILES = {
-    "full":  {"train_samples": None, "test_samples": None, "validation_samples": 10_000, "epochs": 20,
-              "batch_size": 512, "variant_epochs": 20, "grid_samples": None, "grid_epochs": [1, 5, 10],
-              "grid_hidden_sizes": [32, 64, 256], "grid_folds": 3, "grid_batch_size": 32},
-    "cpu":   {"train_samples": None, "test_samples": 10_000, "validation_samples": 10_000, "epochs": 20,
-              "batch_size": 512, "variant_epochs": 10, "grid_samples": 2_000, "grid_epochs": [1, 5, 10],
-              "grid_hidden_sizes": [16, 32, 64], "grid_folds": 3, "grid_batch_size": 32},
-    "smoke": {"train_samples": 3_000, "test_samples": 2_000, "validation_samples": 1_000, "epochs": 3,
-              "batch_size": 128, "variant_epochs": 2, "grid_samples": 600, "grid_epochs": [1, 2],
-              "grid_hidden_sizes": [4, 16], "grid_folds": 2, "grid_batch_size": 32},
+    "full": {
+        "train_samples": None,
+        "test_samples": None,
+        "validation_samples": 10_000,
+        "epochs": 20,
+        "batch_size": 512,
+        "variant_epochs": 20,
+        "grid_samples": None,
+        "grid_epochs": [1, 5, 10],
+        "grid_hidden_sizes": [32, 64, 256],
+        "grid_folds": 3,
+        "grid_batch_size": 32,
+    },
+    "cpu": {
+        "train_samples": None,
+        "test_samples": 10_000,
+        "validation_samples": 10_000,
+        "epochs": 20,
+        "batch_size": 512,
+        "variant_epochs": 10,
+        "grid_samples": 2_000,
+        "grid_epochs": [1, 5, 10],
+        "grid_hidden_sizes": [16, 32, 64],
+        "grid_folds": 3,
+        "grid_batch_size": 32,
+    },
+    "smoke": {
+        "train_samples": 3_000,
+        "test_samples": 2_000,
+        "validation_samples": 1_000,
+        "epochs": 3,
+        "batch_size": 128,
+        "variant_epochs": 2,
+        "grid_samples": 600,
+        "grid_epochs": [1, 2],
+        "grid_hidden_sizes": [4, 16],
+        "grid_folds": 2,
+        "grid_batch_size": 32,
+    },
 }
 
 # %% tags=["remove-stderr"]
@@ -111,8 +140,8 @@ show_run_card("Chapter 2 — classifying movie reviews", config.profile, config.
 
 # %%
 # Keep the profile's number of reviews (None keeps them all).
-train_data, train_labels = train_data[:config.train_samples], train_labels[:config.train_samples]
-test_data, test_labels = test_data[:config.test_samples], test_labels[:config.test_samples]
+train_data, train_labels = train_data[: config.train_samples], train_labels[: config.train_samples]
+test_data, test_labels = test_data[: config.test_samples], test_labels[: config.test_samples]
 
 print(f"{len(train_data):,} training and {len(test_data):,} test reviews")
 print("share of positive training reviews:", round(float(np.mean(train_labels)), 3))
@@ -135,7 +164,7 @@ print("label:", train_labels[0])
 review_lengths = [len(review) for review in train_data]
 fig, ax = plt.subplots(figsize=(6, 3))
 ax.hist(review_lengths, bins=50, range=(0, 1200))
-ax.set(xlabel="words per review", ylabel="reviews", title=f"median length {int(np.median(review_lengths))} words");
+ax.set(xlabel="words per review", ylabel="reviews", title=f"median length {int(np.median(review_lengths))} words")
 
 # %% [markdown]
 # ## Multi-hot vectorization
@@ -149,6 +178,7 @@ ax.set(xlabel="words per review", ylabel="reviews", title=f"median length {int(n
 # float64: 8 bytes for each 0 or 1, 2 GB for the 25,000 training reviews alone. A 0 or 1
 # fits in one byte, so we store the matrix as `uint8`, 250 MB. (The closing section,
 # [Running in 2 GB](running-in-2gb), measures this.)
+
 
 # %%
 def vectorize_sequences(sequences, dimension=10_000):
@@ -189,6 +219,7 @@ print("review 0 as a vector:", x_train[0][:12], "...  ", int(x_train[0].sum()), 
 # hidden layers of 16 units**, and question that choice later. The output is **one unit
 # with a sigmoid** activation, $\sigma(z) = 1/(1+e^{-z})$, which squashes a score into a
 # number between 0 and 1, read as the probability that the review is positive.
+
 
 # %%
 def build_model(hidden_layers=2, units=16, activation="relu", num_words=10_000):
@@ -253,8 +284,7 @@ val_batches = ArrayBatches(x_val, y_val, batch_size=config.batch_size)
 history = model.fit(train_batches, validation_data=val_batches, epochs=config.epochs, verbose=2)
 
 # %%
-plots.plot_history(history, metrics=["loss", "accuracy"], title="16-16-1 network on IMDB");
-
+plots.plot_history(history, metrics=["loss", "accuracy"], title="16-16-1 network on IMDB")
 # %% [markdown]
 # On the real data, the training loss falls with every epoch, as gradient descent
 # promises. The validation loss falls only for the first few epochs and then climbs,
@@ -265,9 +295,11 @@ plots.plot_history(history, metrics=["loss", "accuracy"], title="16-16-1 network
 
 # %%
 epochs_chosen = best_epoch(history, metric="val_loss")
-print(f"lowest validation loss after epoch {epochs_chosen}: "
-      f"{history.history['val_loss'][epochs_chosen - 1]:.3f} "
-      f"(validation accuracy {history.history['val_accuracy'][epochs_chosen - 1]:.3f})")
+print(
+    f"lowest validation loss after epoch {epochs_chosen}: "
+    f"{history.history['val_loss'][epochs_chosen - 1]:.3f} "
+    f"(validation accuracy {history.history['val_accuracy'][epochs_chosen - 1]:.3f})"
+)
 
 # %% [markdown]
 # ## Early stopping, and the test result
@@ -281,13 +313,13 @@ print(f"lowest validation loss after epoch {epochs_chosen}: "
 # %%
 final_model = build_model(num_words=NUM_WORDS)
 final_model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
-final_model.fit(ArrayBatches(x_train, y_train, batch_size=config.batch_size, shuffle=True),
-                epochs=epochs_chosen, verbose=0)
+final_model.fit(
+    ArrayBatches(x_train, y_train, batch_size=config.batch_size, shuffle=True), epochs=epochs_chosen, verbose=0
+)
 
 x_test = vectorize_sequences(test_data, dimension=NUM_WORDS)
 y_test = test_labels.astype("float32")
-test_loss, test_accuracy = final_model.evaluate(ArrayBatches(x_test, y_test, batch_size=config.batch_size),
-                                                verbose=0)
+test_loss, test_accuracy = final_model.evaluate(ArrayBatches(x_test, y_test, batch_size=config.batch_size), verbose=0)
 print(f"test loss {test_loss:.4f}, test accuracy {test_accuracy:.4f}")
 chapter.glue("imdb_test_accuracy", test_accuracy)
 chapter.glue("imdb_epochs_chosen", epochs_chosen)
@@ -314,11 +346,15 @@ for i in range(3):
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3))
-ax.hist([positiveness[test_labels == 0], positiveness[test_labels == 1]], bins=20, range=(0, 1),
-        label=["negative reviews", "positive reviews"], stacked=True)
+ax.hist(
+    [positiveness[test_labels == 0], positiveness[test_labels == 1]],
+    bins=20,
+    range=(0, 1),
+    label=["negative reviews", "positive reviews"],
+    stacked=True,
+)
 ax.set(xlabel="predicted positiveness", ylabel="test reviews")
-ax.legend();
-
+ax.legend()
 # %% [markdown]
 # ## Takeaways, tested
 #
@@ -347,21 +383,26 @@ variant_histories = {"baseline: 2 × 16 relu, cross-entropy": history}
 for name, (architecture, loss) in variants.items():
     variant = build_model(**architecture, num_words=NUM_WORDS)
     variant.compile(optimizer="rmsprop", loss=loss, metrics=["accuracy"])
-    variant_histories[name] = variant.fit(train_batches, validation_data=val_batches,
-                                          epochs=config.variant_epochs, verbose=0)
+    variant_histories[name] = variant.fit(
+        train_batches, validation_data=val_batches, epochs=config.variant_epochs, verbose=0
+    )
 
 # %%
-pd.DataFrame.from_dict(orient="index", data={
-    name: {"best validation accuracy": max(h.history["val_accuracy"]),
-           "at epoch": best_epoch(h, metric="val_accuracy", mode="max"),
-           "validation accuracy, last epoch": h.history["val_accuracy"][-1],
-           "training accuracy, last epoch (running mean)": h.history["accuracy"][-1]}
-    for name, h in variant_histories.items()
-}).round(3)
+pd.DataFrame.from_dict(
+    orient="index",
+    data={
+        name: {
+            "best validation accuracy": max(h.history["val_accuracy"]),
+            "at epoch": best_epoch(h, metric="val_accuracy", mode="max"),
+            "validation accuracy, last epoch": h.history["val_accuracy"][-1],
+            "training accuracy, last epoch (running mean)": h.history["accuracy"][-1],
+        }
+        for name, h in variant_histories.items()
+    },
+).round(3)
 
 # %%
-plots.compare_histories(variant_histories, metric="val_accuracy", title="Variants on the validation set");
-
+plots.compare_histories(variant_histories, metric="val_accuracy", title="Variants on the validation set")
 # %% [markdown]
 # Read the table for three things: how far apart the best validation accuracies are, at
 # which epoch each variant peaks, and how far each falls from its peak by the last epoch.
@@ -432,15 +473,16 @@ def make_classifier(X, y, hidden_size=16, hidden_layers=2):
 # in TensorFlow, more than a 2 GB machine can spare for the full set.
 
 # %%
-x_grid = x_train[:config.grid_samples]  # None keeps them all
-y_grid = train_labels[:len(x_grid)]  # integer labels: the wrapper encodes them itself
+x_grid = x_train[: config.grid_samples]  # None keeps them all
+y_grid = train_labels[: len(x_grid)]  # integer labels: the wrapper encodes them itself
 
 param_grid = {
     "model_kwargs": [{"hidden_size": size} for size in config.grid_hidden_sizes],
     "fit_kwargs": [{"epochs": epochs} for epochs in config.grid_epochs],
 }
-grid = GridSearchCV(SKLearnClassifier(make_classifier), param_grid=param_grid, cv=config.grid_folds,
-                    return_train_score=True)
+grid = GridSearchCV(
+    SKLearnClassifier(make_classifier), param_grid=param_grid, cv=config.grid_folds, return_train_score=True
+)
 
 # %%
 # The wrapper's predict() would print a progress bar for every fold; silence Keras's bars.
@@ -454,26 +496,37 @@ print(f"{len(grid.cv_results_['params'])} settings × {config.grid_folds} folds 
 # the held-out folds, "training" on the folds each model was trained on:
 
 # %%
-results = pd.DataFrame({
-    "epochs": [p["fit_kwargs"]["epochs"] for p in grid.cv_results_["params"]],
-    "hidden_size": [p["model_kwargs"]["hidden_size"] for p in grid.cv_results_["params"]],
-    "mean validation accuracy": grid.cv_results_["mean_test_score"],
-    "mean training accuracy": grid.cv_results_["mean_train_score"],
-    "fit time (s)": grid.cv_results_["mean_fit_time"],
-}).sort_values(["epochs", "hidden_size"]).set_index(["epochs", "hidden_size"])
+results = (
+    pd.DataFrame(
+        {
+            "epochs": [p["fit_kwargs"]["epochs"] for p in grid.cv_results_["params"]],
+            "hidden_size": [p["model_kwargs"]["hidden_size"] for p in grid.cv_results_["params"]],
+            "mean validation accuracy": grid.cv_results_["mean_test_score"],
+            "mean training accuracy": grid.cv_results_["mean_train_score"],
+            "fit time (s)": grid.cv_results_["mean_fit_time"],
+        }
+    )
+    .sort_values(["epochs", "hidden_size"])
+    .set_index(["epochs", "hidden_size"])
+)
 results.round(3)
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for size, rows in results.groupby(level="hidden_size"):
     epochs_axis = rows.index.get_level_values("epochs")
-    line, = ax.plot(epochs_axis, rows["mean validation accuracy"], "o-", label=f"{size} units, validation")
-    ax.plot(epochs_axis, rows["mean training accuracy"], "s--", color=line.get_color(), alpha=0.5,
-            label=f"{size} units, training")
+    (line,) = ax.plot(epochs_axis, rows["mean validation accuracy"], "o-", label=f"{size} units, validation")
+    ax.plot(
+        epochs_axis,
+        rows["mean training accuracy"],
+        "s--",
+        color=line.get_color(),
+        alpha=0.5,
+        label=f"{size} units, training",
+    )
 ax.set(xlabel="epochs", ylabel="accuracy", title="Grid search: cross-validated accuracy")
 ax.grid(alpha=0.3)
-ax.legend(fontsize=7);
-
+ax.legend(fontsize=7)
 # %% [markdown]
 # The search refits the best setting on all the grid's data. Its network really has the
 # chosen width:
@@ -499,11 +552,17 @@ print(f"units in the refitted network's first layer: {grid.best_estimator_.model
 deeper = SKLearnClassifier(make_classifier, model_kwargs={"hidden_size": best_size, "hidden_layers": 3})
 keras.config.disable_interactive_logging()
 deeper_scores = cross_val_score(
-    deeper, x_grid, y_grid, cv=config.grid_folds,
-    params={"epochs": best_epochs, "batch_size": config.grid_batch_size, "verbose": 0})
+    deeper,
+    x_grid,
+    y_grid,
+    cv=config.grid_folds,
+    params={"epochs": best_epochs, "batch_size": config.grid_batch_size, "verbose": 0},
+)
 keras.config.enable_interactive_logging()
-print(f"2 hidden layers: {grid.best_score_:.3f}   3 hidden layers: {deeper_scores.mean():.3f} "
-      f"(folds: {np.round(deeper_scores, 3)})")
+print(
+    f"2 hidden layers: {grid.best_score_:.3f}   3 hidden layers: {deeper_scores.mean():.3f} "
+    f"(folds: {np.round(deeper_scores, 3)})"
+)
 
 # %% [markdown]
 # The lecture found very similar scores and judged the third layer not worth it: it adds
@@ -521,9 +580,10 @@ print(f"2 hidden layers: {grid.best_score_:.3f}   3 hidden layers: {deeper_score
 
 # %%
 values = len(train_data) * NUM_WORDS
-pd.DataFrame({"bytes per 0/1": [8, 4, 1],
-              "training matrix (MB)": [values * 8 / 1e6, values * 4 / 1e6, values / 1e6]},
-             index=["float64 (np.zeros default)", "float32", "uint8 (used here)"])
+pd.DataFrame(
+    {"bytes per 0/1": [8, 4, 1], "training matrix (MB)": [values * 8 / 1e6, values * 4 / 1e6, values / 1e6]},
+    index=["float64 (np.zeros default)", "float32", "uint8 (used here)"],
+)
 
 # %% [markdown]
 # Python's `tracemalloc` sees NumPy's allocations, so it can measure the peak memory that

@@ -13,7 +13,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # 3. Multiclass classification: newswire topics
 #
@@ -24,27 +23,45 @@
 # be wide enough to carry what tells 46 topics apart. The chapter follows the lecture
 # {cite}`vanschoren_deck` and Chollet's book {cite}`chollet2021`.
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 # Colab setup: install the book's `lib` package (skipped elsewhere).
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"], check=True)
+    package = "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %% tags=["hide-cell"]
 # How much this chapter computes in each profile (see "How every chapter starts" in chapter 1).
 # Reuters is small enough for the lecture's full setup on a CPU; `smoke` only checks that every
 # line runs. None means "all of them".
 PROFILES = {
-    "full":  {"train_samples": None, "test_samples": None, "validation_samples": 1_000, "epochs": 20,
-              "batch_size": 512, "bottleneck_widths": [4, 8, 16, 32, 64, 128]},
-    "cpu":   {"train_samples": None, "test_samples": None, "validation_samples": 1_000, "epochs": 20,
-              "batch_size": 512, "bottleneck_widths": [4, 8, 16, 32, 64, 128]},
-    "smoke": {"train_samples": 2_000, "test_samples": 500, "validation_samples": 500, "epochs": 3,
-              "batch_size": 128, "bottleneck_widths": [4, 64]},
+    "full": {
+        "train_samples": None,
+        "test_samples": None,
+        "validation_samples": 1_000,
+        "epochs": 20,
+        "batch_size": 512,
+        "bottleneck_widths": [4, 8, 16, 32, 64, 128],
+    },
+    "cpu": {
+        "train_samples": None,
+        "test_samples": None,
+        "validation_samples": 1_000,
+        "epochs": 20,
+        "batch_size": 512,
+        "bottleneck_widths": [4, 8, 16, 32, 64, 128],
+    },
+    "smoke": {
+        "train_samples": 2_000,
+        "test_samples": 500,
+        "validation_samples": 500,
+        "epochs": 3,
+        "batch_size": 128,
+        "bottleneck_widths": [4, 64],
+    },
 }
 
 # %% tags=["remove-stderr"]
@@ -80,8 +97,8 @@ show_run_card("Chapter 3 — classifying newswires", config.profile, config.seed
 
 # %%
 # Keep the profile's number of wires (None keeps them all).
-train_data, train_labels = train_data[:config.train_samples], train_labels[:config.train_samples]
-test_data, test_labels = test_data[:config.test_samples], test_labels[:config.test_samples]
+train_data, train_labels = train_data[: config.train_samples], train_labels[: config.train_samples]
+test_data, test_labels = test_data[: config.test_samples], test_labels[: config.test_samples]
 
 print(f"{len(train_data):,} training and {len(test_data):,} test newswires")
 index_to_word = text.reverse_word_index(reuters.word_index)
@@ -114,6 +131,7 @@ print(f"always guessing topic {topic_counts.argmax()} would be right {most_commo
 # The labels need an encoding too. With one softmax output per topic, the natural target
 # is a **one-hot** vector of 46 values: all 0 except a 1 at the wire's topic. The lines
 # are few:
+
 
 # %%
 def to_one_hot(labels, num_classes=46):
@@ -166,15 +184,18 @@ print(f"sparse (integer labels):      {float(integer_loss):.5f}")
 # probability distribution over the 46 topics. The loss is **categorical cross-entropy**,
 # which compares that distribution with the one-hot label.
 
+
 # %%
 def build_model(bottleneck_units=64, num_words=10_000, num_topics=46):
     """64 → bottleneck_units → 46-way softmax: the chapter's network, with a second layer of any width."""
-    model = keras.Sequential([
-        keras.Input(shape=(num_words,)),
-        keras.layers.Dense(64, activation="relu"),
-        keras.layers.Dense(bottleneck_units, activation="relu"),
-        keras.layers.Dense(num_topics, activation="softmax"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(num_words,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(bottleneck_units, activation="relu"),
+            keras.layers.Dense(num_topics, activation="softmax"),
+        ]
+    )
     model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
     return model
 
@@ -197,12 +218,17 @@ n_val = config.validation_samples
 x_val, partial_x_train = x_train[:n_val], x_train[n_val:]
 y_val, partial_y_train = y_train[:n_val], y_train[n_val:]
 
-history = model.fit(partial_x_train, partial_y_train, epochs=config.epochs, batch_size=config.batch_size,
-                    validation_data=(x_val, y_val), verbose=2)
+history = model.fit(
+    partial_x_train,
+    partial_y_train,
+    epochs=config.epochs,
+    batch_size=config.batch_size,
+    validation_data=(x_val, y_val),
+    verbose=2,
+)
 
 # %%
-plots.plot_history(history, metrics=["loss", "accuracy"], title="64-64-46 network on Reuters");
-
+plots.plot_history(history, metrics=["loss", "accuracy"], title="64-64-46 network on Reuters")
 # %% [markdown]
 # On the real data the validation loss bottoms out after some epochs and then rises while
 # the training accuracy keeps climbing towards 100%: that is where overfitting starts. The
@@ -210,8 +236,10 @@ plots.plot_history(history, metrics=["loss", "accuracy"], title="64-64-46 networ
 
 # %%
 epochs_chosen = best_epoch(history, metric="val_loss")
-print(f"lowest validation loss after epoch {epochs_chosen} "
-      f"(validation accuracy {history.history['val_accuracy'][epochs_chosen - 1]:.3f})")
+print(
+    f"lowest validation loss after epoch {epochs_chosen} "
+    f"(validation accuracy {history.history['val_accuracy'][epochs_chosen - 1]:.3f})"
+)
 
 # %% [markdown]
 # ## Retraining, and the test result
@@ -264,8 +292,13 @@ for i, wire in enumerate(probabilities):
 width_histories = {}
 for width in config.bottleneck_widths:
     width_histories[width] = build_model(bottleneck_units=width).fit(
-        partial_x_train, partial_y_train, epochs=config.epochs, batch_size=config.batch_size,
-        validation_data=(x_val, y_val), verbose=0)
+        partial_x_train,
+        partial_y_train,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        validation_data=(x_val, y_val),
+        verbose=0,
+    )
 best_by_width = {width: max(h.history["val_accuracy"]) for width, h in width_histories.items()}
 pd.Series(best_by_width, name="best validation accuracy").rename_axis("units in layer 2").round(3)
 
@@ -273,12 +306,15 @@ pd.Series(best_by_width, name="best validation accuracy").rename_axis("units in 
 fig, ax = plt.subplots(figsize=(5.5, 3.2))
 ax.plot(list(best_by_width), list(best_by_width.values()), "o-")
 ax.axvline(NUM_TOPICS, color="gray", linestyle=":", label=f"{NUM_TOPICS} topics")
-ax.set(xscale="log", xlabel="units in the second hidden layer", ylabel="best validation accuracy",
-       title="Narrow layers lose information")
+ax.set(
+    xscale="log",
+    xlabel="units in the second hidden layer",
+    ylabel="best validation accuracy",
+    title="Narrow layers lose information",
+)
 ax.set_xticks(list(best_by_width), [str(w) for w in best_by_width])
 ax.grid(alpha=0.3)
-ax.legend();
-
+ax.legend()
 # %% [markdown]
 # On the real data, accuracy is lowest for the narrowest layers, recovers as the layer
 # widens, and levels off well before the widest. For the test set, we retrain the 4-unit
@@ -290,8 +326,10 @@ bottleneck_epochs = best_epoch(width_histories[4], metric="val_loss")
 bottleneck_model = build_model(bottleneck_units=4)
 bottleneck_model.fit(x_train, y_train, epochs=bottleneck_epochs, batch_size=config.batch_size, verbose=0)
 _, bottleneck_accuracy = bottleneck_model.evaluate(x_test, y_test, verbose=0)
-print(f"test accuracy, 64 units: {test_accuracy:.4f}   4 units: {bottleneck_accuracy:.4f} "
-      f"(drop {test_accuracy - bottleneck_accuracy:.3f})")
+print(
+    f"test accuracy, 64 units: {test_accuracy:.4f}   4 units: {bottleneck_accuracy:.4f} "
+    f"(drop {test_accuracy - bottleneck_accuracy:.3f})"
+)
 
 # %% [markdown]
 # In the lecture's run the 4-unit layer dropped the test accuracy from 0.763 to 0.699:

@@ -13,7 +13,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # 4. Regression: house prices
 #
@@ -26,15 +25,15 @@
 # chapter follows the lecture {cite}`vanschoren_deck` and Chollet's book
 # {cite}`chollet2021`.
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 # Colab setup: install the book's `lib` package (skipped elsewhere).
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"], check=True)
+    package = "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %% tags=["hide-cell"]
 # How much this chapter computes in each profile (see "How every chapter starts" in chapter 1).
@@ -43,8 +42,8 @@ if "google.colab" in sys.modules:
 # cross-validation scores are not the lecture's setup. The per-epoch curve trains with
 # batches of 16 in every profile, for 500 epochs in `full` and 400 in `cpu`.
 PROFILES = {
-    "full":  {"cv_epochs": 100, "cv_batch_size": 1, "curve_epochs": 500, "batch_size": 16},
-    "cpu":   {"cv_epochs": 100, "cv_batch_size": 16, "curve_epochs": 400, "batch_size": 16},
+    "full": {"cv_epochs": 100, "cv_batch_size": 1, "curve_epochs": 500, "batch_size": 16},
+    "cpu": {"cv_epochs": 100, "cv_batch_size": 16, "curve_epochs": 400, "batch_size": 16},
     "smoke": {"cv_epochs": 5, "cv_batch_size": 16, "curve_epochs": 24, "batch_size": 16},
 }
 
@@ -96,8 +95,7 @@ fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), sharey=True)
 for ax, name in zip(axes, ["RM", "LSTAT"]):
     ax.scatter(features[name], train_targets, s=8, alpha=0.6)
     ax.set(xlabel=name)
-axes[0].set_ylabel("median price ($1000s)");
-
+axes[0].set_ylabel("median price ($1000s)")
 # %% [markdown]
 # :::{note} Why scikit-learn removed this dataset, and why we still use it
 # The table comes from a 1978 study of how clean air affects house prices
@@ -168,15 +166,18 @@ print("same as by hand, test:    ", np.allclose(normalizer(test_data), x_test, a
 # function. Its arguments `X` and `y` are what the scikit-learn wrapper below passes; the
 # model only uses the number of features.
 
+
 # %%
 def build_model(X, y):
     """A fresh, compiled 64-64-1 regression network for inputs shaped like X."""
-    model = keras.Sequential([
-        keras.Input(shape=(X.shape[1],)),
-        keras.layers.Dense(64, activation="relu"),
-        keras.layers.Dense(64, activation="relu"),
-        keras.layers.Dense(1),  # linear output: any real number
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(X.shape[1],)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(1),  # linear output: any real number
+        ]
+    )
     model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
     return model
 
@@ -200,10 +201,15 @@ folds = list(range(K))
 fig, ax = plt.subplots(figsize=(6, 1.8))
 for model_number in folds:
     for fold in folds:
-        ax.barh(model_number, 1, left=fold, color="tab:orange" if fold == model_number else "tab:blue",
-                edgecolor="white")
-ax.set(yticks=folds, yticklabels=[f"model {m + 1}" for m in folds], xticks=[],
-       title="4-fold cross-validation: validation fold (orange), training folds (blue)")
+        ax.barh(
+            model_number, 1, left=fold, color="tab:orange" if fold == model_number else "tab:blue", edgecolor="white"
+        )
+ax.set(
+    yticks=folds,
+    yticklabels=[f"model {m + 1}" for m in folds],
+    xticks=[],
+    title="4-fold cross-validation: validation fold (orange), training folds (blue)",
+)
 ax.invert_yaxis()
 
 # %% [markdown]
@@ -219,6 +225,7 @@ ax.invert_yaxis()
 # For speed, each fold's data goes through a `tf.data` pipeline built once: with only
 # about 300 rows per epoch, `fit` on NumPy arrays spends more time preparing the data
 # than training.
+
 
 # %%
 def k_fold_splits(n_samples, k):
@@ -244,9 +251,13 @@ def k_fold_curves(x, y, k, epochs, batch_size):
         mean, std = x[training].mean(axis=0), x[training].std(axis=0)  # this fold's training part only
         x_scaled = ((x - mean) / std).astype("float32")
         model = build_model(x_scaled, y)
-        history = model.fit(as_dataset(x_scaled[training], y[training], batch_size, shuffle=True),
-                            validation_data=as_dataset(x_scaled[validation], y[validation], batch_size),
-                            epochs=epochs, shuffle=False, verbose=0)  # the dataset shuffles itself
+        history = model.fit(
+            as_dataset(x_scaled[training], y[training], batch_size, shuffle=True),
+            validation_data=as_dataset(x_scaled[validation], y[validation], batch_size),
+            epochs=epochs,
+            shuffle=False,
+            verbose=0,
+        )  # the dataset shuffles itself
         training_mae.append(history.history["mae"])
         validation_mae.append(history.history["val_mae"])
     return np.array(training_mae), np.array(validation_mae)
@@ -258,8 +269,10 @@ def k_fold_curves(x, y, k, epochs, batch_size):
 # %%
 training_mae, validation_mae = k_fold_curves(train_data, y_train, K, config.curve_epochs, config.batch_size)
 for fold in range(K):
-    print(f"fold {fold + 1}: lowest validation MAE {validation_mae[fold].min():.2f} "
-          f"after epoch {validation_mae[fold].argmin() + 1}")
+    print(
+        f"fold {fold + 1}: lowest validation MAE {validation_mae[fold].min():.2f} "
+        f"after epoch {validation_mae[fold].argmin() + 1}"
+    )
 
 # %% [markdown]
 # Averaging over the folds gives one curve per kind of error. The first epochs, where the
@@ -279,8 +292,7 @@ ax.plot(epochs_axis, smoothed, label="validation, smoothed (exponential moving a
 ax.plot(epochs_axis, average_training_mae[skip:], alpha=0.6, label="training, mean over folds")
 ax.set(xlabel="epoch", ylabel="MAE ($1000s)", title=f"{K}-fold training and validation MAE per epoch")
 ax.grid(alpha=0.3)
-ax.legend();
-
+ax.legend()
 # %% [markdown]
 # The raw average still jumps from epoch to epoch. An **exponential moving average**
 # (`lib.evaluation.smooth_curve`) replaces each point by 0.9 × the previous smoothed point
@@ -294,10 +306,11 @@ ax.legend();
 
 # %%
 epochs_chosen = skip + best_epoch(smoothed)
-print(f"the smoothed validation MAE is lowest after epoch {epochs_chosen}: "
-      f"{smoothed[epochs_chosen - skip - 1]:.2f}")
-print(f"mean training MAE: {average_training_mae[epochs_chosen - 1]:.2f} at that epoch, "
-      f"{average_training_mae[-1]:.2f} after the last")
+print(f"the smoothed validation MAE is lowest after epoch {epochs_chosen}: {smoothed[epochs_chosen - skip - 1]:.2f}")
+print(
+    f"mean training MAE: {average_training_mae[epochs_chosen - 1]:.2f} at that epoch, "
+    f"{average_training_mae[-1]:.2f} after the last"
+)
 
 # %% [markdown]
 # ### With scikit-learn
@@ -325,18 +338,31 @@ from sklearn.preprocessing import StandardScaler
 # %%
 kfold = KFold(n_splits=K)
 pipeline = make_pipeline(StandardScaler(), SKLearnRegressor(build_model))
-fit_settings = {"sklearnregressor__epochs": config.cv_epochs,
-                "sklearnregressor__batch_size": config.cv_batch_size, "sklearnregressor__verbose": 0}
+fit_settings = {
+    "sklearnregressor__epochs": config.cv_epochs,
+    "sklearnregressor__batch_size": config.cv_batch_size,
+    "sklearnregressor__verbose": 0,
+}
 
 # The wrapper's predict() would print a progress bar for every fold; silence Keras's bars.
 keras.config.disable_interactive_logging()
-cv_results = cross_validate(pipeline, train_data, train_targets, cv=kfold, scoring="neg_mean_absolute_error",
-                            params=fit_settings, return_train_score=True)
+cv_results = cross_validate(
+    pipeline,
+    train_data,
+    train_targets,
+    cv=kfold,
+    scoring="neg_mean_absolute_error",
+    params=fit_settings,
+    return_train_score=True,
+)
 keras.config.enable_interactive_logging()
 # scikit-learn maximizes scores, so it reports errors negated
 cv_mae, cv_train_mae = -cv_results["test_score"], -cv_results["train_score"]
-print(pd.DataFrame({"validation MAE": cv_mae, "training MAE": cv_train_mae},
-                   index=[f"fold {k + 1}" for k in range(K)]).round(2))
+print(
+    pd.DataFrame(
+        {"validation MAE": cv_mae, "training MAE": cv_train_mae}, index=[f"fold {k + 1}" for k in range(K)]
+    ).round(2)
+)
 print(f"\nmean validation MAE: {cv_mae.mean():.2f} ± {cv_mae.std():.2f} (thousand dollars)")
 chapter.glue("boston_cv_mae", cv_mae.mean())
 chapter.glue("boston_cv_min", cv_mae.min())
@@ -382,8 +408,9 @@ chapter.glue("boston_epochs_chosen", epochs_chosen)
 
 # %%
 predicted_prices = final_model.predict(x_test[:6], verbose=0)[:, 0]
-pd.DataFrame({"true price": y_test[:6], "predicted": predicted_prices,
-              "error": predicted_prices - y_test[:6]}).astype("float64").round(1)
+pd.DataFrame({"true price": y_test[:6], "predicted": predicted_prices, "error": predicted_prices - y_test[:6]}).astype(
+    "float64"
+).round(1)
 
 # %% [markdown]
 # ### How much does the model rely on `B`?
@@ -394,14 +421,21 @@ pd.DataFrame({"true price": y_test[:6], "predicted": predicted_prices,
 # %%
 without_b = [i for i, name in enumerate(boston.feature_names) if name != "B"]
 keras.config.disable_interactive_logging()
-results_without_b = cross_validate(pipeline, train_data[:, without_b], train_targets, cv=kfold,
-                                   scoring="neg_mean_absolute_error", params=fit_settings,
-                                   return_train_score=True)
+results_without_b = cross_validate(
+    pipeline,
+    train_data[:, without_b],
+    train_targets,
+    cv=kfold,
+    scoring="neg_mean_absolute_error",
+    params=fit_settings,
+    return_train_score=True,
+)
 keras.config.enable_interactive_logging()
 mae_without_b = -results_without_b["test_score"].mean()
 print(f"all 13 features: validation MAE {cv_mae.mean():.2f}, training MAE {cv_train_mae.mean():.2f}")
-print(f"without B:       validation MAE {mae_without_b:.2f}, "
-      f"training MAE {-results_without_b['train_score'].mean():.2f}")
+print(
+    f"without B:       validation MAE {mae_without_b:.2f}, training MAE {-results_without_b['train_score'].mean():.2f}"
+)
 chapter.glue("boston_b_difference", mae_without_b - cv_mae.mean())
 chapter.glue("boston_cv_std", cv_mae.std())
 

@@ -29,7 +29,7 @@
 # finds a better model that also overfits more slowly. The run card below tells you which
 # data and settings *this* page ran with.
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 # Colab setup: install the book's `lib` package (skipped elsewhere).
 import sys
 

@@ -30,7 +30,7 @@
 # with under a quarter of the weights. The run card below tells you which data and
 # settings *this* page ran with.
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 # Colab setup: install the book's `lib` package (skipped elsewhere).
 import sys
 

@@ -33,7 +33,7 @@
 # **96 % validation accuracy**, with very little overfitting.
 
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 # Colab setup: install the book's `lib` package (skipped elsewhere).
 import sys
 

@@ -25,8 +25,9 @@ class ArrayBatches(keras.utils.PyDataset):
     ``y``, batches hold inputs only, as ``predict`` expects.
     """
 
-    def __init__(self, x, y=None, batch_size: int = 32, shuffle: bool = False, seed: int | None = None,
-                 dtype: str = "float32"):
+    def __init__(
+        self, x, y=None, batch_size: int = 32, shuffle: bool = False, seed: int | None = None, dtype: str = "float32"
+    ):
         super().__init__()
         if not isinstance(x, np.ndarray):
             raise TypeError(f"x must be a NumPy array, not {type(x).__name__}")
@@ -51,7 +52,7 @@ class ArrayBatches(keras.utils.PyDataset):
         if not 0 <= index < len(self):
             raise IndexError(f"batch {index} out of range (0 to {len(self) - 1})")
         # Sorted row numbers make the gather from a large array faster; order within a batch does not matter.
-        rows = np.sort(self._order[index * self.batch_size:(index + 1) * self.batch_size])
+        rows = np.sort(self._order[index * self.batch_size : (index + 1) * self.batch_size])
         inputs = self.x[rows].astype(self.dtype)
         return inputs if self.y is None else (inputs, self.y[rows])
 

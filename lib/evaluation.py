@@ -9,7 +9,7 @@ noisy per-epoch validation error averaged over the folds.
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 

@@ -184,8 +184,13 @@ def download(remote: RemoteFile, subdir: str = "", timeout: float = 30.0, retrie
 
     target = cache_dir() / subdir / remote.name
     target.parent.mkdir(parents=True, exist_ok=True)
-    fetcher = pooch.create(path=target.parent, base_url="", registry={remote.name: _pooch_hash(remote.checksum)},
-                           urls={remote.name: remote.url}, retry_if_failed=retries)
+    fetcher = pooch.create(
+        path=target.parent,
+        base_url="",
+        registry={remote.name: _pooch_hash(remote.checksum)},
+        urls={remote.name: remote.url},
+        retry_if_failed=retries,
+    )
     downloader = pooch.HTTPDownloader(progressbar=True, timeout=timeout)
     try:
         return Path(fetcher.fetch(remote.name, downloader=downloader))

@@ -138,7 +138,7 @@ def image_classes_like(n: int, n_classes: int = 10, size: int = 28, seed: int = 
     for i, label in enumerate(labels):
         angle = np.pi * label / n_classes + rng.normal(0, 0.08)
         distance = np.abs(np.cos(angle) * xx + np.sin(angle) * yy)
-        canvas = np.exp(-(distance / 0.08) ** 2) + rng.normal(0, 0.15, (size, size))
+        canvas = np.exp(-((distance / 0.08) ** 2)) + rng.normal(0, 0.15, (size, size))
         images[i] = np.clip(canvas * 255, 0, 255).astype(np.uint8)
     return images, labels.astype(np.uint8)
 

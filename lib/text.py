@@ -5,7 +5,7 @@ Shared by the IMDB (2), Reuters (3) and regularization (5) chapters.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -17,8 +17,9 @@ def reverse_word_index(word_index: Mapping[str, int]) -> dict[int, str]:
     return {rank: word for word, rank in word_index.items()}
 
 
-def decode_sequence(sequence: Sequence[int], word_index: Mapping[str, int] | dict[int, str],
-                    index_from: int = 3, unknown: str = "?") -> str:
+def decode_sequence(
+    sequence: Sequence[int], word_index: Mapping[str, int] | dict[int, str], index_from: int = 3, unknown: str = "?"
+) -> str:
     """Turn an encoded review or newswire back into words.
 
     Keras shifts every rank by ``index_from`` (3) to make room for
@@ -28,8 +29,11 @@ def decode_sequence(sequence: Sequence[int], word_index: Mapping[str, int] | dic
     """
     if isinstance(sequence, (str, bytes)):
         raise TypeError("sequence must be a list of word indices, not a string")
-    reverse = word_index if word_index and isinstance(next(iter(word_index)), (int, np.integer)) else \
-        reverse_word_index(word_index)
+    reverse = (
+        word_index
+        if word_index and isinstance(next(iter(word_index)), (int, np.integer))
+        else reverse_word_index(word_index)
+    )
     words = []
     for index in sequence:
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
@@ -64,14 +68,19 @@ def multi_hot(sequences: Iterable[Sequence[int]], dimension: int = 10000, dtype=
     for row, sequence in enumerate(sequences):
         indices = np.asarray(sequence)
         if indices.ndim != 1:
-            raise TypeError(f"sequence {row} is not a 1-D list of word indices (shape {indices.shape}); "
-                            "to encode a single review, pass [review]")
+            raise TypeError(
+                f"sequence {row} is not a 1-D list of word indices (shape {indices.shape}); "
+                "to encode a single review, pass [review]"
+            )
         if indices.size == 0:
             continue
         if not np.issubdtype(indices.dtype, np.integer):
             raise TypeError(f"sequence {row} holds non-integer values ({indices.dtype})")
         if indices.min() < 0 or indices.max() >= dimension:
-            raise IndexError(f"sequence {row} has word index {int(indices.max()) if indices.max() >= dimension else int(indices.min())}"
-                             f" outside [0, {dimension}); load the data with num_words={dimension}")
+            bad = int(indices.max()) if indices.max() >= dimension else int(indices.min())
+            raise IndexError(
+                f"sequence {row} has word index {bad} outside [0, {dimension}); "
+                f"load the data with num_words={dimension}"
+            )
         result[row, indices] = 1
     return result

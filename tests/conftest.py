@@ -111,8 +111,7 @@ def jupyter_book(*args: str, cwd: Path = ROOT, timeout: int = 3000) -> subproces
     env = dict(os.environ, BDLS_PROFILE=os.environ.get("BDLS_PROFILE", "smoke"))
     # The kernel's inline backend puts the figures on the pages; MPLBACKEND=agg would drop them.
     env.pop("MPLBACKEND", None)
-    return subprocess.run([str(executable), *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([str(executable), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="session")
@@ -125,8 +124,9 @@ def built_book_html(tmp_path_factory) -> Path:
     seed_book_cache(output)
     result = jupyter_book("build", str(ROOT), "--path-output", str(output), "--warningiserror", "--keep-going")
     if result.returncode != 0:
-        pytest.fail(f"strict book build failed (exit {result.returncode}):\n{result.stdout[-6000:]}\n"
-                    f"{result.stderr[-6000:]}")
+        pytest.fail(
+            f"strict book build failed (exit {result.returncode}):\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+        )
     html = output / "_build" / "html"
     assert (html / "index.html").exists()
     return html

@@ -26,19 +26,25 @@ MARK_SCHEME_REGION = re.compile(r"\n*=== BEGIN MARK SCHEME ===.*?=== END MARK SC
 
 def nbgrader_env() -> dict:
     """The environment nbgrader and its kernels run in: offline, as CI."""
-    return dict(os.environ, BDLS_OFFLINE="1", MPLBACKEND="agg",
-                TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
-                PYTHONWARNINGS=os.environ.get("PYTHONWARNINGS", ""))
+    return dict(
+        os.environ,
+        BDLS_OFFLINE="1",
+        MPLBACKEND="agg",
+        TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+        PYTHONWARNINGS=os.environ.get("PYTHONWARNINGS", ""),
+    )
 
 
 def nbgrader(course: Path, *args: str, timeout: int = 1500) -> subprocess.CompletedProcess:
     """Run ``nbgrader ARGS`` in ``course``; fail loudly with its log if it fails."""
     executable = Path(sys.executable).with_name("nbgrader")
-    result = subprocess.run([str(executable), *args], cwd=course, env=nbgrader_env(),
-                            capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [str(executable), *args], cwd=course, env=nbgrader_env(), capture_output=True, text=True, timeout=timeout
+    )
     if result.returncode != 0:
-        raise AssertionError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n"
-                             f"{result.stdout[-4000:]}\n{result.stderr[-8000:]}")
+        raise AssertionError(
+            f"nbgrader {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}"
+        )
     return result
 
 
@@ -101,8 +107,15 @@ def grades(course: Path, assignment: str, student: str) -> dict[str, dict]:
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         notebook = gradebook.find_submission_notebook(assignment, assignment, student)
-        return {g.name: {"score": g.score, "max_score": g.max_score, "auto_score": g.auto_score,
-                         "needs_manual_grade": g.needs_manual_grade} for g in notebook.grades}
+        return {
+            g.name: {
+                "score": g.score,
+                "max_score": g.max_score,
+                "auto_score": g.auto_score,
+                "needs_manual_grade": g.needs_manual_grade,
+            }
+            for g in notebook.grades
+        }
 
 
 def stderr_in_test_cells(notebook) -> dict[str, str]:
@@ -110,8 +123,11 @@ def stderr_in_test_cells(notebook) -> dict[str, str]:
     found = {}
     for grade_id, cell in nbgrader_cells(notebook).items():
         if cell.cell_type == "code" and cell.metadata["nbgrader"].get("grade") and not is_solution(cell):
-            text = "".join(o.get("text", "") for o in cell.get("outputs", [])
-                           if o.get("output_type") == "stream" and o.get("name") == "stderr")
+            text = "".join(
+                o.get("text", "")
+                for o in cell.get("outputs", [])
+                if o.get("output_type") == "stream" and o.get("name") == "stderr"
+            )
             if text:
                 found[grade_id] = text
     return found
@@ -119,12 +135,30 @@ def stderr_in_test_cells(notebook) -> dict[str, str]:
 
 def grade_with_the_course_grader(course: Path, assignment: str, *extra: str) -> subprocess.CompletedProcess:
     """``python -m grading`` with its default settings (plus ``extra`` flags), as instructors run it."""
-    result = subprocess.run([sys.executable, "-m", "grading", "--course", str(course), "--assignment", assignment,
-                             "--run-dir", str(course.parent / f"run-{assignment}"), *extra],
-                            cwd=ROOT, env=nbgrader_env(), capture_output=True, text=True, timeout=3000)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grading",
+            "--course",
+            str(course),
+            "--assignment",
+            assignment,
+            "--run-dir",
+            str(course.parent / f"run-{assignment}"),
+            *extra,
+        ],
+        cwd=ROOT,
+        env=nbgrader_env(),
+        capture_output=True,
+        text=True,
+        timeout=3000,
+    )
     if result.returncode != 0:
-        raise AssertionError(f"python -m grading failed for {assignment} ({result.returncode}):\n"
-                             f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+        raise AssertionError(
+            f"python -m grading failed for {assignment} ({result.returncode}):\n"
+            f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+        )
     return result
 
 

@@ -16,7 +16,7 @@ def test_batches_cover_every_row_once_in_order():
     y = np.arange(10)
     batches = ArrayBatches(x, y, batch_size=4)
     assert len(batches) == 3
-    inputs, targets = batches[2]                  # the last batch is smaller
+    inputs, targets = batches[2]  # the last batch is smaller
     np.testing.assert_array_equal(targets, [8, 9])
     assert inputs.dtype == np.float32 and inputs.shape == (2, 2)
     np.testing.assert_array_equal(np.concatenate([batches[i][1] for i in range(3)]), y)
@@ -53,7 +53,7 @@ def test_unseeded_shuffle_follows_numpy_global_seed():
 
 
 def test_a_batch_does_not_copy_the_whole_array():
-    x = np.zeros((20000, 1000), dtype=np.uint8)   # 20 MB
+    x = np.zeros((20000, 1000), dtype=np.uint8)  # 20 MB
     batches = ArrayBatches(x, np.zeros(20000), batch_size=100)
     tracemalloc.start()
     batches[7]
@@ -65,10 +65,11 @@ def test_a_batch_does_not_copy_the_whole_array():
 def test_keras_trains_evaluates_and_predicts_from_batches():
     keras.utils.set_random_seed(0)
     x = np.random.default_rng(0).integers(0, 2, size=(256, 20), dtype=np.uint8)
-    y = (x[:, 0] == 1).astype("float32")              # label = first feature
+    y = (x[:, 0] == 1).astype("float32")  # label = first feature
     model = keras.Sequential([keras.Input(shape=(20,)), keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.05), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(learning_rate=0.05), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     history = model.fit(ArrayBatches(x, y, batch_size=32, shuffle=True, seed=0), epochs=15, verbose=0)
     assert len(history.history["loss"]) == 15
     _, accuracy = model.evaluate(ArrayBatches(x, y, batch_size=64), verbose=0)

@@ -15,12 +15,12 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 import types
 from pathlib import Path
 
 import nbformat
 import pytest
+import tomllib
 import yaml
 from book import colab_setup_source, repository_url
 
@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-EXERCISES = sorted((ROOT / "exercises").glob("source/*/*.ipynb")) + sorted((ROOT / "exercises").glob("release/*/*.ipynb"))
+EXERCISES = sorted((ROOT / "exercises").glob("source/*/*.ipynb")) + sorted(
+    (ROOT / "exercises").glob("release/*/*.ipynb")
+)
 #: Chapters that need a GPU on Colab: transfer learning with VGG16. (Exercise 07 trains a small
 #: model on Fashion-MNIST and runs on a CPU, so no exercise asks for a GPU.)
 GPU_CHAPTERS = ("07",)
@@ -50,10 +52,10 @@ def is_gpu(path: Path) -> bool:
 
 # -- Binder ------------------------------------------------------------------------------------
 
+
 def test_binder_folder_holds_only_what_repo2docker_should_use():
     # An environment.yml, Pipfile or setup.py here would take precedence over runtime.txt.
-    assert {p.name for p in BINDER.iterdir()} <= {"runtime.txt", "apt.txt", "postBuild", "start",
-                                                  "requirements.txt"}
+    assert {p.name for p in BINDER.iterdir()} <= {"runtime.txt", "apt.txt", "postBuild", "start", "requirements.txt"}
 
 
 def test_binder_python_is_the_ci_python_and_allowed_by_the_package():
@@ -67,8 +69,11 @@ def test_binder_python_is_the_ci_python_and_allowed_by_the_package():
 
 
 def test_binder_installs_the_fashion_mnist_package_lib_reads():
-    packages = [line.strip() for line in (BINDER / "apt.txt").read_text().splitlines()
-                if line.strip() and not line.startswith("#")]
+    packages = [
+        line.strip()
+        for line in (BINDER / "apt.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert packages == ["dataset-fashion-mnist"]
     assert "dataset-fashion-mnist" in (ROOT / "tools" / "setup.sh").read_text()
     from lib import data
@@ -97,8 +102,10 @@ def test_binder_post_build_installs_the_pinned_requirements_and_lib(tmp_path):
     env = dict(os.environ, PATH=f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
     subprocess.run(["bash", str(post_build)], cwd=tmp_path, env=env, check=True, timeout=60)
     calls = log.read_text().splitlines()
-    assert calls == [f"{ROOT}|-m pip install --no-cache-dir -r requirements.txt",
-                     f"{ROOT}|-m pip install --no-cache-dir --no-deps -e ."]
+    assert calls == [
+        f"{ROOT}|-m pip install --no-cache-dir -r requirements.txt",
+        f"{ROOT}|-m pip install --no-cache-dir --no-deps -e .",
+    ]
     setup = (ROOT / "tools" / "setup.sh").read_text()
     assert "pip install -q -r requirements.txt" in setup and "pip install -q --no-deps -e ." in setup
 
@@ -109,19 +116,27 @@ def test_binder_start_makes_cpu_the_default_profile(given, expected):
     if given:
         env["BDLS_PROFILE"] = given
     code = "from lib.profiles import current_profile; print(current_profile())"
-    result = subprocess.run(["bash", str(BINDER / "start"), sys.executable, "-c", code], env=env,
-                            capture_output=True, text=True, check=True, timeout=120)
+    result = subprocess.run(
+        ["bash", str(BINDER / "start"), sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     assert result.stdout.strip() == expected
 
 
 # -- Colab -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", CHAPTERS + EXERCISES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_first_code_cell_is_the_colab_setup_cell(path):
     notebook = nbformat.read(path, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    assert code and code[0].source == colab_setup_source(repository_url()), \
+    assert code and code[0].source == colab_setup_source(repository_url()), (
         f"{path.name}: regenerate it with tools/set_repository_url.py"
+    )
 
 
 def run_setup_cell(in_colab: bool) -> list[list[str]]:

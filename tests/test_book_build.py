@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import nbformat
-
 from conftest import ROOT, jupyter_book
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -45,11 +44,21 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 #: The reader's first screen: a laptop browser window.
 SCREEN = (1280, 900)
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-extensions", f"--window-size={SCREEN[0]},{SCREEN[1]}",
-                # Nothing but the local server: every other host name resolves to nothing.
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    f"--window-size={SCREEN[0]},{SCREEN[1]}",
+    # Nothing but the local server: every other host name resolves to nothing.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
 #: A code cell that calls one of these draws (at least) one figure.
 PLOT_CALL = re.compile(r"\bplots\.\w+\(|\bplt\.(?:plot|imshow|subplots|figure|show|bar|hist|scatter)\(|\.imshow\(")
 
@@ -83,6 +92,7 @@ def figure_cells(page: str) -> int:
 
 # -- a local web server and a WebDriver client ----------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def site(built_book_html):
     """The built HTML served on 127.0.0.1; yields its base URL."""
@@ -92,9 +102,12 @@ def site(built_book_html):
 
 def find_browser() -> tuple[str | None, str | None]:
     browser = os.environ.get("BDLS_CHROME") or next(filter(None, map(shutil.which, BROWSERS)), None)
-    candidates = [os.environ.get("BDLS_CHROMEDRIVER"), shutil.which("chromedriver"),
-                  os.path.join(os.environ.get("CHROMEWEBDRIVER", "/nonexistent"), "chromedriver"),
-                  "/usr/lib/chromium/chromedriver"]
+    candidates = [
+        os.environ.get("BDLS_CHROMEDRIVER"),
+        shutil.which("chromedriver"),
+        os.path.join(os.environ.get("CHROMEWEBDRIVER", "/nonexistent"), "chromedriver"),
+        "/usr/lib/chromium/chromedriver",
+    ]
     driver = next((c for c in candidates if c and os.access(c, os.X_OK)), None)
     return browser, driver
 
@@ -136,8 +149,10 @@ class Browser:
 def browser(tmp_path_factory):
     chrome, chromedriver = find_browser()
     if not (chrome and chromedriver):
-        message = (f"headless Chromium not found (browser: {chrome}, chromedriver: {chromedriver}); "
-                   "install the Debian packages chromium and chromium-driver")
+        message = (
+            f"headless Chromium not found (browser: {chrome}, chromedriver: {chromedriver}); "
+            "install the Debian packages chromium and chromium-driver"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -183,7 +198,8 @@ def test_chapter_renders_its_figures(browser, site, page):
     figures = browser.run(FIGURES_JS)
     assert len(figures) >= expected, (
         f"{page}: {expected} code cells draw a figure but the page shows {len(figures)} "
-        "(was the book built with MPLBACKEND=agg? then the kernel displays no figures)")
+        "(was the book built with MPLBACKEND=agg? then the kernel displays no figures)"
+    )
     for figure in figures:
         assert figure["complete"] and min(figure["natural"]) > 0, f"{page}: image not loaded: {figure}"
         assert min(figure["shown"]) > 0 and figure["visibility"] == "visible", f"{page}: image not shown: {figure}"
@@ -195,8 +211,9 @@ def test_launch_buttons_point_at_binder_and_colab_for_this_notebook(browser, sit
     links = set(browser.run("return [...document.querySelectorAll('a[href]')].map(a => a.href)"))
     expected = expected_launch_links(page)
     for service, url in expected.items():
-        assert url in links, f"{page}: no {service} launch button for {url}; launch links: " + \
-            str(sorted(link for link in links if "binder" in link or "colab" in link))
+        assert url in links, f"{page}: no {service} launch button for {url}; launch links: " + str(
+            sorted(link for link in links if "binder" in link or "colab" in link)
+        )
     assert (ROOT / f"{page}.ipynb").exists(), "the launch buttons open a notebook that is not in the repository"
     repository = CONFIG["repository"]["url"].rstrip("/")
     assert any(link.rstrip("/") == repository for link in links), f"{page}: no repository button"
@@ -238,7 +255,8 @@ def test_stand_in_warnings_are_visible_where_the_run_used_stand_ins(browser, sit
     substitutes = substitute_rows(found["data"])
     assert len(found["warnings"]) == len(substitutes), (
         f"{page}: {len(substitutes)} data sources are not the original ({substitutes}) but the page shows "
-        f"{len(found['warnings'])} warnings")
+        f"{len(found['warnings'])} warnings"
+    )
     for row in substitutes:
         dataset = row.split(":")[0]
         matching = [w for w in found["warnings"] if dataset in w["text"]]
@@ -261,8 +279,10 @@ return {
   links: [...main.querySelectorAll('a[href]')].map(a => a.href),
 };
 """
-MATH_DONE_JS = ("const m = document.querySelectorAll('main .math').length;"
-                "return m === 0 || document.querySelectorAll('main mjx-container').length > 0;")
+MATH_DONE_JS = (
+    "const m = document.querySelectorAll('main .math').length;"
+    "return m === 0 || document.querySelectorAll('main mjx-container').length > 0;"
+)
 
 
 def page_facts(browser: Browser, site: str, page: str) -> dict:
@@ -334,6 +354,7 @@ def test_first_screen_starts_the_lesson(browser, site, page):
 
 # -- across the book ------------------------------------------------------------------------------
 
+
 def current_page(browser: Browser, site: str) -> str:
     path = urllib.parse.urlparse(browser.url).path
     return path.lstrip("/").removesuffix(".html")
@@ -354,7 +375,7 @@ def test_next_and_previous_links_walk_the_table_of_contents(browser, site):
         browser.click("a.left-prev")
         browser.wait_for("return document.readyState === 'complete'")
         visited.append(current_page(browser, site))
-    assert visited[len(pages) - 1:] == pages[::-1]
+    assert visited[len(pages) - 1 :] == pages[::-1]
 
 
 def test_sidebar_lists_every_page_and_its_links_resolve(browser, site):
@@ -373,7 +394,8 @@ def search(browser: Browser, site: str, query: str) -> tuple[str, list[str]]:
     summary = browser.wait_for(
         "const s = document.querySelector('#search-results .search-summary, #search-results p');"
         "return s && s.textContent.trim() && !/Preparing|Searching/i.test(s.textContent) ? s.textContent : ''",
-        30)
+        30,
+    )
     hits = browser.run("return [...document.querySelectorAll('#search-results ul.search li a')].map(a => a.href)")
     pages = sorted({urllib.parse.urlparse(hit).path.lstrip("/").removesuffix(".html") for hit in hits})
     return summary, pages

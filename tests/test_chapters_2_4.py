@@ -107,9 +107,11 @@ def test_imdb_grid_hidden_size_reaches_the_network(imdb):
     keras.utils.set_random_seed(0)
     x = np.random.default_rng(0).integers(0, 2, size=(40, 30)).astype("uint8")
     y = np.arange(40) % 2
-    grid = GridSearchCV(SKLearnClassifier(imdb["make_classifier"]),
-                        param_grid={"model_kwargs": [{"hidden_size": 3}, {"hidden_size": 7}],
-                                    "fit_kwargs": [{"epochs": 1}]}, cv=2)
+    grid = GridSearchCV(
+        SKLearnClassifier(imdb["make_classifier"]),
+        param_grid={"model_kwargs": [{"hidden_size": 3}, {"hidden_size": 7}], "fit_kwargs": [{"epochs": 1}]},
+        cv=2,
+    )
     grid.fit(x, y, verbose=0)
     best = grid.best_params_["model_kwargs"]["hidden_size"]
     assert grid.best_estimator_.model_.layers[0].units == best
@@ -219,7 +221,7 @@ def test_reuters_standin_is_learnable_but_not_trivial():
     x_tr, y_tr, x_te, y_te, _ = standins.reuters_like(4000, 1000)
     assert y_tr.min() == 0 and y_tr.max() == 45
     counts = np.bincount(y_tr, minlength=46)
-    assert counts.argmax() == 3 and counts[3] / counts.sum() < 0.5     # imbalanced, like the real wires
+    assert counts.argmax() == 3 and counts[3] / counts.sum() < 0.5  # imbalanced, like the real wires
     encode = lambda sequences: text.multi_hot(keras_sequences(sequences, 10_000), dtype=np.float32)  # noqa: E731
     accuracy = _linear_accuracy(encode(x_tr), y_tr, encode(x_te), y_te)
     assert counts[3] / counts.sum() + 0.2 < accuracy < 0.9, accuracy  # 10% of the labels are reassigned

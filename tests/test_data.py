@@ -68,8 +68,13 @@ def test_keras_sequence_conventions():
 
 def test_parse_imdb_npz_matches_keras_conventions(tmp_path):
     path = tmp_path / "imdb.npz"
-    np.savez(path, x_train=ragged([[1, 2], [3], [4, 5, 6]]), y_train=np.array([0, 1, 1]),
-             x_test=ragged([[7], [8, 9]]), y_test=np.array([1, 0]))
+    np.savez(
+        path,
+        x_train=ragged([[1, 2], [3], [4, 5, 6]]),
+        y_train=np.array([0, 1, 1]),
+        x_test=ragged([[7], [8, 9]]),
+        y_test=np.array([1, 0]),
+    )
     (x_train, y_train), (x_test, y_test) = data.parse_imdb_npz(path, num_words=10)
     assert len(x_train) == 3 and len(x_test) == 2
     # Same shuffle as keras (RandomState(113)); labels travel with their sequences.
@@ -196,8 +201,11 @@ def test_real_source_is_used_and_verified(cache, online_allowed, serve, tmp_path
 
 def test_corrupt_download_falls_back_loudly(cache, online_allowed, monkeypatch, url_for, tmp_path):
     (tmp_path / "boston_housing.npz").write_bytes(b"garbage")
-    monkeypatch.setitem(data.REMOTE_FILES, "boston_housing.npz",
-                        RemoteFile("boston_housing.npz", url_for(tmp_path / "boston_housing.npz"), "1" * 64))
+    monkeypatch.setitem(
+        data.REMOTE_FILES,
+        "boston_housing.npz",
+        RemoteFile("boston_housing.npz", url_for(tmp_path / "boston_housing.npz"), "1" * 64),
+    )
     with pytest.warns(RuntimeWarning, match="offline fallback"):
         boston = data.load_boston_housing()
     assert boston.provenance.origin == "packaged"
@@ -214,8 +222,12 @@ def test_unreachable_source_falls_back_with_warning(cache, online_allowed, monke
 
 
 def test_real_fashion_mnist_from_served_idx_files(cache, online_allowed, serve, tmp_path):
-    arrays = {"train-images-idx3-ubyte.gz": np.zeros((3, 28, 28)), "train-labels-idx1-ubyte.gz": np.arange(3),
-              "t10k-images-idx3-ubyte.gz": np.ones((2, 28, 28)), "t10k-labels-idx1-ubyte.gz": np.arange(2)}
+    arrays = {
+        "train-images-idx3-ubyte.gz": np.zeros((3, 28, 28)),
+        "train-labels-idx1-ubyte.gz": np.arange(3),
+        "t10k-images-idx3-ubyte.gz": np.ones((2, 28, 28)),
+        "t10k-labels-idx1-ubyte.gz": np.arange(2),
+    }
     for name, array in arrays.items():
         write_idx(tmp_path / name, array)
         serve(name, tmp_path / name)

@@ -53,7 +53,7 @@ def test_smooth_curve_is_an_exponential_moving_average():
 def test_smooth_curve_reduces_noise_and_keeps_the_trend():
     rng = np.random.default_rng(0)
     epochs = np.arange(300)
-    trend = 3 + 0.00005 * (epochs - 150) ** 2          # falls, bottoms out at epoch 150, rises
+    trend = 3 + 0.00005 * (epochs - 150) ** 2  # falls, bottoms out at epoch 150, rises
     noisy = trend + rng.normal(0, 0.3, size=epochs.size)
     smoothed = smooth_curve(noisy, factor=0.9)
     assert np.std(np.diff(smoothed)) < 0.2 * np.std(np.diff(noisy))
@@ -98,8 +98,9 @@ def test_k_fold_splits_validate_every_row_once_and_never_train_on_it():
     assert [len(validation) for _, validation in splits] == [4, 3, 3]
 
 
-@pytest.mark.parametrize("n_samples, k, error", [(10, 1, ValueError), (3, 4, ValueError),
-                                                 (10, 2.5, TypeError), (True, 2, TypeError)])
+@pytest.mark.parametrize(
+    "n_samples, k, error", [(10, 1, ValueError), (3, 4, ValueError), (10, 2.5, TypeError), (True, 2, TypeError)]
+)
 def test_k_fold_splits_reject_impossible_requests(n_samples, k, error):
     with pytest.raises(error):
         list(k_fold_splits(n_samples, k))

@@ -1,7 +1,8 @@
 """The nbgrader course in exercises/ (CONTRIBUTING.md §6).
 
-Fast checks (seconds): every chapter has an assignment of the agreed shape, ``release/`` is what ``nbgrader generate_assignment`` makes of
-``source/`` and gives away no solution, hidden test or mark scheme.
+Fast checks (seconds): every chapter has an assignment of the agreed shape, ``release/`` is
+what ``nbgrader generate_assignment`` makes of ``source/`` and gives away no solution,
+hidden test or mark scheme.
 
 The round trip (minutes, marked ``slow``) grades the submissions of every assignment
 headless with the course's own grader, ``python -m grading`` with its default settings, on
@@ -16,35 +17,36 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 from datetime import datetime
 from pathlib import Path
 
-import nbformat
 import pytest
-
+from book import colab_setup_source, repository_url
 from exercise_helpers import (
     ASSIGNMENTS,
     COURSE,
-    ROOT,
     course_copy,
     grade_round_trip,
     grades,
     is_solution,
-    make_submission,
     nbgrader,
     nbgrader_cells,
     notebook_path,
     read,
     solution_answers,
     stderr_in_test_cells,
-    submit,
 )
 from submissions import load as load_submissions
-from book import colab_setup_source, repository_url
 
-EXPECTED_ASSIGNMENTS = ["01_mnist", "02_imdb", "03_reuters", "04_boston", "05_regularization",
-                        "06_convnets", "07_transfer"]
+EXPECTED_ASSIGNMENTS = [
+    "01_mnist",
+    "02_imdb",
+    "03_reuters",
+    "04_boston",
+    "05_regularization",
+    "06_convnets",
+    "07_transfer",
+]
 BASE_STUDENTS = ("solution", "untouched", "wrong", "cheater")
 GAMING = {assignment: load_submissions(assignment).GAMING for assignment in EXPECTED_ASSIGNMENTS}
 GAMING_CASES = [(assignment, name) for assignment, entries in GAMING.items() for name in entries]
@@ -52,6 +54,8 @@ GAMING_CASES = [(assignment, name) for assignment, entries in GAMING.items() for
 
 def students(assignment: str) -> list[str]:
     return [*BASE_STUDENTS, *(f"gaming-{name}" for name in GAMING[assignment])]
+
+
 MAX_TEST_CELL_SECONDS = 30
 
 
@@ -93,8 +97,9 @@ def secret_lines(notebook, regions=(SOLUTION, HIDDEN_TESTS, MARK_SCHEME), model_
         for begin, end in regions:
             secret.update(region_lines(cell.source, begin, end))
         if not is_solution(cell):  # a written answer is entirely the model answer
-            text = re.sub(r"### BEGIN (SOLUTION|HIDDEN TESTS).*?### END (SOLUTION|HIDDEN TESTS)", "", cell.source,
-                          flags=re.DOTALL)
+            text = re.sub(
+                r"### BEGIN (SOLUTION|HIDDEN TESTS).*?### END (SOLUTION|HIDDEN TESTS)", "", cell.source, flags=re.DOTALL
+            )
             public.update(line.strip() for line in text.splitlines())
         elif cell.cell_type == "markdown" and model_answers:
             secret.update(line.strip() for line in cell.source.splitlines())
@@ -103,8 +108,13 @@ def secret_lines(notebook, regions=(SOLUTION, HIDDEN_TESTS, MARK_SCHEME), model_
 
 def traceback_text(notebook) -> str:
     """Every traceback in an executed notebook, without terminal colours."""
-    text = "\n".join("\n".join(output.get("traceback", [])) for cell in notebook.cells if cell.cell_type == "code"
-                     for output in cell.get("outputs", []) if output.get("output_type") == "error")
+    text = "\n".join(
+        "\n".join(output.get("traceback", []))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    )
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
@@ -154,8 +164,11 @@ def test_release_matches_source(tmp_path):
             new, old = read(generated), read(committed)
             cells = [i for i, (a, b) in enumerate(zip(new.cells, old.cells)) if a != b]
             stale.append(f"{assignment} (cells {cells or 'count/metadata'})")
-    assert not stale, ("release/ is out of date for " + ", ".join(stale) +
-                       "; run `cd exercises && nbgrader generate_assignment ID --force --no-db`")
+    assert not stale, (
+        "release/ is out of date for "
+        + ", ".join(stale)
+        + "; run `cd exercises && nbgrader generate_assignment ID --force --no-db`"
+    )
 
 
 @pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
@@ -211,7 +224,9 @@ def auto_scores(result: dict) -> dict:
 @pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
 def test_solution_gets_full_marks(graded_course, assignment):
     result = grades(graded_course(assignment), assignment, "solution")
-    manual = [gid for gid, c in nbgrader_cells(source(assignment)).items() if c.cell_type == "markdown" and is_solution(c)]
+    manual = [
+        gid for gid, c in nbgrader_cells(source(assignment)).items() if c.cell_type == "markdown" and is_solution(c)
+    ]
     for grade_id, grade in result.items():
         if grade_id in manual:
             assert grade["needs_manual_grade"], "a written answer waits for a human grader"
@@ -269,8 +284,11 @@ def test_test_cells_are_fast_and_quiet(graded_course, assignment):
     for student in ("solution", "wrong"):
         notebook = autograded(graded_course(assignment), student, assignment)
         assert not stderr_in_test_cells(notebook), student
-        slow = {cell.metadata["nbgrader"]["grade_id"]: round(execution_seconds(cell), 1)
-                for cell in notebook.cells if is_test_cell(cell) and execution_seconds(cell) > MAX_TEST_CELL_SECONDS}
+        slow = {
+            cell.metadata["nbgrader"]["grade_id"]: round(execution_seconds(cell), 1)
+            for cell in notebook.cells
+            if is_test_cell(cell) and execution_seconds(cell) > MAX_TEST_CELL_SECONDS
+        }
         assert not slow, f"{student}: test cells over {MAX_TEST_CELL_SECONDS} s: {slow}"
         assert any(execution_seconds(cell) > 0 for cell in notebook.cells), "no timing recorded"
 
@@ -287,8 +305,13 @@ def test_feedback_without_hidden_tests(graded_course, assignment):
     # a hidden test may repeat a line of the solution; the student's own code may show that line
     secrets = secret_lines(instructor, regions=(HIDDEN_TESTS, MARK_SCHEME), model_answers=False) - answers
     assert secrets
-    visible = [line.strip() for c in release(assignment).cells if is_test_cell(c)
-               for line in c.source.splitlines() if line.strip().startswith("assert")]
+    visible = [
+        line.strip()
+        for c in release(assignment).cells
+        if is_test_cell(c)
+        for line in c.source.splitlines()
+        if line.strip().startswith("assert")
+    ]
     for student in students(assignment):
         path = graded_course(assignment) / "feedback" / student / assignment / f"{assignment}.html"
         assert path.exists(), f"no feedback for {student}"

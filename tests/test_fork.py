@@ -21,8 +21,12 @@ FORK = "https://github.com/someone-else/their-dl-course"
 
 def repository_copy(target: Path) -> Path:
     """The files git would commit (tracked, and new ones not ignored), copied to ``target``."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
-                            capture_output=True, text=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if listed.returncode != 0:
         pytest.skip("not a git checkout")
     for name in filter(None, listed.stdout.split("\0")):
@@ -37,15 +41,39 @@ def repository_copy(target: Path) -> Path:
 def test_forking_keeps_the_book_and_the_course_consistent(tmp_path):
     fork = repository_copy(tmp_path / "fork")
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    step = subprocess.run([sys.executable, "tools/set_repository_url.py", FORK], cwd=fork, env=env,
-                          capture_output=True, text=True, timeout=600)
+    step = subprocess.run(
+        [sys.executable, "tools/set_repository_url.py", FORK],
+        cwd=fork,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert step.returncode == 0, step.stdout + step.stderr
     assert FORK in (fork / "_config.yml").read_text()
     checks = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-         "tests/test_exercises.py::test_release_matches_source", "tests/test_layout.py", "tests/test_text_sources.py",
-         "tests/test_binder_colab.py", "-k", "release_matches or repository or colab or agree"],
-        cwd=fork, env=env, capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "tests/test_exercises.py::test_release_matches_source",
+            "tests/test_layout.py",
+            "tests/test_text_sources.py",
+            "tests/test_binder_colab.py",
+            "-k",
+            "release_matches or repository or colab or agree",
+        ],
+        cwd=fork,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert checks.returncode == 0, checks.stdout[-6000:] + checks.stderr[-3000:]
     assert " passed" in checks.stdout and " failed" not in checks.stdout
     untouched = [path for path in (fork / "exercises" / "release").glob("*/*.ipynb") if FORK not in path.read_text()]

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
-from book import pages
-from book import SETUP_MARKER, colab_setup_source, repository_url
+from book import SETUP_MARKER, colab_setup_source, pages, repository_url
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,14 +24,29 @@ def tracked_files() -> list[str]:
 
 
 def test_layout_exists():
-    for name in ("_config.yml", "_toc.yml", "intro.md", "README.md", "requirements.txt", "pyproject.toml",
-                 ".ci/run", ".gitignore", "lib/__init__.py", "chapters", "exercises", "tests"):
+    for name in (
+        "_config.yml",
+        "_toc.yml",
+        "intro.md",
+        "README.md",
+        "requirements.txt",
+        "pyproject.toml",
+        ".ci/run",
+        ".gitignore",
+        "lib/__init__.py",
+        "chapters",
+        "exercises",
+        "tests",
+    ):
         assert (ROOT / name).exists(), name
 
 
 def test_requirements_are_pinned():
-    lines = [line.strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
+    lines = [
+        line.strip()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert lines
     for line in lines:
         assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.\-]+", line), f"unpinned requirement: {line}"
@@ -70,7 +83,13 @@ def test_every_chapter_is_in_the_toc():
 
 
 def test_nothing_generated_is_tracked():
-    bad = [f for f in tracked_files()
-           if f.startswith(("_build/", ".jupyter_cache/", "data/")) or "/_build/" in f
-           or "__pycache__" in f or ".ipynb_checkpoints" in f or f.endswith((".keras", ".h5", ".npz", ".db"))]
+    bad = [
+        f
+        for f in tracked_files()
+        if f.startswith(("_build/", ".jupyter_cache/", "data/"))
+        or "/_build/" in f
+        or "__pycache__" in f
+        or ".ipynb_checkpoints" in f
+        or f.endswith((".keras", ".h5", ".npz", ".db"))
+    ]
     assert bad == []

@@ -44,9 +44,7 @@ def test_decode_sequence_rejects_non_integer_input(bad):
 # ------------------------------------------------------------------ multi-hot
 def test_multi_hot_marks_each_word_once():
     encoded = text.multi_hot([[1, 3, 3, 5], [], [0]], dimension=6)
-    np.testing.assert_array_equal(encoded, [[0, 1, 0, 1, 0, 1],
-                                            [0, 0, 0, 0, 0, 0],
-                                            [1, 0, 0, 0, 0, 0]])
+    np.testing.assert_array_equal(encoded, [[0, 1, 0, 1, 0, 1], [0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0]])
     assert encoded.dtype == np.float32 and encoded.shape == (3, 6)
 
 

@@ -24,8 +24,10 @@ KEPT_METADATA = ("tags", "nbgrader")
 
 
 def cells(notebook) -> list[tuple]:
-    return [(cell.cell_type, cell.source.strip(), {key: cell.metadata.get(key) for key in KEPT_METADATA})
-            for cell in notebook.cells]
+    return [
+        (cell.cell_type, cell.source.strip(), {key: cell.metadata.get(key) for key in KEPT_METADATA})
+        for cell in notebook.cells
+    ]
 
 
 def text_source(notebook_path: Path) -> Path:
@@ -35,13 +37,16 @@ def text_source(notebook_path: Path) -> Path:
 @pytest.mark.parametrize("path", PAIRED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_notebook_and_text_source_agree(path):
     source = text_source(path)
-    assert source.exists(), f"{source.relative_to(ROOT)} is missing: run `jupytext --set-formats ipynb,py:percent {path}`"
+    assert source.exists(), (
+        f"{source.relative_to(ROOT)} is missing: run `jupytext --set-formats ipynb,py:percent {path}`"
+    )
     notebook = nbformat.read(path, as_version=4)
     assert notebook.metadata.get("jupytext", {}).get("formats") == "ipynb,py:percent", "not paired with jupytext"
     text = jupytext.read(source)
     mismatched = [i for i, (a, b) in enumerate(zip(cells(text), cells(notebook), strict=False)) if a != b]
     assert len(text.cells) == len(notebook.cells) and not mismatched, (
-        f"{path.relative_to(ROOT)} and its .py differ (cells {mismatched or 'count'}): run `jupytext --sync {source}`")
+        f"{path.relative_to(ROOT)} and its .py differ (cells {mismatched or 'count'}): run `jupytext --sync {source}`"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
@@ -49,7 +54,8 @@ def test_notebooks_carry_no_outputs(path):
     for cell in nbformat.read(path, as_version=4).cells:
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None, (
-                f"{path.relative_to(ROOT)} has outputs ({cell.source[:60]!r}): the book and the grader execute notebooks")
+                f"{path.relative_to(ROOT)} has outputs ({cell.source[:60]!r}): the book and grader execute notebooks"
+            )
 
 
 def test_pairs_sync_both_ways(tmp_path):
@@ -57,7 +63,7 @@ def test_pairs_sync_both_ways(tmp_path):
     chapter = PAIRED[0]
     for suffix in (".ipynb", ".py"):
         shutil.copy(chapter.with_suffix(suffix), tmp_path / f"chapter{suffix}")
-    text = (tmp_path / "chapter.py").read_text() + '\n# %% [markdown]\n# A new closing remark.\n'
+    text = (tmp_path / "chapter.py").read_text() + "\n# %% [markdown]\n# A new closing remark.\n"
     (tmp_path / "chapter.py").write_text(text)
     jupytext_cli = [sys.executable, "-m", "jupytext"]
     subprocess.run([*jupytext_cli, "--sync", str(tmp_path / "chapter.py")], check=True, capture_output=True)

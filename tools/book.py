@@ -53,12 +53,14 @@ def repository_url(config: Path = ROOT / "_config.yml") -> str:
 def colab_setup_source(url: str) -> str:
     """The first code cell of every notebook: installs ``lib`` on Colab, does nothing elsewhere."""
     # Written as ruff formats it, so the text sources stay format-clean.
-    return (f"{SETUP_MARKER} (skipped elsewhere).\n"
-            "import sys\n\n"
-            'if "google.colab" in sys.modules:\n'
-            "    import subprocess\n\n"
-            f'    package = "bdls-lib[colab] @ git+{url}"\n'
-            '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)')
+    return (
+        f"{SETUP_MARKER} (skipped elsewhere).\n"
+        "import sys\n\n"
+        'if "google.colab" in sys.modules:\n'
+        "    import subprocess\n\n"
+        f'    package = "bdls-lib[colab] @ git+{url}"\n'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)'
+    )
 
 
 def paired_notebooks(root: Path = ROOT) -> list[Path]:

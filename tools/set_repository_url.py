@@ -34,8 +34,13 @@ def set_url(url: str, root: Path = ROOT) -> None:
     if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
         raise SystemExit(f"not a GitHub repository URL: {url!r}")
     config = root / "_config.yml"
-    text, count = re.subn(r"(^repository:\s*\n(?:\s+.*\n)*?\s+url:\s*)\S+", rf"\g<1>{url}",
-                          config.read_text(), count=1, flags=re.MULTILINE)
+    text, count = re.subn(
+        r"(^repository:\s*\n(?:\s+.*\n)*?\s+url:\s*)\S+",
+        rf"\g<1>{url}",
+        config.read_text(),
+        count=1,
+        flags=re.MULTILINE,
+    )
     if count != 1:
         raise SystemExit("_config.yml has no repository: url: entry")
     config.write_text(text)
@@ -53,10 +58,17 @@ def set_url(url: str, root: Path = ROOT) -> None:
     course = root / "exercises"
     assignments = sorted(p.parent.name for p in course.glob("source/*/*.ipynb"))
     for assignment in assignments:
-        subprocess.run([nbgrader_command(), "generate_assignment", assignment, "--force", "--no-db"],
-                       cwd=course, check=True, capture_output=True, text=True)
-    print(f"repository URL set to {url} in _config.yml and {len(notebooks)} notebooks; "
-          f"{len(assignments)} releases regenerated")
+        subprocess.run(
+            [nbgrader_command(), "generate_assignment", assignment, "--force", "--no-db"],
+            cwd=course,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    print(
+        f"repository URL set to {url} in _config.yml and {len(notebooks)} notebooks; "
+        f"{len(assignments)} releases regenerated"
+    )
 
 
 if __name__ == "__main__":
