@@ -26,10 +26,10 @@ import os
 import shutil
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 

@@ -16,12 +16,21 @@ from pathlib import Path
 
 import nbformat
 
+from grading.course import delimiters
+
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "exercises"
 ASSIGNMENTS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir() and not p.name.startswith("."))
 
-SOLUTION_REGION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.MULTILINE)
-MARK_SCHEME_REGION = re.compile(r"\n*=== BEGIN MARK SCHEME ===.*?=== END MARK SCHEME ===\n*", re.DOTALL)
+# The course's own markers, read from its nbgrader_config.py (one helper, used by the grader too).
+MARKS = delimiters(COURSE)
+# A line that holds a solution marker (nbgrader matches the marker anywhere in the line, e.g. "### BEGIN SOLUTION").
+SOLUTION_REGION = re.compile(
+    r"^[^\n]*(?:" + "|".join(re.escape(marker) for marker in MARKS.solution) + r")[^\n]*\n", re.MULTILINE
+)
+MARK_SCHEME_REGION = re.compile(
+    r"\n*[^\n]*" + re.escape(MARKS.mark_scheme[0]) + r".*?" + re.escape(MARKS.mark_scheme[1]) + r"[^\n]*\n*", re.DOTALL
+)
 
 
 def nbgrader_env() -> dict:

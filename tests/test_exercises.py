@@ -25,6 +25,7 @@ from book import colab_setup_source, repository_url
 from exercise_helpers import (
     ASSIGNMENTS,
     COURSE,
+    MARKS,
     course_copy,
     grade_round_trip,
     grades,
@@ -85,9 +86,10 @@ def region_lines(text: str, begin: str, end: str) -> list[str]:
     return lines
 
 
-SOLUTION = ("BEGIN SOLUTION", "END SOLUTION")
-HIDDEN_TESTS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-MARK_SCHEME = ("BEGIN MARK SCHEME", "END MARK SCHEME")
+SOLUTION, HIDDEN_TESTS, MARK_SCHEME = MARKS.solution, MARKS.hidden_tests, MARKS.mark_scheme
+CODE_REGIONS = re.compile(
+    "|".join(rf"[^\n]*{re.escape(begin)}.*?{re.escape(end)}" for begin, end in (SOLUTION, HIDDEN_TESTS)), re.DOTALL
+)
 
 
 def secret_lines(notebook, regions=(SOLUTION, HIDDEN_TESTS, MARK_SCHEME), model_answers: bool = True) -> set[str]:
@@ -97,9 +99,7 @@ def secret_lines(notebook, regions=(SOLUTION, HIDDEN_TESTS, MARK_SCHEME), model_
         for begin, end in regions:
             secret.update(region_lines(cell.source, begin, end))
         if not is_solution(cell):  # a written answer is entirely the model answer
-            text = re.sub(
-                r"### BEGIN (SOLUTION|HIDDEN TESTS).*?### END (SOLUTION|HIDDEN TESTS)", "", cell.source, flags=re.DOTALL
-            )
+            text = re.sub(CODE_REGIONS, "", cell.source)
             public.update(line.strip() for line in text.splitlines())
         elif cell.cell_type == "markdown" and model_answers:
             secret.update(line.strip() for line in cell.source.splitlines())
@@ -137,10 +137,10 @@ def test_assignment_shape(assignment):
     manual = [c for c in cells.values() if c.cell_type == "markdown" and is_solution(c)]
     assert tests and all(c.metadata["nbgrader"]["points"] > 0 for c in tests)
     assert len(manual) == 1 and manual[0].metadata["nbgrader"]["points"] > 0, "one written question graded by hand"
-    assert "=== BEGIN MARK SCHEME ===" in manual[0].source
+    assert MARK_SCHEME[0] in manual[0].source
     for cell in tests:
         assert cell.metadata["nbgrader"]["locked"]
-        assert "### BEGIN HIDDEN TESTS" in cell.source, f"{cell.metadata['nbgrader']['grade_id']} has no hidden tests"
+        assert HIDDEN_TESTS[0] in cell.source, f"{cell.metadata['nbgrader']['grade_id']} has no hidden tests"
     # Task headings announce the points their test cells award.
     announced = sum(int(m) for c in tasks for m in re.findall(r"\((\d+) points?\)", c.source.splitlines()[0]))
     assert announced == sum(c.metadata["nbgrader"]["points"] for c in tests)
@@ -174,7 +174,7 @@ def test_release_matches_source(tmp_path):
 @pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
 def test_release_gives_nothing_away(assignment):
     text = notebook_path(COURSE / "release", assignment).read_text()
-    for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "MARK SCHEME"):
+    for marker in (*SOLUTION, *HIDDEN_TESTS, *MARK_SCHEME):
         assert marker not in text, marker
     released = release(assignment)
     released_lines = {line.strip() for cell in released.cells for line in cell.source.splitlines()}
