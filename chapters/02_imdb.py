@@ -33,6 +33,31 @@ if "google.colab" in sys.modules:
     package = "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
+# %% [markdown]
+# ## From text to tensors
+#
+# A network multiplies and adds numbers, so text must first become numbers. The usual
+# route has two steps.
+#
+# 1. **A dictionary of words.** Count how often each word occurs in the training reviews,
+#    keep the 10,000 most frequent, and replace each word by its rank (its *word index*).
+#    Rarer words all become one "unknown" marker, shown as `?`. A review is now a list of
+#    integers of any length.
+# 2. **A fixed-size vector per review.** A word index is a *category*, not a quantity:
+#    word 40 is not "twice" word 20. So we do not feed the integers themselves. The
+#    simplest encoding is **multi-hot** (the lecture calls it one-hot encoding of the
+#    words): a vector of 10,000 zeros with a 1 at the index of every word that occurs in
+#    the review. It keeps *which* words appear and drops their order and counts, a "bag
+#    of words".
+#
+# Multi-hot vectors are long and sparse, and they treat "good" and "great" as unrelated.
+# The alternative is a **word embedding** (word2vec is a well-known way to learn one): a
+# dense vector per word, a few hundred numbers, in which similar words end up close
+# together. Keras's `Embedding` layer looks these vectors up for padded sequences of word
+# indices, turning a 2-D batch of indices into a 3-D batch of vectors; it is the usual
+# first layer of sequence models, which this book does not cover. Multi-hot is all we
+# need here.
+
 # %% tags=["hide-cell"]
 # How much this chapter computes in each profile (see "How every chapter starts" in chapter 1).
 # `full` is the lecture's setup. `cpu` trains on all 25,000 training reviews but, to stay
@@ -95,31 +120,6 @@ from lib.runcard import show_run_card
 # %%
 config = chapter.start(PROFILES, seed=42)
 NUM_WORDS = 10_000  # keep the 10,000 most frequent words
-
-# %% [markdown]
-# ## From text to tensors
-#
-# A network multiplies and adds numbers, so text must first become numbers. The usual
-# route has two steps.
-#
-# 1. **A dictionary of words.** Count how often each word occurs in the training reviews,
-#    keep the 10,000 most frequent, and replace each word by its rank (its *word index*).
-#    Rarer words all become one "unknown" marker, shown as `?`. A review is now a list of
-#    integers of any length.
-# 2. **A fixed-size vector per review.** A word index is a *category*, not a quantity:
-#    word 40 is not "twice" word 20. So we do not feed the integers themselves. The
-#    simplest encoding is **multi-hot** (the lecture calls it one-hot encoding of the
-#    words): a vector of 10,000 zeros with a 1 at the index of every word that occurs in
-#    the review. It keeps *which* words appear and drops their order and counts, a "bag
-#    of words".
-#
-# Multi-hot vectors are long and sparse, and they treat "good" and "great" as unrelated.
-# The alternative is a **word embedding** (word2vec is a well-known way to learn one): a
-# dense vector per word, a few hundred numbers, in which similar words end up close
-# together. Keras's `Embedding` layer looks these vectors up for padded sequences of word
-# indices, turning a 2-D batch of indices into a 3-D batch of vectors; it is the usual
-# first layer of sequence models, which this book does not cover. Multi-hot is all we
-# need here.
 
 # %% [markdown]
 # ## The data: 50,000 labelled reviews

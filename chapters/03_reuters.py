@@ -33,6 +33,17 @@ if "google.colab" in sys.modules:
     package = "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
+# %% [markdown]
+# ## The data: 11,228 newswires, 46 topics
+#
+# The Reuters-21578 collection {cite}`lewis1997reuters` holds newswires of 1987 labelled
+# with topics; Keras ships 11,228 wires from it, each with one of 46 topics, in the same format as the
+# IMDB reviews: each wire is a list of word indices (1 = start, 2 = a word outside the
+# 10,000 most frequent, ranks shifted by 3), and its label is an integer from 0 to 45.
+# Keras splits them 80/20 into 8,982 training and 2,246 test wires. Without a network
+# connection, `data.load_reuters` generates a stand-in of the same shape, and the run card
+# says so.
+
 # %% tags=["hide-cell"]
 # How much this chapter computes in each profile (see "How every chapter starts" in chapter 1).
 # Reuters is small enough for the lecture's full setup on a CPU; `smoke` only checks that every
@@ -78,17 +89,6 @@ from lib.runcard import show_run_card
 config = chapter.start(PROFILES, seed=42)
 NUM_WORDS = 10_000
 NUM_TOPICS = 46
-
-# %% [markdown]
-# ## The data: 11,228 newswires, 46 topics
-#
-# The Reuters-21578 collection {cite}`lewis1997reuters` holds newswires of 1987 labelled
-# with topics; Keras ships 11,228 wires from it, each with one of 46 topics, in the same format as the
-# IMDB reviews: each wire is a list of word indices (1 = start, 2 = a word outside the
-# 10,000 most frequent, ranks shifted by 3), and its label is an integer from 0 to 45.
-# Keras splits them 80/20 into 8,982 training and 2,246 test wires. Without a network
-# connection, `data.load_reuters` generates a stand-in of the same shape, and the run card
-# says so.
 
 # %% tags=["remove-stderr"]
 reuters = data.load_reuters(num_words=NUM_WORDS)

@@ -35,6 +35,19 @@ if "google.colab" in sys.modules:
     package = "bdls-lib[colab] @ git+https://github.com/bdls-course/building-deep-learning-systems"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
+# %% [markdown]
+# ## The data: 506 census tracts, 13 features
+#
+# Each row is a census tract of the Boston area, described by numbers such as the crime
+# rate (`CRIM`), the average number of rooms per dwelling (`RM`), the share of
+# lower-status population (`LSTAT`) or the pupil-teacher ratio (`PTRATIO`). The target
+# is the median value of owner-occupied homes in the tract, in thousands of dollars. Keras
+# shuffles the 506 rows and splits them into 404 for training and 102 for testing.
+#
+# This chapter runs on the real table in every profile: `data.load_boston_housing` takes
+# it from Keras when the network can be reached and otherwise from the complete copy that
+# ships with the `mlxtend` package, split the same way; the run card says which.
+
 # %% tags=["hide-cell"]
 # How much this chapter computes in each profile (see "How every chapter starts" in chapter 1).
 # The lecture cross-validates with batches of one row for 100 epochs (`full`). `cpu` uses
@@ -61,19 +74,6 @@ from lib.runcard import show_run_card
 # %%
 config = chapter.start(PROFILES, seed=42)
 K = 4  # folds
-
-# %% [markdown]
-# ## The data: 506 census tracts, 13 features
-#
-# Each row is a census tract of the Boston area, described by numbers such as the crime
-# rate (`CRIM`), the average number of rooms per dwelling (`RM`), the share of
-# lower-status population (`LSTAT`) or the pupil-teacher ratio (`PTRATIO`). The target
-# is the median value of owner-occupied homes in the tract, in thousands of dollars. Keras
-# shuffles the 506 rows and splits them into 404 for training and 102 for testing.
-#
-# This chapter runs on the real table in every profile: `data.load_boston_housing` takes
-# it from Keras when the network can be reached and otherwise from the complete copy that
-# ships with the `mlxtend` package, split the same way; the run card says which.
 
 # %% tags=["remove-stderr"]
 boston = data.load_boston_housing()

@@ -341,7 +341,7 @@ def test_first_screen_starts_the_lesson(browser, site, page):
     """The first section heading of the lesson is on the first screen; a screenshot of it is kept."""
     open_page(browser, site, page)
     browser.run("window.scrollTo(0, 0)")
-    top = browser.run("const h = document.querySelector('main h2'); return h ? h.getBoundingClientRect().top : null")
+    top = browser.run("const h = document.querySelector('article h2'); return h ? h.getBoundingClientRect().top : null")
     height = browser.run("return window.innerHeight")
     ARTIFACTS.mkdir(exist_ok=True)
     png = browser.screenshot()
