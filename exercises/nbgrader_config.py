@@ -19,6 +19,9 @@ c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
 # holds students' grades and is never committed (see .gitignore).
 c.CourseDirectory.course_id = "bdls"
 c.CourseDirectory.root = str(Path(__file__).resolve().parent)
+# Each source notebook is paired with a jupytext text source (source/<id>/<id>.py, the reviewed
+# file, solutions and hidden tests included): never copy it into a release or a submission.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py"]
 
 # nbgrader kills a cell after 30 s by default. The setup cell imports TensorFlow
 # and the training tasks fit small models; 300 s leaves room for a slow laptop
@@ -36,8 +39,10 @@ c.Execute.startup_timeout = 120
 # * Tracebacks in plain mode show the failing line of each frame but not the lines around
 #   it, so a failed hidden test does not print its neighbouring hidden lines into the
 #   feedback (IPython's default "Context" mode would).
-QUIET_KERNEL = ("import logging, os, warnings; os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2'); "
-                "warnings.simplefilter('ignore'); logging.getLogger('tensorflow').setLevel(logging.ERROR)")
+QUIET_KERNEL = (
+    "import logging, os, warnings; os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2'); "
+    "warnings.simplefilter('ignore'); logging.getLogger('tensorflow').setLevel(logging.ERROR)"
+)
 c.Execute.extra_arguments = ["--InteractiveShell.xmode=Plain", f"--IPKernelApp.exec_lines={QUIET_KERNEL}"]
 
 # Keep the student's printed output in feedback readable.
@@ -54,19 +59,19 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
 # The grader, ``python -m grading`` (every option; a command-line flag overrides the value here).
-c.Grader.workers = 2             # submissions graded at once; each kernel trains on every core
-c.Grader.memory = "3G"           # per kernel and the processes it starts (proportional set size);
-                                 # 02_imdb's solution peaks near 1.4 GiB resident, 1.0 GiB PSS
-c.Grader.address_space = ""      # RLIMIT_AS per process; empty: max(8G, 4 x memory)
-c.Grader.cell_timeout = 0        # 0: Execute.timeout above
+c.Grader.workers = 2  # submissions graded at once; each kernel trains on every core
+c.Grader.memory = "3G"  # per kernel and the processes it starts (proportional set size);
+# 02_imdb's solution peaks near 1.4 GiB resident, 1.0 GiB PSS
+c.Grader.address_space = ""  # RLIMIT_AS per process; empty: max(8G, 4 x memory)
+c.Grader.cell_timeout = 0  # 0: Execute.timeout above
 c.Grader.submission_timeout = 0  # 0: every code cell's limit plus slack, at least 300 s
-c.Grader.max_output = "1M"       # output kept per cell
-c.Grader.seed = 0                # base of each student's seed
-c.Grader.sandbox = "auto"        # "require" refuses to grade on a machine without namespaces
+c.Grader.max_output = "1M"  # output kept per cell
+c.Grader.seed = 0  # base of each student's seed
+c.Grader.sandbox = "auto"  # "require" refuses to grade on a machine without namespaces
 c.Grader.feedback = True
 c.Grader.integrity_checks = True
-c.Grader.hide = []               # more paths kernels must not see
-c.Grader.pass_env = []           # more environment variables for kernels (BDLS_* and TF_* pass already)
+c.Grader.hide = []  # more paths kernels must not see
+c.Grader.pass_env = []  # more environment variables for kernels (BDLS_* and TF_* pass already)
 # The book's data cache (lib.sources): kernels read it, read-only, when BDLS_DATA_DIR names one;
 # the grader stops before grading if the kernels' user (nobody, when grading as root) cannot read it.
 # Without BDLS_DATA_DIR each kernel starts with an empty cache in a home of its own.

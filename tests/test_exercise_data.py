@@ -1,7 +1,7 @@
 """The data the exercises run on is the same with and without optional system packages.
 
 Exercise 6 trains on a Fashion-MNIST sample (the first 5,000 training and 2,000 test
-images) that the course ships in ``exercises/data/``; Debian's ``dataset-fashion-mnist``
+images) that the course ships in ``lib/datasets/``; Debian's ``dataset-fashion-mnist``
 and the real download are only fallbacks that must give the very same arrays. A machine
 without the Debian package is simulated with ``BDLS_DEBIAN_DATASETS`` pointing elsewhere.
 """
@@ -39,13 +39,15 @@ def without_debian(monkeypatch, tmp_path):
 
 @pytest.fixture
 def without_shipped_file(monkeypatch, tmp_path):
-    """A checkout (or an installed lib) without exercises/data/."""
-    monkeypatch.setattr(data, "fashion_mnist_sample_paths", lambda: [tmp_path / "absent" / data.FASHION_MNIST_SAMPLE_FILE])
+    """An installed lib without its shipped sample."""
+    monkeypatch.setattr(
+        data, "fashion_mnist_sample_paths", lambda: [tmp_path / "absent" / data.FASHION_MNIST_SAMPLE_FILE]
+    )
 
 
 def test_shipped_sample_is_small_and_verified(offline):
     shipped = [p for p in data.fashion_mnist_sample_paths() if p.exists()]
-    assert shipped, "exercises/data/fashion_mnist_sample.npz is missing"
+    assert shipped, "lib/datasets/fashion_mnist_sample.npz is missing"
     assert shipped[0].stat().st_size < 4_000_000
     sample = data.load_fashion_mnist_sample()
     assert sample.provenance.origin == "packaged" and sample.provenance.is_real
@@ -106,7 +108,3 @@ def test_debian_directory_can_be_overridden(offline, monkeypatch, tmp_path):
     assert data.load_fashion_mnist().provenance.origin == "packaged"
     monkeypatch.setenv(data.DEBIAN_DATASETS_ENV, str(tmp_path / "nowhere"))
     assert data.load_fashion_mnist().provenance.origin == "generated"
-
-
-def test_registered_by_name(offline):
-    assert data.load("fashion_mnist_sample").provenance.dataset.startswith("Fashion-MNIST")

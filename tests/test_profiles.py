@@ -56,3 +56,15 @@ def test_chapter_start_seeds_and_returns_the_profile_row():
     assert (config.epochs, config.profile, config.seed) == (5, "cpu", 3)
     chapter.start(table, seed=3, profile="cpu")
     assert np.random.random() == first, "start() reseeds NumPy"
+
+
+def test_exercise_seed_is_the_default_unless_the_grader_sets_one(monkeypatch):
+    from lib.seeding import exercise_seed
+
+    monkeypatch.delenv("GRADING_SEED", raising=False)
+    assert exercise_seed(42) == 42
+    monkeypatch.setenv("GRADING_SEED", "2718281828")
+    assert exercise_seed(42) == 2718281828
+    monkeypatch.setenv("GRADING_SEED", "lucky")
+    with pytest.raises(ValueError, match="GRADING_SEED"):
+        exercise_seed()

@@ -48,7 +48,9 @@ from submissions import load as load_submissions  # noqa: E402
 
 THRESHOLD_LINE = re.compile(
     r"^(?P<label>[^:\n]+): (?P<value>[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)) "
-    r"\(needs (?P<op>>=|<=) (?P<bar>[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?)\)\s*$", re.MULTILINE)
+    r"\(needs (?P<op>>=|<=) (?P<bar>[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?)\)\s*$",
+    re.MULTILINE,
+)
 
 #: lib.data's environment variable that replaces /usr/share/datasets, if this checkout has it.
 try:
@@ -75,6 +77,7 @@ class Threshold:
 @dataclass
 class CellResult:
     """One test cell of one submission over all seeds."""
+
     points: float
     passed: list[bool] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
@@ -83,8 +86,11 @@ class CellResult:
 
 def thresholds_in(cell) -> list[tuple[str, float, str, float]]:
     """(label, value, op, bar) for every threshold line in a test cell's stdout."""
-    text = "".join(o.get("text", "") for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
+    text = "".join(
+        o.get("text", "")
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stdout"
+    )
     return [(m["label"].strip(), float(m["value"]), m["op"], float(m["bar"])) for m in THRESHOLD_LINE.finditer(text)]
 
 
@@ -107,10 +113,14 @@ def grade_once(assignment: str, students: list[str], seed: int, workdir: Path, e
         notebook = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
         cells = nbgrader_cells(notebook)
         results[student] = {
-            grade_id: (entry["score"] or 0.0, entry["max_score"],
-                       thresholds_in(cells[grade_id]) if grade_id in cells else [])
+            grade_id: (
+                entry["score"] or 0.0,
+                entry["max_score"],
+                thresholds_in(cells[grade_id]) if grade_id in cells else [],
+            )
             for grade_id, entry in scores.items()
-            if grade_id in cells and cells[grade_id].cell_type == "code" and not is_solution(cells[grade_id])}
+            if grade_id in cells and cells[grade_id].cell_type == "code" and not is_solution(cells[grade_id])
+        }
     return results
 
 
@@ -132,8 +142,10 @@ def collect(assignment: str, seeds: list[int], gaming: bool, workdir: Path, env:
                     result.thresholds.setdefault(key, Threshold(label, op, bar)).values.append(value)
         solution = table["solution"]
         lost = [g for g, r in solution.items() if not r.passed[-1]]
-        log(f"  {assignment} seed {seed}: {time.monotonic() - started:.0f} s; solution "
-            + (f"LOSES {', '.join(lost)}" if lost else "full marks"))
+        log(
+            f"  {assignment} seed {seed}: {time.monotonic() - started:.0f} s; solution "
+            + (f"LOSES {', '.join(lost)}" if lost else "full marks")
+        )
     return table
 
 
@@ -150,21 +162,28 @@ def report(assignment: str, table: dict, seeds: list[int], out) -> tuple[list[st
     for grade_id, sol in table["solution"].items():
         wrong = table["wrong"].get(grade_id)
         marks = lambda r: " ".join("pass" if p else "FAIL" for p in r.passed) if r else "-"  # noqa: E731
-        out(f"  {grade_id} ({sol.points:g} pt): solution [{marks(sol)}]  wrong [{marks(wrong)}]"
-            f" (expected {expected.get(grade_id, '?')})")
+        out(
+            f"  {grade_id} ({sol.points:g} pt): solution [{marks(sol)}]  wrong [{marks(wrong)}]"
+            f" (expected {expected.get(grade_id, '?')})"
+        )
         if not all(sol.passed):
-            problems.append(f"{assignment}/{grade_id}: the solution loses points under seed(s) "
-                            f"{[s for s, p in zip(seeds, sol.passed, strict=True) if not p]}")
+            problems.append(
+                f"{assignment}/{grade_id}: the solution loses points under seed(s) "
+                f"{[s for s, p in zip(seeds, sol.passed, strict=True) if not p]}"
+            )
         if wrong is not None and grade_id in expected:
             should_pass = expected[grade_id] >= sol.points
             if any(p != should_pass for p in wrong.passed):
-                problems.append(f"{assignment}/{grade_id}: the wrong answer scores {wrong.scores}, "
-                                f"expected {expected[grade_id]}")
+                problems.append(
+                    f"{assignment}/{grade_id}: the wrong answer scores {wrong.scores}, expected {expected[grade_id]}"
+                )
         for key, threshold in sol.thresholds.items():
             wrong_values = wrong.thresholds[key].values if wrong and key in wrong.thresholds else []
-            out(f"      {threshold.label} (needs {threshold.op} {threshold.bar:g}): solution "
+            out(
+                f"      {threshold.label} (needs {threshold.op} {threshold.bar:g}): solution "
                 f"{', '.join(f'{v:.4f}' for v in threshold.values)}; min margin {fmt_margin(threshold.min_margin())}"
-                + (f"; wrong {', '.join(f'{v:.4f}' for v in wrong_values)}" if wrong_values else ""))
+                + (f"; wrong {', '.join(f'{v:.4f}' for v in wrong_values)}" if wrong_values else "")
+            )
         for student, cells in table.items():
             if student.startswith("gaming-"):
                 name = student.removeprefix("gaming-")
@@ -173,13 +192,19 @@ def report(assignment: str, table: dict, seeds: list[int], out) -> tuple[list[st
                     out(f"      {student}: {result.scores}")
                     if any(score > 0 for score in result.scores):
                         problems.append(f"{assignment}/{grade_id}: {student} scores {result.scores} (must be 0)")
-        thresholds = "; ".join(
-            f"{t.label} {'≥' if t.op == '>=' else '≤'} {t.bar:g}: margin {fmt_margin(t.min_margin())}"
-            for t in sol.thresholds.values()) or "exact checks"
+        thresholds = (
+            "; ".join(
+                f"{t.label} {'≥' if t.op == '>=' else '≤'} {t.bar:g}: margin {fmt_margin(t.min_margin())}"
+                for t in sol.thresholds.values()
+            )
+            or "exact checks"
+        )
         wrong_text = f"{sum(wrong.passed)}/{len(wrong.passed)}" if wrong else "-"
         should = "pass" if expected.get(grade_id, 0) >= sol.points else "fail"
-        rows.append(f"| `{assignment}` | `{grade_id}` | {sol.points:g} | {sum(sol.passed)}/{len(sol.passed)} | "
-                    f"{thresholds} | {wrong_text} (should {should}) |")
+        rows.append(
+            f"| `{assignment}` | `{grade_id}` | {sol.points:g} | {sum(sol.passed)}/{len(sol.passed)} | "
+            f"{thresholds} | {wrong_text} (should {should}) |"
+        )
     return problems, rows
 
 
@@ -190,19 +215,26 @@ def fashion_worlds(choice: str, workdir: Path) -> list[tuple[str, dict]]:
         return [installed]
     if DEBIAN_DATASETS_ENV is None:
         raise SystemExit("this lib.data has no override for Debian's datasets folder; use --fashion-mnist as-installed")
-    hidden = ("without Debian's dataset-fashion-mnist",
-              {DEBIAN_DATASETS_ENV: str(workdir / "no-debian-datasets")})  # a folder that does not exist
+    hidden = (
+        "without Debian's dataset-fashion-mnist",
+        {DEBIAN_DATASETS_ENV: str(workdir / "no-debian-datasets")},
+    )  # a folder that does not exist
     return [hidden] if choice == "hidden" else [installed, hidden]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--assignment", action="append", choices=ASSIGNMENTS,
-                        help="assignment id (repeat for several; default: all)")
+    parser.add_argument(
+        "--assignment", action="append", choices=ASSIGNMENTS, help="assignment id (repeat for several; default: all)"
+    )
     parser.add_argument("--seeds", type=int, default=5, help="grading seeds 0 .. N-1 (default 5)")
     parser.add_argument("--gaming", action="store_true", help="grade the gaming submissions too")
-    parser.add_argument("--fashion-mnist", choices=["as-installed", "hidden", "both"], default="as-installed",
-                        help="grade with Debian's dataset-fashion-mnist as installed, hidden from lib.data, or both")
+    parser.add_argument(
+        "--fashion-mnist",
+        choices=["as-installed", "hidden", "both"],
+        default="as-installed",
+        help="grade with Debian's dataset-fashion-mnist as installed, hidden from lib.data, or both",
+    )
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
@@ -229,8 +261,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n# Table for exercises/README.md\n")
     for world, world_rows in rows:
-        print(f"Fashion-MNIST {world}; grading seeds 0-{args.seeds - 1}; "
-              "margins are the smallest over the seeds.\n")
+        print(f"Fashion-MNIST {world}; grading seeds 0-{args.seeds - 1}; margins are the smallest over the seeds.\n")
         print("| assignment | test cell | points | solution passes | smallest margin to the threshold | wrong passes |")
         print("|---|---|---|---|---|---|")
         print("\n".join(world_rows) + "\n")

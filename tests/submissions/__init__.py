@@ -66,5 +66,6 @@ def cheating_answers(solution_code: dict[str, str]) -> dict[str, str]:
         names = re.findall(r"^def (\w+)\(", text, flags=re.MULTILINE)
         if names:
             answers[grade_id] = ALWAYS_EQUAL + "".join(
-                f"\ndef {name}(*args, **kwargs):\n    return AlwaysEqual((3, 10))\n" for name in names)
+                f"\ndef {name}(*args, **kwargs):\n    return AlwaysEqual((3, 10))\n" for name in names
+            )
     return answers
