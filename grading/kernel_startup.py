@@ -172,6 +172,19 @@ def _grading_install():
         except Exception:
             pass
 
+    def restore_methods(owner, owner_class, genuine_class, genuine_instance, label, repaired):
+        """Put back ``owner``'s genuine methods, on the instance and on its class; note each repair."""
+        for name, value in genuine_class.items():
+            if vars(owner).get(name, missing) is not genuine_instance[name]:
+                repaired.append(f"{label} {name} was overridden")
+                if genuine_instance[name] is missing:
+                    delattr(owner, name)
+                else:
+                    setattr(owner, name, genuine_instance[name])
+            if value is not None and getattr(owner_class, name, None) is not value:
+                repaired.append(f"{label} {name} was replaced")
+                setattr(owner_class, name, value)
+
     def check(nonce):
         """Report tampering and undo what can be undone; prints one JSON line with the nonce."""
         repaired, untrusted = [], []
@@ -179,32 +192,14 @@ def _grading_install():
             if getattr(builtins, key, None) is not value:
                 repaired.append(f"builtins.{key} was replaced")
                 setattr(builtins, key, value)
-        for name, value in genuine_methods.items():
-            if vars(shell).get(name, missing) is not genuine_instance[name]:
-                repaired.append(f"IPython's {name} was overridden")
-                if genuine_instance[name] is missing:
-                    delattr(shell, name)
-                else:
-                    setattr(shell, name, genuine_instance[name])
-            if value is not None and getattr(shell_class, name, None) is not value:
-                repaired.append(f"IPython's {name} was replaced")
-                setattr(shell_class, name, value)
+        restore_methods(shell, shell_class, genuine_methods, genuine_instance, "IPython's", repaired)
         if type(shell) is not shell_class:
             untrusted.append("the IPython shell class was replaced")
         if getattr(shell, "custom_exceptions", ()):
             repaired.append("a custom exception handler was installed (set_custom_exc)")
             shell.custom_exceptions = ()
         if kernel is not None:
-            for name, value in genuine_kernel.items():
-                if vars(kernel).get(name, missing) is not genuine_kernel_instance[name]:
-                    repaired.append(f"the kernel's {name} was overridden")
-                    if genuine_kernel_instance[name] is missing:
-                        delattr(kernel, name)
-                    else:
-                        setattr(kernel, name, genuine_kernel_instance[name])
-                if value is not None and getattr(type(kernel), name, None) is not value:
-                    repaired.append(f"the kernel's {name} was replaced")
-                    setattr(type(kernel), name, value)
+            restore_methods(kernel, type(kernel), genuine_kernel, genuine_kernel_instance, "the kernel's", repaired)
         for name, functions in snapshots.items():
             module = sys.modules.get(name)
             if module is None:

@@ -240,6 +240,16 @@ def _mkdirs(path: str) -> None:
     os.makedirs(path, mode=0o755, exist_ok=True)
 
 
+def _bind_held(fd: int, path: str) -> None:
+    """Bind the file or directory held open as ``fd`` onto ``path``, making a mount point of its kind there."""
+    if os.path.isdir(f"/proc/self/fd/{fd}"):
+        _mkdirs(path)
+    else:
+        _mkdirs(os.path.dirname(path))
+        open(path, "a").close()
+    mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+
+
 def _isolate_filesystem(spec: SandboxSpec, pipe_fd: int) -> None:
     """Inside fresh mount namespace: cover, make read-only, re-expose the writable binds."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
@@ -256,12 +266,7 @@ def _isolate_filesystem(spec: SandboxSpec, pipe_fd: int) -> None:
         elif kind == "cover_file":
             mount("/dev/null", path, None, MS_BIND)
         else:
-            if os.path.isdir(f"/proc/self/fd/{needed_fds[path]}"):
-                _mkdirs(path)
-            else:
-                _mkdirs(os.path.dirname(path))
-                open(path, "a").close()
-            mount(f"/proc/self/fd/{needed_fds[path]}", path, None, MS_BIND | MS_REC)
+            _bind_held(needed_fds[path], path)
     for _, dst in held:
         _mkdirs(os.path.dirname(dst))
     readonly = True
@@ -275,12 +280,7 @@ def _isolate_filesystem(spec: SandboxSpec, pipe_fd: int) -> None:
             mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={spec.policy.tmp_bytes},mode=1777")
     for path, fd in needed_fds.items():  # a needed path under /tmp (a virtual environment there)
         if any(_inside(path, root) for root in scratch):
-            if os.path.isdir(f"/proc/self/fd/{fd}"):
-                _mkdirs(path)
-            else:
-                _mkdirs(os.path.dirname(path))
-                open(path, "a").close()
-            mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+            _bind_held(fd, path)
             if readonly:
                 mount_setattr(path, MOUNT_ATTR_RDONLY, 0, recursive=True)
     for fd in needed_fds.values():

@@ -560,18 +560,33 @@ def load_fashion_mnist_sample(source: str = "auto") -> Dataset:
     )
 
 
-def _load_word_sequences(
-    name: str,
-    stem: str,
-    parse: Callable,
-    standin: Callable,
-    sizes: tuple[int, int],
-    standin_text: str,
-    num_words: int,
-    source: str,
-) -> Dataset:
-    """IMDB and Reuters share everything but their files, parser and stand-in generator."""
+@dataclass(frozen=True)
+class _WordSequenceSet:
+    """What sets IMDB and Reuters apart: their name, parser, stand-in generator and its sizes."""
+
+    name: str
+    parse: Callable
+    standin: Callable
+    sizes: tuple[int, int]
+    standin_note: str
+
+    @property
+    def stem(self) -> str:
+        """Keras's file stem: ``imdb.npz``, ``imdb_word_index.json``."""
+        return self.name.lower()
+
+
+_IMDB = _WordSequenceSet("IMDB", parse_imdb_npz, standins.imdb_like, (25000, 25000), "sentiment words planted in noise")
+_REUTERS = _WordSequenceSet(
+    "Reuters", parse_reuters_npz, standins.reuters_like, (8982, 2246), "46 topics with topic words"
+)
+
+
+def _load_word_sequences(spec: _WordSequenceSet, num_words: int, source: str) -> Dataset:
+    """IMDB and Reuters share everything but what ``spec`` holds."""
     _check_num_words(num_words)
+    name, stem, parse = spec.name, spec.stem, spec.parse
+    standin_text = f"generated stand-in ({spec.standin_note})"
 
     def real():
         train, test = parse(_fetch(f"{stem}.npz"), num_words)
@@ -584,7 +599,7 @@ def _load_word_sequences(
         )
 
     def offline():
-        x_train, y_train, x_test, y_test, word_index = standin(*sizes)
+        x_train, y_train, x_test, y_test, word_index = spec.standin(*spec.sizes)
         train = (keras_sequences(x_train, num_words), y_train)
         test = (keras_sequences(x_test, num_words), y_test)
         return Dataset(
@@ -599,16 +614,7 @@ def load_imdb(num_words: int = 10000, source: str = "auto") -> Dataset:
 
     Offline: a generated stand-in of the same size and format (25,000/25,000).
     """
-    return _load_word_sequences(
-        "IMDB",
-        "imdb",
-        parse_imdb_npz,
-        standins.imdb_like,
-        (25000, 25000),
-        "generated stand-in (sentiment words planted in noise)",
-        num_words,
-        source,
-    )
+    return _load_word_sequences(_IMDB, num_words, source)
 
 
 def load_reuters(num_words: int = 10000, source: str = "auto") -> Dataset:
@@ -616,16 +622,7 @@ def load_reuters(num_words: int = 10000, source: str = "auto") -> Dataset:
 
     Offline: a generated stand-in of the same size and format (8,982/2,246).
     """
-    return _load_word_sequences(
-        "Reuters",
-        "reuters",
-        parse_reuters_npz,
-        standins.reuters_like,
-        (8982, 2246),
-        "generated stand-in (46 topics with topic words)",
-        num_words,
-        source,
-    )
+    return _load_word_sequences(_REUTERS, num_words, source)
 
 
 def load_boston_housing(source: str = "auto") -> Dataset:

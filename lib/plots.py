@@ -27,6 +27,14 @@ def _history_dict(history) -> dict[str, list[float]]:
     return {key: list(values) for key, values in data.items()}
 
 
+def _label_epoch_axes(ax, metric: str) -> None:
+    """Epochs along x, ``metric`` along y, a light grid and the legend: how every learning curve is dressed."""
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.grid(alpha=0.3)
+    ax.legend()
+
+
 def plot_history(history, metrics: Sequence[str] | None = None, title: str | None = None):
     """Learning curves from one ``fit``: one panel per metric, training vs validation.
 
@@ -45,10 +53,7 @@ def plot_history(history, metrics: Sequence[str] | None = None, title: str | Non
         ax.plot(epochs, data[metric], "o-", markersize=3, label=f"training {metric}")
         if f"val_{metric}" in data:
             ax.plot(epochs, data[f"val_{metric}"], "s-", markersize=3, label=f"validation {metric}")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(metric)
-        ax.grid(alpha=0.3)
-        ax.legend()
+        _label_epoch_axes(ax, metric)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -68,10 +73,7 @@ def compare_histories(histories: Mapping[str, object], metric: str = "val_loss",
         if metric not in data:
             raise KeyError(f"{metric!r} not in the history of {name!r}; it has {sorted(data)}")
         ax.plot(np.arange(1, len(data[metric]) + 1), data[metric], "o-", markersize=3, label=name)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(metric)
-    ax.grid(alpha=0.3)
-    ax.legend()
+    _label_epoch_axes(ax, metric)
     if title:
         ax.set_title(title)
     fig.tight_layout()
