@@ -8,7 +8,8 @@
 * Parallel runs (``pytest -n 2``, pytest-xdist with ``--dist loadgroup``): the chapters and
   everything that needs the built book share one worker (in that order), and all the tests of
   one graded assignment share one worker, so nothing is executed or graded twice.
-* nbval's chapter items are marked ``slow``, so ``-m "not slow"`` is a quick check.
+* nbval's chapter items and the modules in ``SLOW_MODULES`` are marked ``slow``, so
+  ``-m "not slow"`` is a quick check.
 """
 
 from __future__ import annotations
@@ -35,8 +36,21 @@ def _nbval_file(item) -> Path | None:
     return None
 
 
+#: Test modules that train models, build the book, drive a browser or run the grader: minutes each.
+SLOW_MODULES = {
+    "test_book_build.py",
+    "test_browser.py",
+    "test_chapter_01.py",
+    "test_chapters_2_4.py",
+    "test_chapters_5_7.py",
+    "test_grading.py",
+}
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
         notebook = _nbval_file(item)
         if notebook is not None:
             item.add_marker(pytest.mark.slow)
