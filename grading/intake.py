@@ -5,7 +5,6 @@ would otherwise mis-grade (nbgrader metadata edited, graded cells deleted)."""
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 import re
@@ -14,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from lib.sources import file_digest
 
 from .course import AssignmentInfo, NotebookInfo
 
@@ -38,14 +39,6 @@ class Submission:
         self.status = "rejected"
         self.messages.append(message)
         return self
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def discover(submissions: Path, assignment: str) -> tuple[list[Submission], list[str]]:
@@ -104,7 +97,7 @@ def archive(sub: Submission, target: Path, max_bytes: int) -> None:
             destination = target / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, destination)
-            sub.files[str(relative)] = sha256(destination)
+            sub.files[str(relative)] = file_digest(destination, "sha256")
     sub.archive = target
     stamp = target / "timestamp.txt"
     if stamp.exists():
@@ -336,7 +329,7 @@ def verify_originals(subs: list[Submission]) -> list[str]:
                 path.unlink(missing_ok=True)
         for relative, digest in sub.files.items():
             original = sub.folder / relative
-            if not original.exists() or original.is_symlink() or sha256(original) != digest:
+            if not original.exists() or original.is_symlink() or file_digest(original, "sha256") != digest:
                 problems.append(f"{sub.student}: {relative} changed during grading; restored from the archive")
                 original.parent.mkdir(parents=True, exist_ok=True)
                 if original.is_symlink():
@@ -362,12 +355,12 @@ class Snapshot:
                 copy = backup / str(index) / (path.relative_to(root) if root.is_dir() else path.name)
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, copy)
-                self.entries[path] = (sha256(copy), copy)
+                self.entries[path] = (file_digest(copy, "sha256"), copy)
 
     def verify_and_restore(self) -> list[str]:
         problems = []
         for path, (digest, saved) in self.entries.items():
-            if path.is_symlink() or not path.exists() or sha256(path) != digest:
+            if path.is_symlink() or not path.exists() or file_digest(path, "sha256") != digest:
                 problems.append(f"{path} changed while submissions ran; restored from the copy taken before")
                 if path.is_symlink():
                     path.unlink()

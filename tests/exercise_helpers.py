@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+from grading_fixtures import run_grader
 
 from grading.course import delimiters
 
@@ -144,25 +145,8 @@ def stderr_in_test_cells(notebook) -> dict[str, str]:
 
 def grade_with_the_course_grader(course: Path, assignment: str, *extra: str) -> subprocess.CompletedProcess:
     """``python -m grading`` with its default settings (plus ``extra`` flags), as instructors run it."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "grading",
-            "--course",
-            str(course),
-            "--assignment",
-            assignment,
-            "--run-dir",
-            str(course.parent / f"run-{assignment}"),
-            *extra,
-        ],
-        cwd=ROOT,
-        env=nbgrader_env(),
-        capture_output=True,
-        text=True,
-        timeout=3000,
-    )
+    run_dir = course.parent / f"run-{assignment}"
+    result = run_grader(course, assignment, "--run-dir", str(run_dir), *extra, env=nbgrader_env(), timeout=3000)
     if result.returncode != 0:
         raise AssertionError(
             f"python -m grading failed for {assignment} ({result.returncode}):\n"

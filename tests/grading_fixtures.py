@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+ROOT = Path(__file__).resolve().parents[1]  # where ``python -m grading`` finds the grader
 ASSIGNMENT = "fx"
 HIDDEN_MARKERS = ("SECRET_SQUARE", "SECRET_MEANS")
 MAX_SCORE = 5.0
@@ -88,6 +89,28 @@ def nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     if result.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def grader_command(course: Path, assignment: str, *flags: str) -> list[str]:
+    """``python -m grading --course COURSE --assignment ASSIGNMENT FLAGS...``, as an instructor types it."""
+    return [sys.executable, "-m", "grading", "--course", str(course), "--assignment", assignment, *flags]
+
+
+def run_grader(
+    course: Path, assignment: str, *flags: str, env: dict | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess:
+    """Run :func:`grader_command` from the repository root, its output captured as text.
+
+    ``env`` defaults to this environment with the repository on ``PYTHONPATH``.
+    """
+    return subprocess.run(
+        grader_command(course, assignment, *flags),
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)) if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def build_course(root: Path) -> Path:

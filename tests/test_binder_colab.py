@@ -17,6 +17,7 @@ import subprocess
 import sys
 import types
 from pathlib import Path
+from unittest import mock
 
 import nbformat
 import pytest
@@ -144,20 +145,11 @@ def run_setup_cell(in_colab: bool) -> list[list[str]]:
     calls = []
     fake_subprocess = types.ModuleType("subprocess")
     fake_subprocess.run = lambda args, check: calls.append(list(args))
-    saved = {name: sys.modules.get(name) for name in ("subprocess", "google.colab")}
-    sys.modules["subprocess"] = fake_subprocess
-    if in_colab:
-        sys.modules["google.colab"] = types.ModuleType("google.colab")
-    else:
-        sys.modules.pop("google.colab", None)
-    try:
+    colab = {"google.colab": types.ModuleType("google.colab")} if in_colab else {}
+    with mock.patch.dict(sys.modules, {"subprocess": fake_subprocess, **colab}):  # sys.modules as it was, after
+        if not in_colab:
+            sys.modules.pop("google.colab", None)
         exec(colab_setup_source(repository_url()), {})
-    finally:
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
     return calls
 
 

@@ -5,16 +5,9 @@ from __future__ import annotations
 import keras
 import pytest
 from keras import layers
+from small_models import small_base
 
 from lib import freezing
-
-
-def small_base() -> keras.Model:
-    inputs = keras.Input(shape=(8, 8, 3))
-    x = layers.Conv2D(4, 3, name="block1_conv1")(inputs)
-    x = layers.Conv2D(4, 3, name="block2_conv1")(x)
-    x = layers.Conv2D(2, 3, name="block3_conv1")(x)
-    return keras.Model(inputs, x, name="base")
 
 
 def test_parameter_counts_split_trainable_and_frozen():

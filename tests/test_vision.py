@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 from keras import layers
+from small_models import small_base
 
 from lib import freezing, plots, vision
 
@@ -102,14 +103,6 @@ def test_max_pool2d_keeps_the_largest_value_of_each_window():
     keras_pooled = keras.ops.convert_to_numpy(layers.MaxPooling2D(2)(odd.reshape(1, 5, 5, 1)))[0, :, :, 0]
     np.testing.assert_array_equal(pooled, keras_pooled)
     assert pooled.shape == (2, 2)
-
-
-def small_base() -> keras.Model:
-    inputs = keras.Input(shape=(8, 8, 3))
-    x = layers.Conv2D(4, 3, name="block1_conv1")(inputs)
-    x = layers.Conv2D(4, 3, name="block2_conv1")(x)
-    x = layers.Conv2D(2, 3, name="block3_conv1")(x)
-    return keras.Model(inputs, x, name="base")
 
 
 # ------------------------------------------------------------------ feature maps
