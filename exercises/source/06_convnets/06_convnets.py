@@ -242,7 +242,7 @@ np.testing.assert_array_equal(cases[0], before, err_msg="the input was modified"
 #
 # 1. `build_convnet()` returns such a model, and `convnet` was trained on the 5,000 training
 #    images for 3 epochs with batch size 64 (no more, no fewer steps);
-# 2. `convnet` reaches a **test accuracy of at least 0.72** on the 2,000 test images as they are;
+# 2. `convnet` reaches a **test accuracy of at least 0.70** on the 2,000 test images as they are;
 # 3. on test images **shifted by up to 4 pixels** in each direction, a fresh model from your
 #    `build_convnet()`, trained by the grader exactly as above (3 epochs, batch size 64,
 #    the 5,000 training images), must beat the dense baseline trained the same way by
@@ -338,8 +338,8 @@ assert convnet.layers[0].input.shape[1:] == (28, 28, 1) and convnet.output_shape
 import numpy as np
 
 accuracy = float((np.asarray(convnet.predict(x_test, verbose=0)).argmax(axis=1) == y_test).mean())
-print(f"test accuracy of convnet: {accuracy:.4f} (needs >= 0.72)")
-assert accuracy >= 0.72, "the convnet should reach a test accuracy of at least 0.72"
+print(f"test accuracy of convnet: {accuracy:.4f} (needs >= 0.7)")
+assert accuracy >= 0.70, "the convnet should reach a test accuracy of at least 0.70"
 ### BEGIN HIDDEN TESTS
 import importlib
 
@@ -349,8 +349,8 @@ importlib.reload(lib.data)
 (_, _), (reference_images, reference_labels) = lib.data.load_fashion_mnist_sample()
 reference_x = reference_images[:, :, :, None].astype("float32") / 255
 accuracy = float((np.asarray(convnet.predict(reference_x, verbose=0)).argmax(axis=1) == reference_labels).mean())
-print(f"test accuracy of convnet on the reloaded test images: {accuracy:.4f} (needs >= 0.72)")
-assert accuracy >= 0.72
+print(f"test accuracy of convnet on the reloaded test images: {accuracy:.4f} (needs >= 0.7)")
+assert accuracy >= 0.70
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_convnet_shifted", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}

@@ -308,7 +308,7 @@ assert changed.shape == images.shape and not np.allclose(changed, images), "in t
 # What is checked: (1 point) the model is built, frozen, compiled and trained as asked: only the
 # head's 8,005 parameters are trainable, the pretrained kernels are inside it unchanged, and
 # its optimizer took 10 × 7 steps; (1 point) it really is the pretrained extractor plus your head,
-# and its accuracy on the sample's test images of the new classes is **at least 0.84**. (A frozen
+# and its accuracy on the sample's test images of the new classes is **at least 0.82**. (A frozen
 # extractor that was never pretrained stays below that; an honest transfer reaches about 0.87.)
 # Careful: `trainable = True` on a frozen model (or on a model containing it) makes every one of
 # its layers trainable again.
@@ -450,8 +450,8 @@ np.testing.assert_allclose(
     probabilities[:500], reference, atol=1e-5, err_msg="transfer_model(x) must be head(pretrained extractor(x))"
 )
 accuracy = float((probabilities.argmax(axis=1) == new_labels).mean())
-print(f"transfer_model accuracy on the new classes: {accuracy:.4f} (needs >= 0.84)")
-assert accuracy >= 0.84, f"transfer_model reaches only {accuracy:.3f} on the new classes"
+print(f"transfer_model accuracy on the new classes: {accuracy:.4f} (needs >= 0.82)")
+assert accuracy >= 0.82, f"transfer_model reaches only {accuracy:.3f} on the new classes"
 ### END HIDDEN TESTS
 
 
