@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -35,9 +36,11 @@ MARK_SCHEME_REGION = re.compile(
 
 
 def nbgrader_env() -> dict:
-    """The environment nbgrader and its kernels run in: offline, as CI."""
+    """The environment nbgrader and its kernels run in: offline, as CI, with this environment's
+    programs first on PATH (nbgrader starts ``alembic`` and ``jupyter-*`` by name)."""
     return dict(
         os.environ,
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
         BDLS_OFFLINE="1",
         MPLBACKEND="agg",
         TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
@@ -189,3 +192,14 @@ def grade_round_trip(course: Path, assignment: str, students: list[str] | None =
             submit(course, student, assignment, notebook)
     grade_with_the_course_grader(course, assignment, "--seed", str(seed))
     return course
+
+
+def execution_seconds(cell) -> float:
+    """How long an executed cell ran, from the timing nbclient records in its metadata (0 if none)."""
+    timing = cell.metadata.get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return 0.0
+    return (
+        datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))
+    ).total_seconds()

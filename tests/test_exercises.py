@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -55,9 +54,6 @@ GAMING_CASES = [(assignment, name) for assignment, entries in GAMING.items() for
 
 def students(assignment: str) -> list[str]:
     return [*BASE_STUDENTS, *(f"gaming-{name}" for name in GAMING[assignment])]
-
-
-MAX_TEST_CELL_SECONDS = 30
 
 
 def source(assignment: str):
@@ -207,15 +203,6 @@ def autograded(course: Path, student: str, assignment: str):
     return read(notebook_path(course / "autograded" / student, assignment))
 
 
-def execution_seconds(cell) -> float:
-    timing = cell.metadata.get("execution", {})
-    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
-    if not (start and end):
-        return 0.0
-    parse_time = lambda stamp: datetime.fromisoformat(stamp.replace("Z", "+00:00"))  # noqa: E731
-    return (parse_time(end) - parse_time(start)).total_seconds()
-
-
 def auto_scores(result: dict) -> dict:
     return {grade_id: g["auto_score"] for grade_id, g in result.items()}
 
@@ -279,18 +266,15 @@ def test_objects_that_equal_anything_get_nothing(graded_course, assignment):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
-def test_test_cells_are_fast_and_quiet(graded_course, assignment):
-    """Each test cell of the solution ran in under 30 s and wrote nothing to stderr (nbgrader's 0)."""
+def test_test_cells_are_quiet(graded_course, assignment):
+    """No test cell of the solution or the wrong answer wrote to stderr (nbgrader scores such a cell 0).
+
+    How long test cells take is measured, not asserted: ``tools/exercise_margins.py`` prints the
+    slowest test cell of each grading (goal: under 30 s on two cores).
+    """
     for student in ("solution", "wrong"):
         notebook = autograded(graded_course(assignment), student, assignment)
         assert not stderr_in_test_cells(notebook), student
-        slow = {
-            cell.metadata["nbgrader"]["grade_id"]: round(execution_seconds(cell), 1)
-            for cell in notebook.cells
-            if is_test_cell(cell) and execution_seconds(cell) > MAX_TEST_CELL_SECONDS
-        }
-        assert not slow, f"{student}: test cells over {MAX_TEST_CELL_SECONDS} s: {slow}"
-        assert any(execution_seconds(cell) > 0 for cell in notebook.cells), "no timing recorded"
 
 
 @pytest.mark.slow

@@ -43,8 +43,18 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
-from exercise_helpers import ASSIGNMENTS, grade_round_trip, grades, is_solution, nbgrader_cells  # noqa: E402
+from exercise_helpers import (  # noqa: E402
+    ASSIGNMENTS,
+    execution_seconds,
+    grade_round_trip,
+    grades,
+    is_solution,
+    nbgrader_cells,
+)
 from submissions import load as load_submissions  # noqa: E402
+
+#: assignment -> the slowest test cell of the solution over the seeds graded so far (seconds)
+SLOWEST: dict[str, float] = {}
 
 THRESHOLD_LINE = re.compile(
     r"^(?P<label>[^:\n]+): (?P<value>[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)) "
@@ -112,6 +122,11 @@ def grade_once(assignment: str, students: list[str], seed: int, workdir: Path, e
         scores = grades(course, assignment, student)
         notebook = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
         cells = nbgrader_cells(notebook)
+        if student == "solution":
+            SLOWEST[assignment] = max(
+                SLOWEST.get(assignment, 0.0),
+                *(execution_seconds(cells[g]) for g in scores if g in cells and cells[g].cell_type == "code"),
+            )
         results[student] = {
             grade_id: (
                 entry["score"] or 0.0,
@@ -145,6 +160,7 @@ def collect(assignment: str, seeds: list[int], gaming: bool, workdir: Path, env:
         log(
             f"  {assignment} seed {seed}: {time.monotonic() - started:.0f} s; solution "
             + (f"LOSES {', '.join(lost)}" if lost else "full marks")
+            + f"; slowest test cell so far {SLOWEST.get(assignment, 0.0):.1f} s (goal: under 30 s)"
         )
     return table
 
