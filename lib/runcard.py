@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import platform
 
-from lib.seeding import seed_everything  # noqa: F401 -- moved to lib.seeding; old imports keep working
 from lib.sources import Provenance
 
 

@@ -7,13 +7,11 @@
 * :func:`feature_maps` returns what the layers of a trained convnet output.
 
 Figures of convolutions and feature maps live in :mod:`lib.plots`; freezing and
-unfreezing layers in :mod:`lib.freezing`. Their old names stay importable from
-here (``vision.plot_filters``, ``vision.unfreeze_from`` ...), see ``MOVED``.
+unfreezing layers in :mod:`lib.freezing`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -134,19 +132,3 @@ def feature_maps(model: keras.Model, images: ArrayLike, layer_names: Sequence[st
     if len(layer_names) == 1:
         activations = [activations]
     return {name: np.asarray(a) for name, a in zip(layer_names, activations, strict=True)}
-
-
-#: Names that moved to another module of ``lib`` (issue 12: one job per module); still importable here.
-MOVED = {
-    "plot_sliding_filter": "lib.plots",
-    "plot_feature_maps": "lib.plots",
-    "plot_filters": "lib.plots",
-    "parameter_counts": "lib.freezing",
-    "unfreeze_from": "lib.freezing",
-}
-
-
-def __getattr__(name: str):
-    if name in MOVED:
-        return getattr(importlib.import_module(MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,7 +8,7 @@ import pytest
 from keras import layers
 from small_models import small_base
 
-from lib import freezing, plots, vision
+from lib import vision
 
 
 def keras_conv(image: np.ndarray, kernel: np.ndarray, stride: int, padding: str) -> np.ndarray:
@@ -126,14 +126,3 @@ def test_feature_maps_errors():
         vision.feature_maps(base, np.zeros((1, 8, 8, 3)), "block1_conv1")
     with pytest.raises(ValueError):
         vision.feature_maps(base, np.zeros((1, 8, 8, 3)), ["no_such_layer"])
-
-
-# ------------------------------------------------------------------ names that moved (issue 12)
-def test_moved_names_stay_importable_from_vision():
-    from lib.vision import parameter_counts, plot_feature_maps, plot_filters, plot_sliding_filter, unfreeze_from
-
-    assert plot_sliding_filter is plots.plot_sliding_filter and plot_filters is plots.plot_filters
-    assert plot_feature_maps is plots.plot_feature_maps
-    assert unfreeze_from is freezing.unfreeze_from and parameter_counts is freezing.parameter_counts
-    with pytest.raises(AttributeError, match="no attribute 'plot_nothing'"):
-        vision.plot_nothing  # noqa: B018
