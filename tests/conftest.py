@@ -1,16 +1,6 @@
-"""Shared fixtures and the test run's plumbing.
-
-* An isolated data cache per test, offline mode.
-* One strict book build per session (``built_book_html``), which reuses the chapter
-  executions nbval has just checked: each chapter runs once per test run. nbval's cell
-  items record their outputs; a chapter whose every cell passed is handed to the build's
-  jupyter-cache, so MyST-NB renders it instead of executing it again.
-* Parallel runs (``pytest -n 2``, pytest-xdist with ``--dist loadgroup``): the chapters and
-  everything that needs the built book share one worker (in that order), and all the tests of
-  one graded assignment share one worker, so nothing is executed or graded twice.
-* nbval's chapter items and the modules in ``SLOW_MODULES`` are marked ``slow``, so
-  ``-m "not slow"`` is a quick check.
-"""
+"""Shared fixtures: an isolated data cache per test, offline mode, a loopback file server, and
+one strict book build per session (``built_book_html``) that reuses the chapter executions
+nbval has just checked (``tests/chapter_runs.py``, loaded for every run by the root conftest.py)."""
 
 from __future__ import annotations
 
@@ -19,76 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
+from chapter_runs import seed_book_cache
 from local_http import serving
 
 ROOT = Path(__file__).resolve().parents[1]
-#: chapter notebook path -> the notebook with the outputs nbval's kernel produced (every cell passed)
-EXECUTED: dict[Path, nbformat.NotebookNode] = {}
-_FAILED: set[Path] = set()
-
-
-def _nbval_file(item) -> Path | None:
-    """The notebook of an nbval cell item (None for other items)."""
-    if type(item).__name__ == "IPyNbCell":
-        return Path(str(item.parent.fspath)).resolve()
-    return None
-
-
-#: Test modules that train models, build the book, drive a browser or run the grader: minutes each.
-SLOW_MODULES = {
-    "test_book_build.py",
-    "test_browser.py",
-    "test_chapter_01.py",
-    "test_chapters_2_4.py",
-    "test_chapters_5_7.py",
-    "test_grading.py",
-}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if item.path.name in SLOW_MODULES:
-            item.add_marker(pytest.mark.slow)
-        notebook = _nbval_file(item)
-        if notebook is not None:
-            item.add_marker(pytest.mark.slow)
-            item.add_marker(pytest.mark.xdist_group("book"))
-        elif "built_book_html" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("book"))
-        elif "graded_course" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(f"graded-{item.callspec.params['assignment']}"))
-    # nbval's chapters first, so the book build finds them executed
-    items.sort(key=lambda item: _nbval_file(item) is None)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    notebook = _nbval_file(item)
-    if notebook is None or call.when != "call":
-        return
-    report = outcome.get_result()
-    if not report.passed or notebook in _FAILED:
-        _FAILED.add(notebook)
-        EXECUTED.pop(notebook, None)
-        return
-    EXECUTED[notebook] = item.parent.nb  # item.cell is a cell of this notebook
-    item.cell.outputs = [nbformat.from_dict(output) for output in (item.test_outputs or [])]
-
-
-def seed_book_cache(output: Path) -> list[Path]:
-    """Hand nbval's executed chapters to the jupyter-cache the build in ``output`` will use."""
-    if not EXECUTED:
-        return []
-    from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
-
-    cache = get_cache(output / "_build" / ".jupyter_cache")
-    for path, notebook in EXECUTED.items():
-        cache.cache_notebook_bundle(CacheBundleIn(notebook, str(path)), check_validity=False, overwrite=True)
-    return list(EXECUTED)
 
 
 @pytest.fixture
