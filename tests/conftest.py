@@ -4,16 +4,12 @@ nbval has just checked (``tests/chapter_runs.py``, loaded for every run by the r
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from book_build import ROOT, jupyter_book
 from chapter_runs import seed_book_cache
 from local_http import serving
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -42,15 +38,6 @@ def offline(monkeypatch):
 def online_allowed(monkeypatch):
     """Let loaders try their (test-controlled) real sources."""
     monkeypatch.setenv("BDLS_OFFLINE", "0")
-
-
-def jupyter_book(*args: str, cwd: Path = ROOT, timeout: int = 3000) -> subprocess.CompletedProcess:
-    """Run ``jupyter-book`` from the environment running the tests."""
-    executable = Path(sys.executable).with_name("jupyter-book")
-    env = dict(os.environ, BDLS_PROFILE=os.environ.get("BDLS_PROFILE", "smoke"))
-    # The kernel's inline backend puts the figures on the pages; MPLBACKEND=agg would drop them.
-    env.pop("MPLBACKEND", None)
-    return subprocess.run([str(executable), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import nbformat
-from conftest import ROOT, jupyter_book
+from book_build import ROOT, jupyter_book
 
 
 def test_book_builds_strictly_with_every_chapter(built_book_html):

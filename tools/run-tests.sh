@@ -11,4 +11,8 @@ export PATH="$PWD/.venv/bin:$PATH"
 export BDLS_OFFLINE=1 BDLS_PROFILE=smoke
 # Keep the tests' downloads/stand-ins out of the user's cache.
 export BDLS_DATA_DIR=${BDLS_TEST_DATA_DIR:-$PWD/.pytest_cache/bdls-data}
+# Matplotlib's font cache of this checkout's own environment: a shared ~/.cache/matplotlib built
+# by another (since deleted) environment lacks matplotlib's fonts, and its "findfont" warnings
+# would land on the pages as stderr.
+export MPLCONFIGDIR=$PWD/.pytest_cache/matplotlib
 exec .venv/bin/python -m pytest "$@"
