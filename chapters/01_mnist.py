@@ -51,12 +51,15 @@ if "google.colab" in sys.modules:
 
 # %% tags=["hide-cell"]
 # What this chapter computes in each profile ("How every chapter starts"
-# below explains profiles). train_samples=None: every training image.
-PROFILES = {
-    "full": {"train_samples": None, "epochs": 5, "batch_size": 128},
-    "cpu": {"train_samples": None, "epochs": 5, "batch_size": 128},
-    "smoke": {"train_samples": 1000, "epochs": 2, "batch_size": 128},
-}
+# below explains profiles): one line per setting, its values in (full, cpu, smoke).
+# train_samples=None: every training image.
+from lib import profiles
+
+PROFILES = profiles.table(
+    train_samples=(None, None, 1000),
+    epochs=(5, 5, 2),
+    batch_size=(128, 128, 128),
+)
 
 # %% tags=["remove-stderr"]
 import keras
@@ -78,12 +81,12 @@ config = chapter.start(PROFILES, seed=42)
 #   number generators, so that a re-run draws the same initial weights and the same
 #   batches and prints (nearly) the same numbers, and returns the chapter's settings as
 #   `config` (`config.epochs`, `config.batch_size`, ...).
-# * The **profile** decides which row of the chapter's `PROFILES` table those settings
-#   come from. `full` is the lecture's setup, the default when a GPU is visible; `cpu`,
-#   the default without one, keeps each chapter within minutes on a laptop; `smoke` only
-#   checks that every line runs. Set the environment variable `BDLS_PROFILE` to choose
-#   one. The table sits in the collapsed cell just above the imports: click to see what each
-#   profile does here.
+# * The **profile** picks, for each setting in the chapter's `PROFILES` table, one of its
+#   three values. `full` is the lecture's setup, the default when a GPU is visible;
+#   `cpu`, the default without one, keeps each chapter within minutes on a laptop;
+#   `smoke` only checks that every line runs. Set the environment variable
+#   `BDLS_PROFILE` to choose one. The table sits in the collapsed cell just above the
+#   imports, one line per setting: click to see what each profile does here.
 # * The **run card**, shown right after the data are loaded, records what this page ran
 #   with: profile, seed, library versions, device and, for every dataset, where it came
 #   from. When a dataset is not the original (an offline copy, or a generated stand-in
@@ -108,13 +111,11 @@ config = chapter.start(PROFILES, seed=42)
 
 # %% tags=["remove-stderr"]
 mnist = data.load_mnist()
-(train_images, train_labels), (test_images, test_labels) = mnist
 show_run_card("Chapter 1", config.profile, config.seed, [mnist.provenance])
 
 # %%
 # Keep the profile's number of training images (None keeps them all).
-train_images = train_images[: config.train_samples]
-train_labels = train_labels[: config.train_samples]
+(train_images, train_labels), (test_images, test_labels) = mnist.head(train=config.train_samples)
 
 print("training images:", train_images.shape, train_images.dtype)
 print("test images:    ", test_images.shape)

@@ -63,48 +63,22 @@ if "google.colab" in sys.modules:
 # `full` is the lecture's setup. `cpu` trains on all 25,000 training reviews but, to stay
 # within 2 GB of memory, tests on 10,000 of the test reviews and runs the grid search on
 # 2,000 reviews with smaller networks. `smoke` only checks that every line runs.
-# None means "all of them".
-PROFILES = {
-    "full": {
-        "train_samples": None,
-        "test_samples": None,
-        "validation_samples": 10_000,
-        "epochs": 20,
-        "batch_size": 512,
-        "variant_epochs": 20,
-        "grid_samples": None,
-        "grid_epochs": [1, 5, 10],
-        "grid_hidden_sizes": [32, 64, 256],
-        "grid_folds": 3,
-        "grid_batch_size": 32,
-    },
-    "cpu": {
-        "train_samples": None,
-        "test_samples": 10_000,
-        "validation_samples": 10_000,
-        "epochs": 20,
-        "batch_size": 512,
-        "variant_epochs": 10,
-        "grid_samples": 2_000,
-        "grid_epochs": [1, 5, 10],
-        "grid_hidden_sizes": [16, 32, 64],
-        "grid_folds": 3,
-        "grid_batch_size": 32,
-    },
-    "smoke": {
-        "train_samples": 3_000,
-        "test_samples": 2_000,
-        "validation_samples": 1_000,
-        "epochs": 3,
-        "batch_size": 128,
-        "variant_epochs": 2,
-        "grid_samples": 600,
-        "grid_epochs": [1, 2],
-        "grid_hidden_sizes": [4, 16],
-        "grid_folds": 2,
-        "grid_batch_size": 32,
-    },
-}
+# One line per setting, its values in (full, cpu, smoke); None means "all of them".
+from lib import profiles
+
+PROFILES = profiles.table(
+    train_samples=(None, None, 3_000),
+    test_samples=(None, 10_000, 2_000),
+    validation_samples=(10_000, 10_000, 1_000),
+    epochs=(20, 20, 3),
+    batch_size=(512, 512, 128),
+    variant_epochs=(20, 10, 2),
+    grid_samples=(None, 2_000, 600),
+    grid_epochs=([1, 5, 10], [1, 5, 10], [1, 2]),
+    grid_hidden_sizes=([32, 64, 256], [16, 32, 64], [4, 16]),
+    grid_folds=(3, 3, 2),
+    grid_batch_size=(32, 32, 32),
+)
 
 # %% tags=["remove-stderr"]
 import keras
@@ -135,13 +109,11 @@ NUM_WORDS = 10_000  # keep the 10,000 most frequent words
 
 # %% tags=["remove-stderr"]
 imdb = data.load_imdb(num_words=NUM_WORDS)
-(train_data, train_labels), (test_data, test_labels) = imdb
 show_run_card("Chapter 2 — classifying movie reviews", config.profile, config.seed, [imdb.provenance])
 
 # %%
 # Keep the profile's number of reviews (None keeps them all).
-train_data, train_labels = train_data[: config.train_samples], train_labels[: config.train_samples]
-test_data, test_labels = test_data[: config.test_samples], test_labels[: config.test_samples]
+(train_data, train_labels), (test_data, test_labels) = imdb.head(config.train_samples, config.test_samples)
 
 print(f"{len(train_data):,} training and {len(test_data):,} test reviews")
 print("share of positive training reviews:", round(float(np.mean(train_labels)), 3))

@@ -47,33 +47,17 @@ if "google.colab" in sys.modules:
 # %% tags=["hide-cell"]
 # How much this chapter computes in each profile (see "How every chapter starts" in chapter 1).
 # Reuters is small enough for the lecture's full setup on a CPU; `smoke` only checks that every
-# line runs. None means "all of them".
-PROFILES = {
-    "full": {
-        "train_samples": None,
-        "test_samples": None,
-        "validation_samples": 1_000,
-        "epochs": 20,
-        "batch_size": 512,
-        "bottleneck_widths": [4, 8, 16, 32, 64, 128],
-    },
-    "cpu": {
-        "train_samples": None,
-        "test_samples": None,
-        "validation_samples": 1_000,
-        "epochs": 20,
-        "batch_size": 512,
-        "bottleneck_widths": [4, 8, 16, 32, 64, 128],
-    },
-    "smoke": {
-        "train_samples": 2_000,
-        "test_samples": 500,
-        "validation_samples": 500,
-        "epochs": 3,
-        "batch_size": 128,
-        "bottleneck_widths": [4, 64],
-    },
-}
+# line runs. One line per setting, its values in (full, cpu, smoke); None means "all of them".
+from lib import profiles
+
+PROFILES = profiles.table(
+    train_samples=(None, None, 2_000),
+    test_samples=(None, None, 500),
+    validation_samples=(1_000, 1_000, 500),
+    epochs=(20, 20, 3),
+    batch_size=(512, 512, 128),
+    bottleneck_widths=([4, 8, 16, 32, 64, 128], [4, 8, 16, 32, 64, 128], [4, 64]),
+)
 
 # %% tags=["remove-stderr"]
 import keras
@@ -92,13 +76,11 @@ NUM_TOPICS = 46
 
 # %% tags=["remove-stderr"]
 reuters = data.load_reuters(num_words=NUM_WORDS)
-(train_data, train_labels), (test_data, test_labels) = reuters
 show_run_card("Chapter 3 — classifying newswires", config.profile, config.seed, [reuters.provenance])
 
 # %%
 # Keep the profile's number of wires (None keeps them all).
-train_data, train_labels = train_data[: config.train_samples], train_labels[: config.train_samples]
-test_data, test_labels = test_data[: config.test_samples], test_labels[: config.test_samples]
+(train_data, train_labels), (test_data, test_labels) = reuters.head(config.train_samples, config.test_samples)
 
 print(f"{len(train_data):,} training and {len(test_data):,} test newswires")
 index_to_word = text.reverse_word_index(reuters.word_index)
@@ -192,7 +174,7 @@ def build_model(bottleneck_units=64, num_words=10_000, num_topics=46):
         [
             keras.Input(shape=(num_words,)),
             keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(bottleneck_units, activation="relu"),
+            keras.layers.Dense(bottleneck_units, activation="relu", name="bottleneck"),
             keras.layers.Dense(num_topics, activation="softmax"),
         ]
     )
@@ -211,21 +193,31 @@ model.summary()
 # ## Model selection
 #
 # As before, a validation set taken from the training data, here the first 1,000 wires,
-# tells us how long to train. We train for 20 epochs and watch the curves.
+# tells us how long to train. We train for 20 epochs and watch the curves. The bottleneck
+# experiment below trains more networks on the same split, so the training call is a
+# function.
 
-# %% tags=["remove-stderr"]
+# %%
 n_val = config.validation_samples
 x_val, partial_x_train = x_train[:n_val], x_train[n_val:]
 y_val, partial_y_train = y_train[:n_val], y_train[n_val:]
 
-history = model.fit(
-    partial_x_train,
-    partial_y_train,
-    epochs=config.epochs,
-    batch_size=config.batch_size,
-    validation_data=(x_val, y_val),
-    verbose=2,
-)
+
+# %%
+def fit_on_split(model, verbose=0):
+    """Train `model` on the wires after the first n_val, validating on those n_val after every epoch."""
+    return model.fit(
+        partial_x_train,
+        partial_y_train,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        validation_data=(x_val, y_val),
+        verbose=verbose,
+    )
+
+
+# %% tags=["remove-stderr"]
+history = fit_on_split(model, verbose=2)
 
 # %%
 plots.plot_history(history, metrics=["loss", "accuracy"], title="64-64-46 network on Reuters")
@@ -289,16 +281,7 @@ for i, wire in enumerate(probabilities):
 # on the same split, and compare their best validation accuracy.
 
 # %%
-width_histories = {}
-for width in config.bottleneck_widths:
-    width_histories[width] = build_model(bottleneck_units=width).fit(
-        partial_x_train,
-        partial_y_train,
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        validation_data=(x_val, y_val),
-        verbose=0,
-    )
+width_histories = {width: fit_on_split(build_model(bottleneck_units=width)) for width in config.bottleneck_widths}
 best_by_width = {width: max(h.history["val_accuracy"]) for width, h in width_histories.items()}
 pd.Series(best_by_width, name="best validation accuracy").rename_axis("units in layer 2").round(3)
 

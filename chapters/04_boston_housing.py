@@ -53,12 +53,16 @@ if "google.colab" in sys.modules:
 # The lecture cross-validates with batches of one row for 100 epochs (`full`). `cpu` uses
 # batches of 16: much faster on a CPU, but 16 times fewer weight updates per epoch, so its
 # cross-validation scores are not the lecture's setup. The per-epoch curve trains with
-# batches of 16 in every profile, for 500 epochs in `full` and 400 in `cpu`.
-PROFILES = {
-    "full": {"cv_epochs": 100, "cv_batch_size": 1, "curve_epochs": 500, "batch_size": 16},
-    "cpu": {"cv_epochs": 100, "cv_batch_size": 16, "curve_epochs": 400, "batch_size": 16},
-    "smoke": {"cv_epochs": 5, "cv_batch_size": 16, "curve_epochs": 24, "batch_size": 16},
-}
+# batches of 16 in every profile, for 500 epochs in `full` and 400 in `cpu`. One line per
+# setting, its values in (full, cpu, smoke).
+from lib import profiles
+
+PROFILES = profiles.table(
+    cv_epochs=(100, 100, 5),
+    cv_batch_size=(1, 16, 16),
+    curve_epochs=(500, 400, 24),
+    batch_size=(16, 16, 16),
+)
 
 # %% tags=["remove-stderr"]
 import keras
@@ -344,20 +348,28 @@ fit_settings = {
     "sklearnregressor__verbose": 0,
 }
 
-# The wrapper's predict() would print a progress bar for every fold; silence Keras's bars.
-keras.config.disable_interactive_logging()
-cv_results = cross_validate(
-    pipeline,
-    train_data,
-    train_targets,
-    cv=kfold,
-    scoring="neg_mean_absolute_error",
-    params=fit_settings,
-    return_train_score=True,
-)
-keras.config.enable_interactive_logging()
-# scikit-learn maximizes scores, so it reports errors negated
-cv_mae, cv_train_mae = -cv_results["test_score"], -cv_results["train_score"]
+
+# %%
+def cross_validated_mae(features):
+    """Each fold's validation and training MAE of `pipeline`, learning from `features` (the training rows)."""
+    # The wrapper's predict() would print a progress bar for every fold; silence Keras's bars.
+    keras.config.disable_interactive_logging()
+    results = cross_validate(
+        pipeline,
+        features,
+        train_targets,
+        cv=kfold,
+        scoring="neg_mean_absolute_error",
+        params=fit_settings,
+        return_train_score=True,
+    )
+    keras.config.enable_interactive_logging()
+    # scikit-learn maximizes scores, so it reports errors negated
+    return -results["test_score"], -results["train_score"]
+
+
+# %%
+cv_mae, cv_train_mae = cross_validated_mae(train_data)
 print(
     pd.DataFrame(
         {"validation MAE": cv_mae, "training MAE": cv_train_mae}, index=[f"fold {k + 1}" for k in range(K)]
@@ -420,23 +432,10 @@ pd.DataFrame({"true price": y_test[:6], "predicted": predicted_prices, "error": 
 
 # %%
 without_b = [i for i, name in enumerate(boston.feature_names) if name != "B"]
-keras.config.disable_interactive_logging()
-results_without_b = cross_validate(
-    pipeline,
-    train_data[:, without_b],
-    train_targets,
-    cv=kfold,
-    scoring="neg_mean_absolute_error",
-    params=fit_settings,
-    return_train_score=True,
-)
-keras.config.enable_interactive_logging()
-mae_without_b = -results_without_b["test_score"].mean()
+mae_without_b, train_mae_without_b = cross_validated_mae(train_data[:, without_b])
 print(f"all 13 features: validation MAE {cv_mae.mean():.2f}, training MAE {cv_train_mae.mean():.2f}")
-print(
-    f"without B:       validation MAE {mae_without_b:.2f}, training MAE {-results_without_b['train_score'].mean():.2f}"
-)
-chapter.glue("boston_b_difference", mae_without_b - cv_mae.mean())
+print(f"without B:       validation MAE {mae_without_b.mean():.2f}, training MAE {train_mae_without_b.mean():.2f}")
+chapter.glue("boston_b_difference", mae_without_b.mean() - cv_mae.mean())
 chapter.glue("boston_cv_std", cv_mae.std())
 
 # %% [markdown]

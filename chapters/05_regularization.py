@@ -47,12 +47,16 @@ if "google.colab" in sys.modules:
 
 # %% tags=["hide-cell"]
 # How much this chapter trains in each compute profile (lib.profiles): BDLS_PROFILE picks
-# the row; train_samples None means every training review that is not a validation review.
-PROFILES = {
-    "full": {"validation_samples": 10000, "train_samples": None, "epochs": 20, "batch_size": 512},
-    "cpu": {"validation_samples": 10000, "train_samples": None, "epochs": 20, "batch_size": 512},
-    "smoke": {"validation_samples": 1000, "train_samples": 2000, "epochs": 4, "batch_size": 512},
-}
+# the profile; one line per setting, its values in (full, cpu, smoke). train_samples None
+# means every training review that is not a validation review.
+from lib import profiles
+
+PROFILES = profiles.table(
+    validation_samples=(10000, 10000, 1000),
+    train_samples=(None, None, 2000),
+    epochs=(20, 20, 4),
+    batch_size=(512, 512, 512),
+)
 
 # %% tags=["remove-stderr"]
 import keras

@@ -65,12 +65,11 @@ if "google.colab" in sys.modules:
 
 # %% tags=["hide-cell"]
 # How much this chapter trains in each compute profile (lib.profiles): BDLS_PROFILE picks
-# the row; train_samples None means all 60,000 training images.
-PROFILES = {
-    "full": {"train_samples": None, "epochs": 5, "batch_size": 64},
-    "cpu": {"train_samples": None, "epochs": 5, "batch_size": 64},
-    "smoke": {"train_samples": 1000, "epochs": 2, "batch_size": 64},
-}
+# the profile; each setting's values in (full, cpu, smoke). train_samples None means all
+# 60,000 training images.
+from lib import profiles
+
+PROFILES = profiles.table(train_samples=(None, None, 1000), epochs=(5, 5, 2), batch_size=(64, 64, 64))
 
 # %% tags=["remove-stderr"]
 import keras
@@ -86,7 +85,6 @@ config = chapter.start(PROFILES, seed=42)
 
 # %% tags=["remove-stderr"]
 mnist = data.load_mnist()
-(train_images, train_labels), (test_images, test_labels) = mnist
 show_run_card("Chapter 6 — convolutional neural networks", config.profile, config.seed, [mnist.provenance])
 
 # %% [markdown]
@@ -97,7 +95,7 @@ show_run_card("Chapter 6 — convolutional neural networks", config.profile, con
 # the `full` and `cpu` profiles that is all of them.)
 
 # %%
-train_images, train_labels = train_images[: config.train_samples], train_labels[: config.train_samples]
+(train_images, train_labels), (test_images, test_labels) = mnist.head(train=config.train_samples)
 x_train = train_images.reshape((-1, 28, 28, 1)).astype("float32") / 255
 x_test = test_images.reshape((-1, 28, 28, 1)).astype("float32") / 255
 y_train = keras.utils.to_categorical(train_labels, num_classes=10)

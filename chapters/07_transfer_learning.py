@@ -58,31 +58,17 @@ if "google.colab" in sys.modules:
 # %% tags=["hide-cell"]
 # How much this chapter trains in each compute profile (lib.profiles). VGG16 is slow on a
 # CPU, so `cpu` and `smoke` use a few dozen images and a few epochs; `full` uses the
-# lecture's images and epochs, and wants a GPU. per_class: images per class for
-# (train, validation, test).
-PROFILES = {
-    "full": {
-        "per_class": (1000, 500, 500),
-        "batch_size": 20,
-        "feature_epochs": 30,
-        "augmented_epochs": 30,
-        "fine_tune_epochs": 100,
-    },
-    "cpu": {
-        "per_class": (40, 20, 20),
-        "batch_size": 20,
-        "feature_epochs": 30,
-        "augmented_epochs": 4,
-        "fine_tune_epochs": 4,
-    },
-    "smoke": {
-        "per_class": (4, 2, 2),
-        "batch_size": 2,
-        "feature_epochs": 10,
-        "augmented_epochs": 2,
-        "fine_tune_epochs": 2,
-    },
-}
+# lecture's images and epochs, and wants a GPU. One line per setting, its values in (full,
+# cpu, smoke); per_class: images per class for (train, validation, test).
+from lib import profiles
+
+PROFILES = profiles.table(
+    per_class=((1000, 500, 500), (40, 20, 20), (4, 2, 2)),
+    batch_size=(20, 20, 2),
+    feature_epochs=(30, 30, 10),
+    augmented_epochs=(30, 4, 2),
+    fine_tune_epochs=(100, 4, 2),
+)
 
 # %% tags=["remove-stderr"]
 import tempfile
@@ -418,6 +404,7 @@ for layer in conv_base.layers:
     else:
         layer.trainable = False
 trainable = freezing.parameter_counts(model)["trainable"]
+assert trainable == 2_097_665, trainable  # the classifier's weights only: block 5 stayed frozen
 print(f"trainable parameters after the lecture's loop: {trainable:,}")
 
 # %% [markdown]

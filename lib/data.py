@@ -27,7 +27,7 @@ import shutil
 import warnings
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -149,6 +149,14 @@ class Dataset:
 
     def __iter__(self):
         return iter((self.train, self.test))
+
+    def head(self, train: int | None = None, test: int | None = None) -> Dataset:
+        """The first ``train`` training and ``test`` test examples; None keeps a split whole (chapter 1).
+
+        How a chapter keeps its profile's number of examples. The provenance is
+        unchanged: it describes the data as loaded.
+        """
+        return replace(self, train=tuple(a[:train] for a in self.train), test=tuple(a[:test] for a in self.test))
 
 
 @dataclass

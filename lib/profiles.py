@@ -10,9 +10,9 @@ One environment variable, ``BDLS_PROFILE``, selects the profile:
 ``smoke``
     for CI: every line still runs, on tiny samples, in ≤ 60 s per chapter.
 
-A chapter states its numbers for all three profiles in one visible table and
-asks :func:`settings` for the row in force, so a reader sees exactly what
-their run does and what the full run would do.
+A chapter states its numbers for all three profiles in one visible table, one
+line per setting (:func:`table`), and asks :func:`settings` for the profile in
+force, so a reader sees exactly what their run does and what the full run would do.
 """
 
 from __future__ import annotations
@@ -39,6 +39,21 @@ def current_profile() -> str:
             raise ValueError(f"{PROFILE_ENV}={requested!r} is not a profile; choose one of {', '.join(PROFILES)}")
         return requested
     return "full" if gpu_available() else "cpu"
+
+
+def table(**columns: tuple) -> dict[str, dict]:
+    """A profile table written one line per setting, ``name=(full, cpu, smoke)`` (chapter 1).
+
+    >>> table(epochs=(5, 5, 2), batch_size=(128, 128, 128))["smoke"]
+    {'epochs': 2, 'batch_size': 128}
+
+    Returns the table :func:`settings` reads: each profile mapped to its values.
+    A value that is not a tuple of three, one per profile, is an error.
+    """
+    for name, values in columns.items():
+        if not isinstance(values, tuple) or len(values) != len(PROFILES):
+            raise ValueError(f"{name}={values!r}: give one value per profile, as a tuple ({', '.join(PROFILES)})")
+    return {profile: {name: values[i] for name, values in columns.items()} for i, profile in enumerate(PROFILES)}
 
 
 def settings(table: dict[str, dict], profile: str | None = None) -> SimpleNamespace:

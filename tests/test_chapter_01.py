@@ -13,7 +13,7 @@ import pytest
 import tensorflow as tf
 from chapter_code import chapter_namespace
 
-from lib import data
+from lib import data, profiles
 from lib.seeding import seed_everything
 
 
@@ -83,3 +83,26 @@ def test_running_accuracy_lags_the_trained_network(chapter, digits):
     _, trained_accuracy = model.evaluate(x, y, verbose=0)
     running_accuracy = history.history["accuracy"][-1]
     assert trained_accuracy > running_accuracy + 0.05, (trained_accuracy, running_accuracy)
+
+
+def test_profile_table_is_written_one_line_per_setting():
+    table = profiles.table(train_samples=(None, None, 1000), epochs=(5, 5, 2))
+    assert table == {
+        "full": {"train_samples": None, "epochs": 5},
+        "cpu": {"train_samples": None, "epochs": 5},
+        "smoke": {"train_samples": 1000, "epochs": 2},
+    }
+    assert profiles.settings(table, profile="smoke").train_samples == 1000
+    for wrong in ((5, 2), [5, 5, 2], 5):
+        with pytest.raises(ValueError, match="one value per profile"):
+            profiles.table(epochs=wrong)
+
+
+def test_head_keeps_the_profiles_number_of_examples():
+    mnist = data.load_mnist(source="offline")
+    (train_images, train_labels), (test_images, test_labels) = mnist.head(train=10)
+    assert len(train_images) == len(train_labels) == 10
+    np.testing.assert_array_equal(train_images, mnist.train[0][:10])
+    assert len(test_images) == len(test_labels) == len(mnist.test[0]), "None keeps a split whole"
+    assert mnist.head(test=3).provenance == mnist.provenance
+    assert len(mnist.train[0]) > 10, "the loaded dataset is not changed"

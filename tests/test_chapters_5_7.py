@@ -34,7 +34,7 @@ def run_model_cells(chapter: str, namespace: dict, snapshot) -> list:
     notebook = jupytext.read(ROOT / "chapters" / f"{chapter}.py")
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     namespace.update(chapter_namespace(chapter))
-    setup = [cell for cell in code if "PROFILES = {" in cell.source or "chapter.start(" in cell.source]
+    setup = [cell for cell in code if "PROFILES = " in cell.source or "chapter.start(" in cell.source]
     tagged = [cell for cell in code if "build-model" in cell.metadata.get("tags", [])]
     assert len(setup) == 2 and tagged, "a profile table, one chapter.start call and build-model cells"
     for index, cell in enumerate(setup):
