@@ -9,8 +9,9 @@ PyTorch when the notebook imports them.
 Also installs the integrity guard the grader calls before and after each test
 cell: it remembers the genuine builtins tests rely on, IPython's and the
 kernel's error-reporting methods, and the functions of the modules tests use
-(``numpy``, ``numpy.testing``, ``math``...) as they were when loaded, reports
-any that were replaced since, and puts the genuine ones back.
+(``numpy``, ``numpy.testing``, ``math``, ``importlib``, ``lib.checks``...) as they were
+when loaded (or reloaded), reports any that were replaced since, and puts the genuine ones
+back: a hidden test's ``importlib.reload(lib.checks)`` really reloads from disk.
 
 Everything is wrapped in one function and deleted afterwards, so the
 student's namespace stays clean. Nothing here may print or write to stderr
@@ -41,6 +42,10 @@ def _grading_install():
         "pandas",
         "pandas.testing",
         "torch.testing",
+        # hidden tests reload their references (lib.checks) and the data loaders from disk
+        "importlib",
+        "importlib.util",
+        "lib.checks",
     }
     seeders = {
         "numpy": lambda m: m.random.seed(seed % 2**32),
@@ -77,7 +82,9 @@ def _grading_install():
             else:
                 return None
             loader = spec.loader
-            if loader is None or not hasattr(loader, "exec_module"):
+            # Frozen and built-in modules (importlib.util is one) are loaded by a class shared by
+            # all of them: leave it alone; such a module is in sys.modules before this runs.
+            if loader is None or isinstance(loader, type) or not hasattr(loader, "exec_module"):
                 return spec
             original = loader.exec_module
 

@@ -183,40 +183,11 @@ np.testing.assert_allclose(value, -np.log(0.7), rtol=1e-6)
 tiny = cross_entropy(np.array([[1.0, 0.0]]), np.array([[1e-12, 1 - 1e-12]]))
 np.testing.assert_allclose(tiny, -np.log(1e-12), rtol=1e-5, err_msg="follow the formula: no clipping")
 ### BEGIN HIDDEN TESTS
-import importlib.util
-import os
-import sys
+import importlib
 
+import lib.checks
 
-def libraries_run_by(function, *args):
-    """Call function(*args); return its result and the files of forbidden libraries it ran."""
-    roots = []
-    for name in ("keras", "tensorflow", "tf_keras", "jax", "torch", "sklearn", "scipy", "lib"):
-        spec = importlib.util.find_spec(name)
-        for path in (spec.submodule_search_locations or []) if spec else []:
-            roots += [os.path.join(path, ""), os.path.join(os.path.realpath(path), "")]
-    roots, seen = tuple(roots), set()
-
-    def watcher(frame, event, arg):
-        if event == "call" and frame.f_code.co_filename.startswith(roots):
-            seen.add(frame.f_code.co_filename)
-
-    previous = sys.getprofile()
-    sys.setprofile(watcher)
-    try:
-        result = function(*args)
-    finally:
-        untouched = sys.getprofile() is watcher
-        sys.setprofile(previous)
-    if not untouched:
-        seen.add("the profiler was removed")
-    return result, sorted(seen)
-
-
-def reference_cross_entropy(targets, predicted):
-    return float(np.mean(-np.sum(targets * np.log(predicted), axis=1)))
-
-
+checks = importlib.reload(lib.checks)  # the references, fresh from disk
 rng = np.random.default_rng(3)
 logits = rng.normal(size=(16, 10))
 predicted = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
@@ -226,10 +197,10 @@ confident = np.full((4, 3), 1e-13)
 confident[np.arange(4), [0, 1, 2, 0]] = 1 - 2e-13
 confident_targets = np.eye(3)[[1, 1, 2, 2]]
 for targets, predictions in ((true_one_hot, predicted), (soft_targets, predicted), (confident_targets, confident)):
-    got, libraries = libraries_run_by(cross_entropy, targets, predictions)
+    got, libraries = checks.libraries_run_by(cross_entropy, targets, predictions)
     assert not libraries, "compute the cross-entropy yourself with NumPy, without Keras or another library"
     assert isinstance(got, numbers.Real) and not isinstance(got, bool)
-    np.testing.assert_allclose(got, reference_cross_entropy(targets, predictions), rtol=1e-5)
+    np.testing.assert_allclose(got, np.mean(-np.sum(targets * np.log(predictions), axis=1)), rtol=1e-5)
 perfect = cross_entropy(np.eye(4), np.full((4, 4), 1e-9) + np.eye(4))
 assert isinstance(perfect, numbers.Real) and abs(perfect) < 1e-6
 ### END HIDDEN TESTS
@@ -333,26 +304,23 @@ import importlib
 import keras
 import numpy as np
 
-import lib.data
+import lib.checks
 
-
-def dense_logits(network, inputs):
-    """The network's output before the softmax, computed in NumPy from its weights."""
-    dense = [layer for layer in network.layers if isinstance(layer, keras.layers.Dense)]
-    assert len(dense) == 2, "the model has two dense layers (see Task 4)"
-    (w1, b1), (w2, b2) = ([np.asarray(w, dtype=np.float64) for w in layer.get_weights()] for layer in dense)
-    return np.maximum(inputs @ w1 + b1, 0) @ w2 + b2
-
-
-importlib.reload(lib.data)  # a fresh copy of the data, whatever happened to the notebook's variables
-(fresh_train_images, fresh_train_labels), (fresh_test_images, fresh_test_labels) = lib.data.load_mnist(source="offline")
+checks = importlib.reload(lib.checks)  # reference computations, fresh from disk
+# a fresh copy of the data, whatever happened to the notebook's variables
+(fresh_train_images, fresh_train_labels), (fresh_test_images, fresh_test_labels) = checks.fresh_data().load_mnist(
+    source="offline"
+)
 fresh_x_test = fresh_test_images.reshape(len(fresh_test_images), 784).astype("float32") / 255
 
 assert isinstance(model, keras.Model), "keep the trained model in `model`"
 assert model.count_params() == 407_050
-measured_accuracy = float((dense_logits(model, fresh_x_test).argmax(axis=1) == fresh_test_labels).mean())
-print(f"test accuracy of model: {measured_accuracy:.4f} (needs >= 0.88)")
-assert measured_accuracy >= 0.88, f"the trained model reaches only {measured_accuracy:.3f} on the test set"
+# the network's output before the softmax, computed in NumPy from its weights
+test_logits = checks.dense_logits(model, fresh_x_test, (784, 512, 10))
+measured_accuracy = checks.accuracy(test_logits, fresh_test_labels)
+assert checks.needs("test accuracy of model", measured_accuracy, ">=", 0.88), (
+    f"the trained model reaches only {measured_accuracy:.3f} on the test set"
+)
 ### BEGIN HIDDEN TESTS
 assert isinstance(history, keras.callbacks.History) and history.model is model, (
     "keep the History of model's training in `history`"
@@ -362,20 +330,12 @@ updates = int(model.optimizer.iterations.numpy())
 assert updates == 5 * int(np.ceil(4000 / 128)), (
     f"{updates} weight updates: train on the 4,000 training images, 5 epochs, batch size 128"
 )
-
-
-def mean_cross_entropy(logits, labels):
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return float(-log_probabilities[np.arange(len(labels)), labels].mean())
-
-
 fresh_x_train = fresh_train_images.reshape(len(fresh_train_images), 784).astype("float32") / 255
-loss_ratio = mean_cross_entropy(dense_logits(model, fresh_x_test), fresh_test_labels) / mean_cross_entropy(
-    dense_logits(model, fresh_x_train), fresh_train_labels
+train_logits = checks.dense_logits(model, fresh_x_train, (784, 512, 10))
+loss_ratio = checks.cross_entropy_from_logits(test_logits, fresh_test_labels) / checks.cross_entropy_from_logits(
+    train_logits, fresh_train_labels
 )
-print(f"test to training loss ratio of model: {loss_ratio:.4f} (needs >= 1.4)")
-assert loss_ratio >= 1.4, (
+assert checks.needs("test to training loss ratio of model", loss_ratio, ">=", 1.4), (
     "the model knows the test images as well as its training images: train on the training set only"
 )
 ### END HIDDEN TESTS
@@ -390,25 +350,12 @@ assert 0.0 <= test_accuracy <= 1.0
 ### BEGIN HIDDEN TESTS
 import importlib
 
-import keras
-import numpy as np
+import lib.checks
 
-import lib.data
-
-
-def dense_logits(network, inputs):
-    """The network's output before the softmax, computed in NumPy from its weights."""
-    dense = [layer for layer in network.layers if isinstance(layer, keras.layers.Dense)]
-    assert len(dense) == 2, "the model has two dense layers (see Task 4)"
-    (w1, b1), (w2, b2) = ([np.asarray(w, dtype=np.float64) for w in layer.get_weights()] for layer in dense)
-    return np.maximum(inputs @ w1 + b1, 0) @ w2 + b2
-
-
-importlib.reload(lib.data)  # a fresh copy of the data, whatever happened to the notebook's variables
-(fresh_train_images, fresh_train_labels), (fresh_test_images, fresh_test_labels) = lib.data.load_mnist(source="offline")
-fresh_x_test = fresh_test_images.reshape(len(fresh_test_images), 784).astype("float32") / 255
-
-measured_accuracy = float((dense_logits(model, fresh_x_test).argmax(axis=1) == fresh_test_labels).mean())
+checks = importlib.reload(lib.checks)  # reference computations, fresh from disk
+_, (fresh_test_images, fresh_test_labels) = checks.fresh_data().load_mnist(source="offline")
+fresh_x_test = fresh_test_images.reshape(len(fresh_test_images), 784) / 255
+measured_accuracy = checks.accuracy(checks.dense_logits(model, fresh_x_test, (784, 512, 10)), fresh_test_labels)
 assert abs(test_accuracy - measured_accuracy) < 0.005, (
     f"test_accuracy ({test_accuracy:.4f}) is not the model's accuracy on the test set ({measured_accuracy:.4f})"
 )

@@ -99,57 +99,25 @@ assert small.shape == (2, 5), f"expected shape (2, 5), got {small.shape}"
 assert small.dtype == np.float32, f"expected float32, got {small.dtype}"
 np.testing.assert_array_equal(small, [[0, 1, 0, 1, 0], [1, 0, 0, 0, 1]])
 ### BEGIN HIDDEN TESTS
-import importlib.util
-import os
-import sys
+import importlib
 
+import lib.checks
 
-def libraries_run_by(function, *args, **kwargs):
-    """Call function; return its result and the files of libraries it ran that the task rules out."""
-    roots = []
-    for name in ("keras", "tensorflow", "tf_keras", "jax", "torch", "sklearn", "scipy", "lib"):
-        spec = importlib.util.find_spec(name)
-        for path in (spec.submodule_search_locations or []) if spec else []:
-            roots += [os.path.join(path, ""), os.path.join(os.path.realpath(path), "")]
-    roots, seen = tuple(roots), set()
-
-    def watcher(frame, event, arg):
-        if event == "call" and frame.f_code.co_filename.startswith(roots):
-            seen.add(frame.f_code.co_filename)
-
-    previous = sys.getprofile()
-    sys.setprofile(watcher)
-    try:
-        result = function(*args, **kwargs)
-    finally:
-        untouched = sys.getprofile() is watcher
-        sys.setprofile(previous)
-    if not untouched:
-        seen.add("the profiler was removed")
-    return result, sorted(seen)
-
-
-def reference_multi_hot(sequences, dimension):
-    vectors = np.zeros((len(sequences), dimension), dtype=np.float32)
-    for row, sequence in enumerate(sequences):
-        vectors[row, np.asarray(sequence, dtype=int)] = 1.0
-    return vectors
-
-
+checks = importlib.reload(lib.checks)  # the references, fresh from disk
 rng = np.random.default_rng(11)
 sequences = [list(rng.integers(0, 50, size=n)) for n in (0, 1, 7, 30)]
 before = [list(s) for s in sequences]
-out, libraries = libraries_run_by(vectorize_sequences, sequences, dimension=50)
+out, libraries = checks.libraries_run_by(vectorize_sequences, sequences, dimension=50)
 assert not libraries, "write the multi-hot encoding yourself with NumPy, without lib.text, Keras or another library"
 assert isinstance(out, np.ndarray) and out.shape == (4, 50) and out.dtype == np.float32
-np.testing.assert_array_equal(out, reference_multi_hot(sequences, 50))
+np.testing.assert_array_equal(out, checks.multi_hot(sequences, 50))
 assert sequences == before, "the input sequences were modified"
 reviews = [[1] + [int(i) for i in rng.integers(2, 10_000, size=n)] for n in rng.integers(20, 400, size=60)]
 reviews[3] = reviews[3] + reviews[3]  # every word twice
-encoded, libraries = libraries_run_by(vectorize_sequences, reviews)
+encoded, libraries = checks.libraries_run_by(vectorize_sequences, reviews)
 assert not libraries, "write the multi-hot encoding yourself with NumPy, without lib.text, Keras or another library"
 assert isinstance(encoded, np.ndarray) and encoded.shape == (60, 10_000) and encoded.dtype == np.float32
-np.testing.assert_array_equal(encoded, reference_multi_hot(reviews, 10_000))
+np.testing.assert_array_equal(encoded, checks.multi_hot(reviews, 10_000))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -307,39 +275,21 @@ assert "val_loss" in history.history, "pass the validation set to fit (validatio
 ### BEGIN HIDDEN TESTS
 import importlib
 
-import keras
-import numpy as np
+import lib.checks
 
-import lib.data
-import lib.standins
-
-
-def reference_multi_hot(sequences, dimension=10000):
-    vectors = np.zeros((len(sequences), dimension), dtype=np.uint8)
-    for row, sequence in enumerate(sequences):
-        vectors[row, np.asarray(sequence, dtype=int)] = 1.0
-    return vectors
-
-
-importlib.reload(lib.standins)  # a fresh copy of the data, whatever happened to the notebook's variables
-importlib.reload(lib.data)
-# lib.data's offline IMDB is lib.standins.imdb_like(25_000, 25_000) put into Keras's format by
-# lib.data.keras_sequences; rebuilt here for just the reviews needed, lighter than load_imdb.
-fresh_train, fresh_train_y, fresh_test, fresh_test_y, _ = lib.standins.imdb_like(25_000, 25_000)
-fresh_x_val = reference_multi_hot(lib.data.keras_sequences(fresh_train[:1000], 10_000))
-fresh_x_test = reference_multi_hot(lib.data.keras_sequences(fresh_test[:2000], 10_000))
-fresh_y_val, fresh_y_test = fresh_train_y[:1000].astype("float32"), fresh_test_y[:2000].astype("float32")
-del fresh_train, fresh_train_y, fresh_test, fresh_test_y
+checks = importlib.reload(lib.checks)  # reference computations, fresh from disk
+# a fresh copy of the validation reviews, whatever happened to the notebook's variables
+[(fresh_x_val, fresh_y_val)] = checks.offline_imdb_rows(("train", 0, 1000))
 validated = history.model
 assert isinstance(validated, keras.Model) and validated.count_params() == 160_305, (
     "keep the History of the validation run (a build_model() network) in `history`"
 )
 recomputed_val_loss = validated.evaluate(fresh_x_val, fresh_y_val, batch_size=128, verbose=0, return_dict=True)["loss"]
 val_loss_difference = abs(history.history["val_loss"][-1] - recomputed_val_loss) / recomputed_val_loss
-print(
-    f"relative difference to the validation loss on the first 1,000 reviews: {val_loss_difference:.4f} (needs <= 0.001)"
+label = "relative difference to the validation loss on the first 1,000 reviews"
+assert checks.needs(label, val_loss_difference, "<=", 1e-3), (
+    "the validation curve in `history` is not that of the first 1,000 training reviews"
 )
-assert val_loss_difference <= 1e-3, "the validation curve in `history` is not that of the first 1,000 training reviews"
 updates = int(validated.optimizer.iterations.numpy())
 assert updates == 10 * int(np.ceil(3000 / 128)), (
     f"{updates} weight updates: train on the 3,000 reviews that are not in the validation set, 10 epochs"
@@ -347,7 +297,7 @@ assert updates == 10 * int(np.ceil(3000 / 128)), (
 assert chosen_epochs == int(np.argmin(history.history["val_loss"])) + 1, (
     "chosen_epochs must be the epoch with the lowest validation loss"
 )
-del fresh_x_val, fresh_x_test
+del fresh_x_val
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_final_model", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -356,59 +306,32 @@ import importlib
 import keras
 import numpy as np
 
-import lib.data
-import lib.standins
+import lib.checks
 
-
-def reference_multi_hot(sequences, dimension=10000):
-    vectors = np.zeros((len(sequences), dimension), dtype=np.uint8)
-    for row, sequence in enumerate(sequences):
-        vectors[row, np.asarray(sequence, dtype=int)] = 1.0
-    return vectors
-
-
-importlib.reload(lib.standins)  # a fresh copy of the data, whatever happened to the notebook's variables
-importlib.reload(lib.data)
-# lib.data's offline IMDB is lib.standins.imdb_like(25_000, 25_000) put into Keras's format by
-# lib.data.keras_sequences; rebuilt here for just the reviews needed, lighter than load_imdb.
-fresh_train, fresh_train_y, fresh_test, fresh_test_y, _ = lib.standins.imdb_like(25_000, 25_000)
-fresh_x_val = reference_multi_hot(lib.data.keras_sequences(fresh_train[:1000], 10_000))
-fresh_x_test = reference_multi_hot(lib.data.keras_sequences(fresh_test[:2000], 10_000))
-fresh_y_val, fresh_y_test = fresh_train_y[:1000].astype("float32"), fresh_test_y[:2000].astype("float32")
-del fresh_train, fresh_train_y, fresh_test, fresh_test_y
-
-
-def sigmoid_logits(network, inputs):
-    """The network's output before the sigmoid, computed in NumPy from its weights (ReLU hidden layers)."""
-    dense = [layer for layer in network.layers if isinstance(layer, keras.layers.Dense)]
-    outputs = inputs.astype(np.float64)
-    for depth, layer in enumerate(dense):
-        weights, bias = (np.asarray(w, dtype=np.float64) for w in layer.get_weights())
-        outputs = outputs @ weights + bias
-        if depth < len(dense) - 1:
-            outputs = np.maximum(outputs, 0)
-    return outputs.ravel()
-
-
+checks = importlib.reload(lib.checks)  # reference computations, fresh from disk
+# fresh copies of the validation and test reviews, whatever happened to the notebook's variables
+(fresh_x_val, fresh_y_val), (fresh_x_test, fresh_y_test) = checks.offline_imdb_rows(
+    ("train", 0, 1000), ("test", 0, 2000)
+)
 assert isinstance(final_model, keras.Model) and final_model is not history.model, "final_model must be a new model"
 assert final_model.count_params() == 160_305, "final_model is a build_model() network"
-measured_accuracy = float(((sigmoid_logits(final_model, fresh_x_test) > 0) == (fresh_y_test > 0.5)).mean())
-print(f"test accuracy of final_model: {measured_accuracy:.4f} (needs >= 0.8)")
-assert measured_accuracy >= 0.8, f"final_model reaches only {measured_accuracy:.3f} on the test set"
+# final_model's output before the sigmoid, computed in NumPy from its weights: positive means "positive"
+test_logits = checks.dense_logits(final_model, fresh_x_test, (10_000, 16, 16, 1)).ravel()
+measured_accuracy = float(np.mean((test_logits > 0) == (fresh_y_test > 0.5)))
+assert checks.needs("test accuracy of final_model", measured_accuracy, ">=", 0.8), (
+    f"final_model reaches only {measured_accuracy:.3f} on the test set"
+)
 ### BEGIN HIDDEN TESTS
 import numbers
 
 assert isinstance(history, keras.callbacks.History) and "val_loss" in history.history
 validated = history.model
-assert isinstance(validated, keras.Model) and validated.count_params() == 160_305, (
-    "keep the History of the validation run (a build_model() network) in `history`"
+assert isinstance(validated, keras.Model) and validated.count_params() == 160_305, "validate a build_model() network"
+validated_loss = validated.evaluate(fresh_x_val, fresh_y_val, batch_size=128, verbose=0, return_dict=True)["loss"]
+relative = abs(history.history["val_loss"][-1] - validated_loss) / validated_loss
+assert checks.needs("relative difference to the validation loss on the first 1,000 reviews", relative, "<=", 1e-3), (
+    "the validation curve in `history` is not that of the first 1,000 training reviews"
 )
-recomputed_val_loss = validated.evaluate(fresh_x_val, fresh_y_val, batch_size=128, verbose=0, return_dict=True)["loss"]
-val_loss_difference = abs(history.history["val_loss"][-1] - recomputed_val_loss) / recomputed_val_loss
-print(
-    f"relative difference to the validation loss on the first 1,000 reviews: {val_loss_difference:.4f} (needs <= 0.001)"
-)
-assert val_loss_difference <= 1e-3, "the validation curve in `history` is not that of the first 1,000 training reviews"
 validated_epochs = int(np.argmin(history.history["val_loss"])) + 1
 updates = int(final_model.optimizer.iterations.numpy())
 assert updates == validated_epochs * int(np.ceil(4000 / 128)), (

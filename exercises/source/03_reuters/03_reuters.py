@@ -220,8 +220,8 @@ import numpy as np
 
 default_model = build_model()
 assert isinstance(default_model, keras.Model), "build_model must return a Keras model"
+assert default_model.output_shape == (None, 46), f"output shape {default_model.output_shape}, expected (None, 46)"
 assert default_model.count_params() == 647_214, f"{default_model.count_params():,} parameters, expected 647,214"
-assert default_model.output_shape == (None, 46)
 ### BEGIN HIDDEN TESTS
 assert build_model() is not default_model, "build a new model on every call"
 narrow = build_model(second_layer_units=4)
@@ -295,56 +295,36 @@ assert fit_64 >= 0.9, "model_64 should fit its 3,000 training newswires"
 ### BEGIN HIDDEN TESTS
 import importlib
 
-import lib.data
-import lib.sources
-import lib.standins
-import lib.text
+import lib.checks
 
-for ref_module in (lib.sources, lib.standins, lib.text, lib.data):
-    importlib.reload(ref_module)
-(ref_train, ref_train_labels), (ref_test, ref_test_labels) = lib.data.load_reuters(num_words=10_000, source="offline")
-
-
-def ref_logits(model, inputs, units):
-    """The 10000-64-units-46 network (before its softmax) computed in NumPy from the model's own weights."""
-    weights = [np.asarray(w, dtype=np.float32) for w in model.weights]
-    shapes = [(10000, 64), (64,), (64, units), (units,), (units, 46), (46,)]
-    assert [w.shape for w in weights] == shapes, f"expected a 10000-64-{units}-46 network"
-    hidden = np.maximum(inputs @ weights[0] + weights[1], 0)
-    hidden = np.maximum(hidden @ weights[2] + weights[3], 0)
-    logits = (hidden @ weights[4] + weights[5]).astype(np.float64)
-    return logits - logits.max(axis=1, keepdims=True)
-
-
-def ref_accuracy(model, inputs, labels, units):
-    return float(np.mean(ref_logits(model, inputs, units).argmax(axis=1) == labels))
-
-
-ref_x = lib.text.multi_hot(ref_train[:4000], dimension=10_000)
-ref_x_val, ref_y_val = ref_x[:1000], ref_train_labels[:1000]
-ref_x_fit, ref_y_fit = ref_x[1000:], ref_train_labels[1000:4000]
+checks = importlib.reload(lib.checks)  # reference computations and data, fresh from disk
+(ref_train, ref_train_labels), _ = checks.fresh_data().load_reuters(num_words=10_000, source="offline")
+ref_x = checks.multi_hot(ref_train[:4000], 10_000)
 for ref_units, ref_model, ref_history in ((64, model_64, history_64), (4, model_4, history_4)):
     assert isinstance(ref_model, keras.Model) and ref_history.model is ref_model
     assert int(ref_model.optimizer.iterations.numpy()) == 12 * int(np.ceil(3000 / 128)), (
         "train for 12 epochs of batch size 128 on the 3,000 newswires outside the validation set"
     )
-    ref_z = ref_logits(ref_model, ref_x_val, ref_units)
+    # the network's output before its softmax, computed in NumPy from the model's own weights
+    ref_z = checks.dense_logits(ref_model, ref_x[:1000], (10_000, 64, ref_units, 46), dtype=np.float32)
     np.testing.assert_allclose(
         ref_history.history["val_accuracy"][-1],
-        np.mean(ref_z.argmax(axis=1) == ref_y_val),
+        checks.accuracy(ref_z, ref_train_labels[:1000]),
         atol=0.003,
         err_msg="validate on the first 1,000 training newswires",
     )
-    ref_loss = float(np.mean(np.log(np.exp(ref_z).sum(axis=1)) - ref_z[np.arange(1000), ref_y_val]))
     np.testing.assert_allclose(
         ref_history.history["val_loss"][-1],
-        ref_loss,
+        checks.cross_entropy_from_logits(ref_z, ref_train_labels[:1000]),
         rtol=2e-3,
         err_msg="validate on the first 1,000 training newswires",
     )
-ref_fit_64 = ref_accuracy(model_64, ref_x_fit, ref_y_fit, 64)
-print(f"training accuracy of model_64 recomputed: {ref_fit_64:.4f} (needs >= 0.9)")
-assert ref_fit_64 >= 0.9, "model_64 does not fit the 3,000 training newswires"
+ref_fit_64 = checks.accuracy(
+    checks.dense_logits(model_64, ref_x[1000:], (10_000, 64, 64, 46), dtype=np.float32), ref_train_labels[1000:4000]
+)
+assert checks.needs("training accuracy of model_64 recomputed", ref_fit_64, ">=", 0.9), (
+    "model_64 does not fit the 3,000 training newswires"
+)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_bottleneck_accuracy", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -356,38 +336,26 @@ assert accuracy_64 >= 0.65, f"model_64 reaches only {accuracy_64:.3f} on the tes
 ### BEGIN HIDDEN TESTS
 import importlib
 
-import lib.data
-import lib.sources
-import lib.standins
-import lib.text
+import lib.checks
 
-for ref_module in (lib.sources, lib.standins, lib.text, lib.data):
-    importlib.reload(ref_module)
-(ref_train, ref_train_labels), (ref_test, ref_test_labels) = lib.data.load_reuters(num_words=10_000, source="offline")
-
-
-def ref_logits(model, inputs, units):
-    """The 10000-64-units-46 network (before its softmax) computed in NumPy from the model's own weights."""
-    weights = [np.asarray(w, dtype=np.float32) for w in model.weights]
-    shapes = [(10000, 64), (64,), (64, units), (units,), (units, 46), (46,)]
-    assert [w.shape for w in weights] == shapes, f"expected a 10000-64-{units}-46 network"
-    hidden = np.maximum(inputs @ weights[0] + weights[1], 0)
-    hidden = np.maximum(hidden @ weights[2] + weights[3], 0)
-    logits = (hidden @ weights[4] + weights[5]).astype(np.float64)
-    return logits - logits.max(axis=1, keepdims=True)
-
-
-def ref_accuracy(model, inputs, labels, units):
-    return float(np.mean(ref_logits(model, inputs, units).argmax(axis=1) == labels))
-
-
-ref_x_val = lib.text.multi_hot(ref_train[:1000], dimension=10_000)
-ref_test_64 = ref_accuracy(model_64, lib.text.multi_hot(ref_test, dimension=10_000), ref_test_labels, 64)
-ref_val_64 = ref_accuracy(model_64, ref_x_val, ref_train_labels[:1000], 64)
-print(f"test accuracy of model_64 recomputed: {ref_test_64:.4f} (needs >= 0.65)")
-print(f"test minus validation accuracy of model_64: {ref_test_64 - ref_val_64:.4f} (needs <= 0.1)")
-assert ref_test_64 >= 0.65, f"model_64 reaches only {ref_test_64:.3f} on the test set"
-assert ref_test_64 - ref_val_64 <= 0.1, "model_64 does much better on the test set than on the validation set"
+checks = importlib.reload(lib.checks)  # reference computations and data, fresh from disk
+(ref_train, ref_train_labels), (ref_test, ref_test_labels) = checks.fresh_data().load_reuters(
+    num_words=10_000, source="offline"
+)
+ref_sizes = (10_000, 64, 64, 46)  # model_64, checked weight by weight
+ref_test_64 = checks.accuracy(
+    checks.dense_logits(model_64, checks.multi_hot(ref_test, 10_000), ref_sizes, dtype=np.float32), ref_test_labels
+)
+ref_val_64 = checks.accuracy(
+    checks.dense_logits(model_64, checks.multi_hot(ref_train[:1000], 10_000), ref_sizes, dtype=np.float32),
+    ref_train_labels[:1000],
+)
+assert checks.needs("test accuracy of model_64 recomputed", ref_test_64, ">=", 0.65), (
+    f"model_64 reaches only {ref_test_64:.3f} on the test set"
+)
+assert checks.needs("test minus validation accuracy of model_64", ref_test_64 - ref_val_64, "<=", 0.1), (
+    "model_64 does much better on the test set than on the validation set"
+)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_bottleneck_gap", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -400,36 +368,19 @@ assert accuracy_64 - accuracy_4 >= 0.05, "model_4 should be clearly worse than m
 ### BEGIN HIDDEN TESTS
 import importlib
 
-import lib.data
-import lib.sources
-import lib.standins
-import lib.text
+import lib.checks
 
-for ref_module in (lib.sources, lib.standins, lib.text, lib.data):
-    importlib.reload(ref_module)
-(ref_train, ref_train_labels), (ref_test, ref_test_labels) = lib.data.load_reuters(num_words=10_000, source="offline")
-
-
-def ref_logits(model, inputs, units):
-    """The 10000-64-units-46 network (before its softmax) computed in NumPy from the model's own weights."""
-    weights = [np.asarray(w, dtype=np.float32) for w in model.weights]
-    shapes = [(10000, 64), (64,), (64, units), (units,), (units, 46), (46,)]
-    assert [w.shape for w in weights] == shapes, f"expected a 10000-64-{units}-46 network"
-    hidden = np.maximum(inputs @ weights[0] + weights[1], 0)
-    hidden = np.maximum(hidden @ weights[2] + weights[3], 0)
-    logits = (hidden @ weights[4] + weights[5]).astype(np.float64)
-    return logits - logits.max(axis=1, keepdims=True)
-
-
-def ref_accuracy(model, inputs, labels, units):
-    return float(np.mean(ref_logits(model, inputs, units).argmax(axis=1) == labels))
-
-
-ref_x_test = lib.text.multi_hot(ref_test, dimension=10_000)
-ref_test_64 = ref_accuracy(model_64, ref_x_test, ref_test_labels, 64)
-ref_test_4 = ref_accuracy(model_4, ref_x_test, ref_test_labels, 4)
-print(f"test accuracy lost to the bottleneck recomputed: {ref_test_64 - ref_test_4:.4f} (needs >= 0.05)")
-assert ref_test_64 - ref_test_4 >= 0.05, "the 4-unit model should lose accuracy against model_64"
+checks = importlib.reload(lib.checks)  # reference computations and data, fresh from disk
+_, (ref_test, ref_test_labels) = checks.fresh_data().load_reuters(num_words=10_000, source="offline")
+ref_x_test = checks.multi_hot(ref_test, 10_000)
+ref_test_accuracy = {
+    units: checks.accuracy(checks.dense_logits(model, ref_x_test, (10_000, 64, units, 46), np.float32), ref_test_labels)
+    for units, model in ((64, model_64), (4, model_4))
+}
+lost = ref_test_accuracy[64] - ref_test_accuracy[4]
+assert checks.needs("test accuracy lost to the bottleneck recomputed", lost, ">=", 0.05), (
+    "the 4-unit model should lose accuracy against model_64"
+)
 ### END HIDDEN TESTS
 
 # %% [markdown]

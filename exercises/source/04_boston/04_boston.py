@@ -53,9 +53,6 @@ import numpy as np
 from lib import data
 from lib.seeding import exercise_seed, seed_everything
 
-SEED = exercise_seed(42)  # 42 for you; the grader gives each student a seed of their own
-seed_everything(SEED)
-
 # The real Boston housing data, split as keras.datasets splits it (404 training and 102 test
 # houses), read from the complete table shipped with mlxtend (source="offline": no download,
 # the same numbers on every machine, the grader's included).
@@ -64,6 +61,10 @@ boston = data.load_boston_housing(source="offline")
 print(boston.provenance.summary())
 print("features:", boston.feature_names)
 print("train:", train_data.shape, " test:", test_data.shape, " first prices ($1000s):", train_targets[:5])
+
+# Seeded before any model is built (a model draws its initial weights when it is built).
+SEED = exercise_seed(42)  # 42 for you; the grader gives each student a seed of their own
+seed_everything(SEED)
 
 
 # %% [markdown]
@@ -115,12 +116,10 @@ a2, _ = normalize(train, test * 10 + 7)
 np.testing.assert_allclose(a2, a, rtol=1e-6, atol=1e-6, err_msg="the test set influences the normalized training set")
 import importlib
 
-import lib.data
-import lib.sources
+import lib.checks
 
-for ref_module in (lib.sources, lib.data):
-    importlib.reload(ref_module)
-(ref_train_x, _), (ref_test_x, _) = lib.data.load_boston_housing(source="offline")
+checks = importlib.reload(lib.checks)  # reference computations and data, fresh from disk
+(ref_train_x, _), (ref_test_x, _) = checks.fresh_data().load_boston_housing(source="offline")
 ref_train_n, ref_test_n = normalize(ref_train_x, ref_test_x)
 ref_mean, ref_std = ref_train_x.mean(axis=0), ref_train_x.std(axis=0)
 np.testing.assert_allclose(ref_train_n, (ref_train_x - ref_mean) / ref_std, rtol=1e-4, atol=1e-4)
@@ -263,8 +262,10 @@ import numpy as np
 
 default_model = build_model()
 assert isinstance(default_model, keras.Model), "build_model must return a Keras model"
-assert default_model.count_params() == 5_121, f"{default_model.count_params():,} parameters, expected 5,121"
-assert default_model.output_shape == (None, 1)
+assert default_model.output_shape == (None, 1) and default_model.count_params() == 5_121, (
+    f"{default_model.count_params():,} parameters and output shape {default_model.output_shape}, "
+    "expected 5,121 and (None, 1)"
+)
 ### BEGIN HIDDEN TESTS
 assert build_model() is not default_model, "build a new model on every call"
 assert build_model(n_features=3).count_params() == (3 * 64 + 64) + (64 * 64 + 64) + 65
@@ -351,27 +352,11 @@ assert largest <= 8, "every fold's model should learn"
 ### BEGIN HIDDEN TESTS
 import importlib
 
-import lib.data
-import lib.sources
+import lib.checks
 
-for ref_module in (lib.sources, lib.data):
-    importlib.reload(ref_module)
-(ref_train_x, ref_train_y), (ref_test_x, ref_test_y) = lib.data.load_boston_housing(source="offline")
-ref_mean, ref_std = ref_train_x.mean(axis=0), ref_train_x.std(axis=0)
-ref_x, ref_xt = (ref_train_x - ref_mean) / ref_std, (ref_test_x - ref_mean) / ref_std
-
-
-def ref_predict(model, inputs):
-    """The 13-64-64-1 network computed in NumPy from the model's own weights."""
-    weights = [np.asarray(w, dtype=np.float32) for w in model.weights]
-    assert [w.shape for w in weights] == [(13, 64), (64,), (64, 64), (64,), (64, 1), (1,)], (
-        "expected the 13-64-64-1 network of build_model()"
-    )
-    hidden = np.maximum(inputs.astype(np.float32) @ weights[0] + weights[1], 0)
-    hidden = np.maximum(hidden @ weights[2] + weights[3], 0)
-    return (hidden @ weights[4] + weights[5]).ravel()
-
-
+checks = importlib.reload(lib.checks)  # reference computations and data, fresh from disk
+(ref_train_x, ref_train_y), _ = checks.fresh_data().load_boston_housing(source="offline")
+ref_x = (ref_train_x - ref_train_x.mean(axis=0)) / ref_train_x.std(axis=0)
 assert isinstance(folds, list) and len(folds) == 4, "folds = kfold_indices(len(x_train), 4)"
 ref_seen = []
 for ref_fold_train, ref_fold_val in folds:
@@ -400,16 +385,17 @@ for (ref_fold_train, ref_fold_val), ref_history, ref_curve in zip(folds, fold_hi
         rtol=1e-6,
         err_msg="all_mae_histories holds each fold's History val_mae",
     )
-    ref_measured = float(
-        np.mean(np.abs(ref_predict(ref_history.model, ref_x[ref_fold_val]) - ref_train_y[ref_fold_val]))
-    )
+    # the fold's 13-64-64-1 network, computed in NumPy from its own weights
+    ref_predicted = checks.dense_logits(ref_history.model, ref_x[ref_fold_val], (13, 64, 64, 1), np.float32)
+    ref_measured = float(np.mean(np.abs(ref_predicted.ravel() - ref_train_y[ref_fold_val])))
     np.testing.assert_allclose(
         ref_val_mae[-1], ref_measured, rtol=1e-3, err_msg="validate each fold's model on that fold's validation part"
     )
     ref_curves.append(ref_val_mae)
 ref_curves = np.asarray(ref_curves)
-print(f"largest final validation MAE of the folds recomputed: {ref_curves[:, -1].max():.4f} (needs <= 8)")
-assert (ref_curves[:, -1] <= 8).all(), "every fold's model should learn"
+assert checks.needs("largest final validation MAE of the folds recomputed", ref_curves[:, -1].max(), "<=", 8), (
+    "every fold's model should learn"
+)
 np.testing.assert_allclose(
     np.asarray(average_mae, dtype=float),
     ref_curves.mean(axis=0),
@@ -444,37 +430,28 @@ assert test_mae <= 4, "final_model's test MAE is too high"
 ### BEGIN HIDDEN TESTS
 import importlib
 
-import lib.data
-import lib.sources
+import lib.checks
 
-for ref_module in (lib.sources, lib.data):
-    importlib.reload(ref_module)
-(ref_train_x, ref_train_y), (ref_test_x, ref_test_y) = lib.data.load_boston_housing(source="offline")
+checks = importlib.reload(lib.checks)  # reference computations and data, fresh from disk
+(ref_train_x, ref_train_y), (ref_test_x, ref_test_y) = checks.fresh_data().load_boston_housing(source="offline")
 ref_mean, ref_std = ref_train_x.mean(axis=0), ref_train_x.std(axis=0)
-ref_x, ref_xt = (ref_train_x - ref_mean) / ref_std, (ref_test_x - ref_mean) / ref_std
-
-
-def ref_predict(model, inputs):
-    """The 13-64-64-1 network computed in NumPy from the model's own weights."""
-    weights = [np.asarray(w, dtype=np.float32) for w in model.weights]
-    assert [w.shape for w in weights] == [(13, 64), (64,), (64, 64), (64,), (64, 1), (1,)], (
-        "expected the 13-64-64-1 network of build_model()"
-    )
-    hidden = np.maximum(inputs.astype(np.float32) @ weights[0] + weights[1], 0)
-    hidden = np.maximum(hidden @ weights[2] + weights[3], 0)
-    return (hidden @ weights[4] + weights[5]).ravel()
-
-
+# final_model's predictions, computed in NumPy from its own weights (the 13-64-64-1 network of build_model())
+ref_predictions = {
+    split: checks.dense_logits(final_model, (houses - ref_mean) / ref_std, (13, 64, 64, 1), np.float32).ravel()
+    for split, houses in (("train", ref_train_x), ("test", ref_test_x))
+}
 assert isinstance(best_epochs, numbers.Integral) and 1 <= best_epochs <= 20
 assert int(final_model.optimizer.iterations.numpy()) == best_epochs * int(np.ceil(404 / 16)), (
     "train final_model on all 404 training houses for best_epochs epochs with batch size 16"
 )
-ref_test_mae = float(np.mean(np.abs(ref_predict(final_model, ref_xt) - ref_test_y)))
-ref_train_mae = float(np.mean(np.abs(ref_predict(final_model, ref_x) - ref_train_y)))
-print(f"test MAE of final_model recomputed: {ref_test_mae:.4f} (needs <= 4)")
-print(f"test minus training MAE of final_model: {ref_test_mae - ref_train_mae:.4f} (needs >= 0)")
-assert ref_test_mae <= 4, f"test MAE {ref_test_mae:.2f} is too high (20 epochs should reach about 3)"
-assert ref_test_mae - ref_train_mae >= 0, "final_model fits the test houses better than its training houses"
+ref_test_mae = float(np.mean(np.abs(ref_predictions["test"] - ref_test_y)))
+ref_train_mae = float(np.mean(np.abs(ref_predictions["train"] - ref_train_y)))
+assert checks.needs("test MAE of final_model recomputed", ref_test_mae, "<=", 4), (
+    f"test MAE {ref_test_mae:.2f} is too high (20 epochs should reach about 3)"
+)
+assert checks.needs("test minus training MAE of final_model", ref_test_mae - ref_train_mae, ">=", 0), (
+    "final_model fits the test houses better than its training houses"
+)
 assert abs(float(test_mae) - ref_test_mae) < 0.01, "test_mae must be final_model's MAE on the test set"
 ### END HIDDEN TESTS
 

@@ -45,9 +45,9 @@ import numpy as np
 from lib import data, text
 from lib.seeding import exercise_seed, seed_everything
 
+NUM_WORDS = 10_000
 SEED = exercise_seed(42)  # 42 for you; the grader gives each student a seed of their own
 seed_everything(SEED)
-NUM_WORDS = 10_000
 
 # IMDB-like reviews: the book's generated stand-in (source="offline"), the same on your
 # machine, on Colab/Binder and at the grader, so your curves are the ones that are graded.
@@ -84,12 +84,12 @@ def build_model(hidden_units=16, l2=None, dropout=None, input_dim=10000):
     """The IMDB classifier, optionally with L2 on both hidden kernels and dropout after each hidden layer."""
     ### BEGIN SOLUTION
     regularizer = keras.regularizers.L2(l2) if l2 is not None else None
-    model = keras.Sequential([keras.Input(shape=(input_dim,))])
+    layers = [keras.Input(shape=(input_dim,))]
     for _ in range(2):
-        model.add(keras.layers.Dense(hidden_units, activation="relu", kernel_regularizer=regularizer))
+        layers.append(keras.layers.Dense(hidden_units, activation="relu", kernel_regularizer=regularizer))
         if dropout is not None:
-            model.add(keras.layers.Dropout(dropout))
-    model.add(keras.layers.Dense(1, activation="sigmoid"))
+            layers.append(keras.layers.Dropout(dropout))
+    model = keras.Sequential([*layers, keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
     return model
     ### END SOLUTION
@@ -351,16 +351,13 @@ import importlib
 
 import numpy as np
 
-import lib.data
-import lib.text
+import lib.checks
 
-importlib.reload(lib.data)
-importlib.reload(lib.text)
-(reference_data, reference_labels), _ = lib.data.load_imdb(num_words=10_000, source="offline")
-reference_val = lib.text.multi_hot(reference_data[:1000], dimension=10_000)
-reference_val_labels = reference_labels[:1000].astype("float32")
-unseen = lib.text.multi_hot(reference_data[3000:4000], dimension=10_000)
-unseen_labels = reference_labels[3000:4000].astype("float32")
+checks = importlib.reload(lib.checks)  # reference computations and data, fresh from disk
+# the validation reviews, and 1,000 reviews that no model may have seen
+(reference_val, reference_val_labels), (unseen, unseen_labels) = checks.offline_imdb_rows(
+    ("train", 0, 1000), ("train", 3000, 4000)
+)
 assert all(isinstance(h, keras.callbacks.History) and isinstance(h.model, keras.Model) for h in histories.values())
 models = {name: history.model for name, history in histories.items()}
 assert len({id(model) for model in models.values()}) == 4, "four separately trained models"
@@ -382,8 +379,9 @@ for name, fitted in histories.items():
         err_msg=f"{name}: the history's validation loss is not its model's",
     )
     unseen_loss = float(models[name].evaluate(unseen, unseen_labels, verbose=0, return_dict=True)["loss"])
-    print(f"unseen-review loss minus validation loss of {name}: {unseen_loss - val_loss:.4f} (needs <= 0.15)")
-    assert unseen_loss - val_loss <= 0.15, name
+    assert checks.needs(f"unseen-review loss minus validation loss of {name}", unseen_loss - val_loss, "<=", 0.15), (
+        f"{name}: the validation reviews were used for training"
+    )
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_experiment_effect", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -397,14 +395,10 @@ import importlib
 
 import keras
 
-import lib.data
-import lib.text
+import lib.checks
 
-importlib.reload(lib.data)
-importlib.reload(lib.text)
-(reference_data, reference_labels), _ = lib.data.load_imdb(num_words=10_000, source="offline")
-reference_val = lib.text.multi_hot(reference_data[:1000], dimension=10_000)
-reference_val_labels = reference_labels[:1000].astype("float32")
+checks = importlib.reload(lib.checks)  # reference computations and data, fresh from disk
+[(reference_val, reference_val_labels)] = checks.offline_imdb_rows(("train", 0, 1000))
 final = {}
 for name, fitted in histories.items():
     assert isinstance(fitted, keras.callbacks.History) and isinstance(fitted.model, keras.Model)
@@ -413,16 +407,16 @@ for name, fitted in histories.items():
     final[name] = float(fitted.model.evaluate(reference_val, reference_val_labels, verbose=0, return_dict=True)["loss"])
     np.testing.assert_allclose(fitted.history["val_loss"][-1], final[name], rtol=1e-3, atol=1e-4)
 overfit = {name: h.history["val_loss"][-1] - min(h.history["val_loss"]) for name, h in histories.items()}
-print(
-    f"recomputed final validation loss of dropout minus baseline: {final['dropout'] - final['baseline']:.4f} "
-    "(needs <= 0)"
-)
-print(f"climb after the best epoch of l2 minus baseline: {overfit['l2'] - overfit['baseline']:.4f} (needs <= 0)")
-print(
-    f"climb after the best epoch of dropout minus baseline: {overfit['dropout'] - overfit['baseline']:.4f} (needs <= 0)"
-)
-assert final["dropout"] - final["baseline"] <= 0
-assert overfit["l2"] - overfit["baseline"] <= 0 and overfit["dropout"] - overfit["baseline"] <= 0
+effects = [  # every measurement printed before the verdict
+    checks.needs(
+        "recomputed final validation loss of dropout minus baseline", final["dropout"] - final["baseline"], "<=", 0
+    ),
+    checks.needs("climb after the best epoch of l2 minus baseline", overfit["l2"] - overfit["baseline"], "<=", 0),
+    checks.needs(
+        "climb after the best epoch of dropout minus baseline", overfit["dropout"] - overfit["baseline"], "<=", 0
+    ),
+]
+assert all(effects), "L2 and dropout should each curb the overfitting of the baseline (see the printed differences)"
 ### END HIDDEN TESTS
 
 # %% [markdown]
