@@ -3,9 +3,12 @@
 * Each chapter executes once per run: nbval's cell items record their outputs, and a chapter
   whose every cell passed is handed to the strict book build's jupyter-cache
   (:func:`seed_book_cache`), so MyST-NB renders it instead of executing it again.
-* The chapters' cells run first, so the book build finds them executed. (The run stays in one
-  process: nbval's cells of one notebook share one kernel, and the build needs them all; the
-  grader's round trips use both cores themselves.)
+* The chapters' cells run first, so the book build finds them executed.
+* Both cores work (pytest-xdist, ``--dist loadgroup``; :func:`work_group`): the chapters, the
+  book build and the browser check are one group that one worker runs in order (nbval's cells
+  of a notebook share one kernel, and the build needs every chapter's outputs in its process);
+  each assignment's round trip is a group of its own (the assignment is graded once, on the
+  worker that runs its tests); every other module is a group, so module fixtures are built once.
 * nbval's chapter items and the modules in ``SLOW_MODULES`` are marked ``slow``, so
   ``-m "not slow"`` is a quick check.
 """
@@ -40,12 +43,29 @@ SLOW_MODULES = {
 }
 
 
+#: Modules that need the chapters' executions: they run on the worker that executed them.
+BOOK_MODULES = {"test_book_build.py", "test_browser.py"}
+
+
+def work_group(item) -> str:
+    """The pytest-xdist group of a test: the items of one group run on one worker, in order."""
+    if _nbval_file(item) is not None or item.path.name in BOOK_MODULES:
+        return "book"
+    callspec = getattr(item, "callspec", None)
+    if item.path.name == "test_exercises.py" and callspec is not None and "assignment" in callspec.params:
+        if item.get_closest_marker("slow") is not None:
+            return f"round-trip-{callspec.params['assignment']}"
+    return item.path.name
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the groups into node ids
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
         if _nbval_file(item) is not None:
             item.add_marker(pytest.mark.slow)
+        item.add_marker(pytest.mark.xdist_group(work_group(item)))
     # nbval's chapters first, so the book build finds them executed
     items.sort(key=lambda item: _nbval_file(item) is None)
 

@@ -2,7 +2,7 @@
 # Install everything (tools/setup.sh), then run the whole test suite offline in the
 # smoke profile: lib unit tests, chapter execution (nbval, reused by the strict book build:
 # each chapter runs once), the grader's round trips (two submissions at a time), the browser
-# check. Extra arguments go to pytest (e.g. -k data, -x, -m "not slow").
+# check, on every core. Extra arguments go to pytest (e.g. -k data, -x, -m "not slow").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -15,4 +15,6 @@ export BDLS_DATA_DIR=${BDLS_TEST_DATA_DIR:-$PWD/.pytest_cache/bdls-data}
 # by another (since deleted) environment lacks matplotlib's fonts, and its "findfont" warnings
 # would land on the pages as stderr.
 export MPLCONFIGDIR=$PWD/.pytest_cache/matplotlib
-exec .venv/bin/python -m pytest "$@"
+# Every core works (pytest-xdist; tests/chapter_runs.py groups what must share a worker);
+# BDLS_TEST_WORKERS=0 runs in one process.
+exec .venv/bin/python -m pytest -n "${BDLS_TEST_WORKERS:-auto}" --dist loadgroup "$@"
