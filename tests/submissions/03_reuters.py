@@ -108,6 +108,38 @@ GAMING: dict[str, dict] = {
         },
         "zero": ["test_bottleneck_runs"],
     },
+    # the shuffled-label model of the first submission, with the loaders that hidden tests use patched
+    # to return its own predictions as labels, and importlib.reload and lib.checks disabled so that
+    # the tests cannot load the genuine ones again (the grader restores both before every test cell)
+    "patched_loader_and_reload": {
+        "answers": {
+            "bottleneck": _SPLIT
+            + (
+                "shuffled = np.random.default_rng(0).permutation(partial_y_train)\n"
+                "model_64 = build_model(64)\n"
+                "history_64 = model_64.fit(partial_x_train, shuffled, epochs=12, batch_size=128,\n"
+                "                          validation_data=(x_val, y_val), verbose=0)\n"
+            )
+            + _MODEL_4
+            + (
+                "import importlib\n"
+                "import lib.checks\n"
+                "import lib.data\n"
+                "genuine_load_reuters = lib.data.load_reuters\n"
+                "def load_reuters(*args, **kwargs):\n"
+                "    (train, train_y), (test, _) = genuine_load_reuters(*args, **kwargs)\n"
+                "    train_y = train_y.copy()\n"
+                "    train_y[:4000] = model_64.predict(x_train, verbose=0).argmax(axis=1)\n"
+                "    return (train, train_y), (test, model_64.predict(x_test, verbose=0).argmax(axis=1))\n"
+                "lib.data.load_reuters = load_reuters\n"
+                "lib.checks.fresh_data = lambda: lib.data\n"
+                "importlib.reload = lambda module: module\n"
+                "test_labels = model_64.predict(x_test, verbose=0).argmax(axis=1)\n"
+                "train_labels = model_64.predict(x_train, verbose=0).argmax(axis=1)\n"
+            )
+        },
+        "zero": ["test_bottleneck_runs", "test_bottleneck_accuracy", "test_bottleneck_gap"],
+    },
     # no bottleneck at all: "model_4" is a second wide model, trained as asked
     "model_4_without_bottleneck": {
         "answers": {
