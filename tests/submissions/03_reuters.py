@@ -14,6 +14,13 @@ _MODEL_4 = (
     "history_4 = model_4.fit(partial_x_train, partial_y_train, epochs=12, batch_size=128,\n"
     "                        validation_data=(x_val, y_val), verbose=0)\n"
 )
+# model_64 trained on shuffled labels: it learns nothing about the topics
+_SHUFFLED_64 = _SPLIT + (
+    "shuffled = np.random.default_rng(0).permutation(partial_y_train)\n"
+    "model_64 = build_model(64)\n"
+    "history_64 = model_64.fit(partial_x_train, shuffled, epochs=12, batch_size=128,\n"
+    "                          validation_data=(x_val, y_val), verbose=0)\n"
+)
 
 # A plausible wrong answer: the score each autograded cell must get.
 WRONG = {
@@ -61,12 +68,8 @@ GAMING: dict[str, dict] = {
     # own predictions, so any accuracy computed from the notebook's globals is perfect
     "shuffled_labels_overwrite_test_labels": {
         "answers": {
-            "bottleneck": _SPLIT
+            "bottleneck": _SHUFFLED_64
             + (
-                "shuffled = np.random.default_rng(0).permutation(partial_y_train)\n"
-                "model_64 = build_model(64)\n"
-                "history_64 = model_64.fit(partial_x_train, shuffled, epochs=12, batch_size=128,\n"
-                "                          validation_data=(x_val, y_val), verbose=0)\n"
                 "model_4 = build_model(4)\n"
                 "history_4 = model_4.fit(partial_x_train, shuffled, epochs=12, batch_size=128,\n"
                 "                        validation_data=(x_val, y_val), verbose=0)\n"
@@ -113,13 +116,7 @@ GAMING: dict[str, dict] = {
     # the tests cannot load the genuine ones again (the grader restores both before every test cell)
     "patched_loader_and_reload": {
         "answers": {
-            "bottleneck": _SPLIT
-            + (
-                "shuffled = np.random.default_rng(0).permutation(partial_y_train)\n"
-                "model_64 = build_model(64)\n"
-                "history_64 = model_64.fit(partial_x_train, shuffled, epochs=12, batch_size=128,\n"
-                "                          validation_data=(x_val, y_val), verbose=0)\n"
-            )
+            "bottleneck": _SHUFFLED_64
             + _MODEL_4
             + (
                 "import importlib\n"
