@@ -4,17 +4,19 @@
   whose every cell passed is handed to the strict book build's jupyter-cache
   (:func:`seed_book_cache`), so MyST-NB renders it instead of executing it again.
 * The chapters' cells run first, so the book build finds them executed.
-* Both cores work (pytest-xdist, ``--dist loadgroup``; :func:`work_group`): the chapters, the
-  book build and the browser check are one group that one worker runs in order (nbval's cells
+* Every core works: pytest-xdist hands out work units (:func:`work_group`). The chapters, the
+  book build and the browser check are one unit that one worker runs in order (nbval's cells
   of a notebook share one kernel, and the build needs every chapter's outputs in its process);
-  each assignment's round trip is a group of its own (the assignment is graded once, on the
-  worker that runs its tests); every other module is a group, so module fixtures are built once.
+  each assignment's round trip is a unit (the assignment is graded once, on the worker that
+  runs its tests); every other module is a unit, so module fixtures are built once.
+  (xdist's own ``loadgroup`` marks cannot do this with pytest 9, whose node ids ignore them.)
 * nbval's chapter items and the modules in ``SLOW_MODULES`` are marked ``slow``, so
   ``-m "not slow"`` is a quick check.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -45,27 +47,38 @@ SLOW_MODULES = {
 
 #: Modules that need the chapters' executions: they run on the worker that executed them.
 BOOK_MODULES = {"test_book_build.py", "test_browser.py"}
+#: an assignment's id as the first parameter of a test (``test_x[03_reuters]``, ``test_y[03_reuters-name]``)
+ASSIGNMENT_PARAMETER = re.compile(r"\[(\d\d_[a-z_]+)[\]-]")
 
 
-def work_group(item) -> str:
-    """The pytest-xdist group of a test: the items of one group run on one worker, in order."""
-    if _nbval_file(item) is not None or item.path.name in BOOK_MODULES:
+def work_group(nodeid: str) -> str:
+    """The pytest-xdist work unit of a test: the tests of one unit run on one worker, in order."""
+    path, _, test = nodeid.partition("::")
+    name = Path(path).name
+    if name.endswith(".ipynb") or name in BOOK_MODULES:
         return "book"
-    callspec = getattr(item, "callspec", None)
-    if item.path.name == "test_exercises.py" and callspec is not None and "assignment" in callspec.params:
-        if item.get_closest_marker("slow") is not None:
-            return f"round-trip-{callspec.params['assignment']}"
-    return item.path.name
+    assignment = ASSIGNMENT_PARAMETER.search(test) if name == "test_exercises.py" else None
+    return f"round-trip-{assignment.group(1)}" if assignment else path
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the groups into node ids
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's scope scheduling with :func:`work_group` as the scope (largest units first)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WorkGroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_group(nodeid)
+
+    return WorkGroupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
         if _nbval_file(item) is not None:
             item.add_marker(pytest.mark.slow)
-        item.add_marker(pytest.mark.xdist_group(work_group(item)))
     # nbval's chapters first, so the book build finds them executed
     items.sort(key=lambda item: _nbval_file(item) is None)
 

@@ -17,4 +17,4 @@ export BDLS_DATA_DIR=${BDLS_TEST_DATA_DIR:-$PWD/.pytest_cache/bdls-data}
 export MPLCONFIGDIR=$PWD/.pytest_cache/matplotlib
 # Every core works (pytest-xdist; tests/chapter_runs.py groups what must share a worker);
 # BDLS_TEST_WORKERS=0 runs in one process.
-exec .venv/bin/python -m pytest -n "${BDLS_TEST_WORKERS:-auto}" --dist loadgroup "$@"
+exec .venv/bin/python -m pytest -n "${BDLS_TEST_WORKERS:-auto}" --dist loadscope "$@"
