@@ -155,17 +155,7 @@ def sandbox_policy(options: Options, course: Course, run_dir: Path) -> SandboxPo
     hide = [str(p) for p in hide if p]
     if course.gradebook_path is not None:
         hide.append(str(course.gradebook_path))
-    needed = {
-        sys.prefix,
-        sys.base_prefix,
-        sys.exec_prefix,
-        *site.getsitepackages(),
-        *editable_project_dirs(),
-        *(str(p) for p in options.visible),
-    }
-    import sysconfig
-
-    needed.update(v for k, v in sysconfig.get_paths().items() if k in ("stdlib", "platstdlib", "purelib", "platlib"))
+    needed = {*python_paths(), *(str(p) for p in options.visible)}
     return SandboxPolicy(
         mode=options.sandbox,
         hide=sorted(set(hide)),
@@ -179,13 +169,29 @@ def sandbox_policy(options: Options, course: Course, run_dir: Path) -> SandboxPo
     )
 
 
+def python_paths() -> set[str]:
+    """What a kernel needs to run this Python: its prefixes, standard library, site-packages, editable projects."""
+    import sysconfig
+
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(), *editable_project_dirs()}
+    paths.update(v for k, v in sysconfig.get_paths().items() if k in ("stdlib", "platstdlib", "purelib", "platlib"))
+    return {p for p in paths if p}
+
+
+def python_closed_to_nobody() -> list[str]:
+    """The parts of this Python that user ``nobody`` cannot reach (then the sandbox runs kernels as root)."""
+    return usable_by_nobody([sys.executable, *sorted(python_paths())])
+
+
 def check_visible(options: Options) -> None:
     """Stop before grading if a path kernels must see is closed to ``nobody``, whom a grader running
-    as root runs them as (the sandbox would otherwise fall back to running them as root)."""
+    as root runs them as (the sandbox would otherwise fall back to running them as root). Where
+    ``nobody`` cannot reach Python itself either, the kernels run as root anyway (each kernel's
+    report says why), and root reads the path: nothing to stop for."""
     if os.geteuid() != 0:
         return  # the kernels run as the grader's own user, who can read what the grader can
     blocked = usable_by_nobody([str(p) for p in options.visible if p.exists()])
-    if blocked:
+    if blocked and not python_closed_to_nobody():
         raise CourseError(
             f"kernels run as user nobody, who cannot read {blocked[0]}: make it readable by "
             "other users (chmod o+rX), or use another folder (for the book's data cache: "

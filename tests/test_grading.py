@@ -35,6 +35,7 @@ from grading.cli import size
 from grading.course import Course, gradebook_digest
 from grading.feedback import HIDDEN_NOTE, sanitize
 from grading.intake import normalize, read_notebook
+from grading.runner import python_closed_to_nobody
 from grading.sandbox import IPC_PREFIX, SandboxPolicy, SandboxSpec, plan_mounts
 from lib.sources import file_digest
 
@@ -699,6 +700,7 @@ def test_course_data_cache_is_visible_to_kernels(monkeypatch, tmp_path):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="kernels run as nobody only when the grader runs as root")
+@pytest.mark.skipif(bool(python_closed_to_nobody()), reason="this checkout is closed to nobody: kernels run as root")
 def test_a_data_cache_kernels_cannot_read_stops_before_grading(course_template, tmp_path):
     course = fx.copy_course(course_template, tmp_path / "course")
     fx.submit(tmp_path / "subs", "amy", fx.answered(course))
@@ -711,6 +713,22 @@ def test_a_data_cache_kernels_cannot_read_stops_before_grading(course_template, 
     assert result.returncode == 2
     assert f"error: kernels run as user nobody, who cannot read {private}" in result.stderr
     assert not (course / "autograded").exists()  # nothing was graded
+
+
+def test_a_closed_data_cache_stops_grading_only_where_kernels_would_run_as_nobody(monkeypatch, tmp_path):
+    from grading import runner
+
+    private = Path(tempfile.mkdtemp())  # 0700, as `mktemp -d` makes it
+    options = Options(course=tmp_path, assignment=None, visible=[private])
+    monkeypatch.setattr(runner.os, "geteuid", lambda: 0)  # a grader running as root
+    try:
+        monkeypatch.setattr(runner, "python_closed_to_nobody", lambda: [])  # kernels would run as nobody
+        with pytest.raises(runner.CourseError, match=f"kernels run as user nobody, who cannot read {private}"):
+            runner.check_visible(options)
+        monkeypatch.setattr(runner, "python_closed_to_nobody", lambda: ["/x/.venv"])  # they run as root anyway
+        runner.check_visible(options)  # and root reads the cache: no reason to stop
+    finally:
+        private.rmdir()
 
 
 def test_kernel_folders_of_a_killed_run_are_removed_at_the_next_start():
