@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import traitlets
+
 from . import config
 from .course import Course, CourseError, copy_sqlite
 from .runner import Options, describe_containment, grade, probe_sandbox, resolve_options, sandbox_policy
@@ -31,8 +33,34 @@ def size(text: str) -> int:
 def _flag(trait: str) -> str:
     """Help text of an option: the trait's own help (defaults included) and its config name."""
     spec = config.Grader.class_traits()[trait]
-    default = f" Default: {spec.default_value}." if spec.default_value not in (0, "", []) else ""
-    return f"{spec.help}{default} [c.Grader.{trait}]"
+    default = f" Default: {spec.default()}." if spec.default() not in (0, "", []) else ""
+    repeat = " Repeat the flag for more." if isinstance(spec, traitlets.List) else ""
+    return f"{spec.help}{default}{repeat} [c.Grader.{trait}]"
+
+
+#: ``Options`` field of each ``c.Grader`` trait whose name differs from the trait's
+OPTION_FIELD = {
+    "memory": "memory_bytes",
+    "address_space": "address_space_bytes",
+    "max_output": "max_output_bytes",
+    "pass_env": "env_keep",
+}
+PATH_TRAITS = {"hide", "visible"}  # lists of paths
+
+
+def _flag_kind(trait: str, spec) -> dict:
+    """argparse's keywords for the flag of a ``c.Grader`` trait: typed after the trait."""
+    if isinstance(spec, traitlets.Bool):
+        return {"action": argparse.BooleanOptionalAction}
+    if isinstance(spec, traitlets.Enum):
+        return {"choices": list(spec.values)}
+    if isinstance(spec, traitlets.List):
+        if trait in PATH_TRAITS:
+            return {"action": "append", "type": Path, "metavar": "PATH"}
+        return {"action": "append", "metavar": "PATTERN"}
+    if isinstance(spec, traitlets.Integer):
+        return {"type": int, "metavar": "N"}
+    return {"type": size, "metavar": "SIZE"}  # the Unicode traits are sizes (3G, 1M)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -47,20 +75,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--submissions", type=Path, help="folder with one sub-folder per student (default: the course's submitted/)"
     )
-    p.add_argument("--workers", type=int, help=_flag("workers"))
-    p.add_argument("--cell-timeout", type=int, help=_flag("cell_timeout"))
-    p.add_argument("--submission-timeout", type=int, help=_flag("submission_timeout"))
-    p.add_argument("--memory", type=size, help=_flag("memory"))
-    p.add_argument("--address-space", type=size, help=_flag("address_space"))
-    p.add_argument("--max-output", type=size, help=_flag("max_output"))
-    p.add_argument("--seed", type=int, help=_flag("seed"))
-    p.add_argument("--sandbox", choices=["auto", "require", "off"], help=_flag("sandbox"))
-    p.add_argument("--hide", type=Path, action="append", help=_flag("hide") + "; repeat for more")
-    p.add_argument("--visible", type=Path, action="append", help=_flag("visible") + "; repeat for more")
-    p.add_argument("--pass-env", action="append", metavar="PATTERN", help=_flag("pass_env"))
+    for trait, spec in config.Grader.class_traits(config=True).items():
+        p.add_argument("--" + trait.replace("_", "-"), help=_flag(trait), **_flag_kind(trait, spec))
     p.add_argument("--run-dir", type=Path, help="where to keep this run's files (default: a new temp folder)")
-    p.add_argument("--feedback", action=argparse.BooleanOptionalAction, help=_flag("feedback"))
-    p.add_argument("--integrity-checks", action=argparse.BooleanOptionalAction, help=_flag("integrity_checks"))
     p.add_argument("--report", type=Path, help="also write the JSON report here")
     p.add_argument(
         "--compare-nbgrader",
@@ -73,24 +90,15 @@ def parser() -> argparse.ArgumentParser:
 
 def options_from(args: argparse.Namespace) -> Options:
     """The run's options as given on the command line (``None``: from ``c.Grader``)."""
+    configurable = {
+        OPTION_FIELD.get(trait, trait): getattr(args, trait) for trait in config.Grader.class_traits(config=True)
+    }
     return Options(
         course=args.course,
         assignment=args.assignment,
         submissions=args.submissions,
-        workers=args.workers,
-        cell_timeout=args.cell_timeout,
-        submission_timeout=args.submission_timeout,
-        memory_bytes=args.memory,
-        address_space_bytes=args.address_space,
-        max_output_bytes=args.max_output,
-        seed=args.seed,
-        sandbox=args.sandbox,
-        hide=args.hide,
-        visible=args.visible,
-        env_keep=args.pass_env,
         run_dir=args.run_dir,
-        feedback=args.feedback,
-        integrity_checks=args.integrity_checks,
+        **configurable,
     )
 
 

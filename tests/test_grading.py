@@ -667,6 +667,34 @@ def test_options_come_from_nbgrader_config_and_flags_override_them(course_templa
     assert (flagged.memory_bytes, flagged.seed, flagged.feedback) == (2 * 2**30, 7, True)
 
 
+def test_every_grader_setting_has_a_flag_that_reaches_the_options(tmp_path):
+    from grading.cli import options_from, parser
+
+    flags = {
+        "workers": (["--workers", "3"], 3),
+        "cell_timeout": (["--cell-timeout", "9"], 9),
+        "submission_timeout": (["--submission-timeout", "99"], 99),
+        "memory": (["--memory", "2G"], 2 * 2**30),
+        "address_space": (["--address-space", "16G"], 16 * 2**30),
+        "max_output": (["--max-output", "2M"], 2 * 2**20),
+        "seed": (["--seed", "5"], 5),
+        "sandbox": (["--sandbox", "off"], "off"),
+        "hide": (["--hide", "/a", "--hide", "/b"], [Path("/a"), Path("/b")]),
+        "visible": (["--visible", "/c"], [Path("/c")]),
+        "pass_env": (["--pass-env", "CUDA_*"], ["CUDA_*"]),
+        "feedback": (["--no-feedback"], False),
+        "integrity_checks": (["--no-integrity-checks"], False),
+    }
+    from grading.config import Grader
+
+    assert set(flags) == set(Grader.class_traits(config=True))  # a new setting needs a line here
+    args = parser().parse_args(["--course", str(tmp_path)] + [word for words, _ in flags.values() for word in words])
+    options = vars(options_from(args))
+    unset = vars(options_from(parser().parse_args(["--course", str(tmp_path)])))
+    changed = [repr(value) for field, value in options.items() if value != unset[field]]
+    assert sorted(changed) == sorted(repr(expected) for _, expected in flags.values())  # each flag, one field
+
+
 def test_markers_are_the_courses_own(course_template, tmp_path):
     from grading.course import NotebookInfo, delimiters
 

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 from submissions import ALWAYS_EQUAL
 
+# The task's convnet, built and not (yet) trained; used by WRONG and by a gaming submission.
+_CONVNET = (
+    "def build_convnet():\n"
+    "    model = keras.Sequential([keras.Input(shape=(28, 28, 1)),\n"
+    "        keras.layers.Conv2D(32, 3, activation='relu'), keras.layers.MaxPooling2D(2),\n"
+    "        keras.layers.Conv2D(64, 3, activation='relu'), keras.layers.MaxPooling2D(2),\n"
+    "        keras.layers.Flatten(), keras.layers.Dense(10, activation='softmax')])\n"
+    "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+    "    return model\n"
+    "\n"
+    "convnet = build_convnet()\n"
+)
+
 # A plausible wrong answer: the score each autograded cell must get.
 WRONG = {
     "answers": {
@@ -18,17 +31,7 @@ WRONG = {
         "conv_params": ALWAYS_EQUAL
         + ("\ndef conv_params(in_channels, filters, kernel_size):\n    return AlwaysEqual()\n"),
         # builds the convnet but never trains it
-        "build_convnet": (
-            "def build_convnet():\n"
-            "    model = keras.Sequential([keras.Input(shape=(28, 28, 1)),\n"
-            "        keras.layers.Conv2D(32, 3, activation='relu'), keras.layers.MaxPooling2D(2),\n"
-            "        keras.layers.Conv2D(64, 3, activation='relu'), keras.layers.MaxPooling2D(2),\n"
-            "        keras.layers.Flatten(), keras.layers.Dense(10, activation='softmax')])\n"
-            "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
-            "    return model\n"
-            "\n"
-            "convnet = build_convnet()\n"
-        ),
+        "build_convnet": _CONVNET,
     },
     "expected": {
         "test_conv_output_size": 0,
@@ -88,15 +91,8 @@ GAMING: dict[str, dict] = {
     # a convnet trained on shuffled labels, then the test labels overwritten with its own predictions
     "relabelled_test_set": {
         "answers": {
-            "build_convnet": (
-                "def build_convnet():\n"
-                "    model = keras.Sequential([keras.Input(shape=(28, 28, 1)),\n"
-                "        keras.layers.Conv2D(32, 3, activation='relu'), keras.layers.MaxPooling2D(2),\n"
-                "        keras.layers.Conv2D(64, 3, activation='relu'), keras.layers.MaxPooling2D(2),\n"
-                "        keras.layers.Flatten(), keras.layers.Dense(10, activation='softmax')])\n"
-                "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
-                "    return model\n\n"
-                "convnet = build_convnet()\n"
+            "build_convnet": _CONVNET
+            + (
                 "convnet.fit(x_train, np.random.default_rng(0).permutation(y_train), epochs=3, batch_size=64, verbose=0)\n"
                 "test_labels = y_test = np.asarray(convnet.predict(x_test, verbose=0)).argmax(axis=1)\n"
             )
