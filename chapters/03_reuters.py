@@ -174,7 +174,7 @@ def build_model(bottleneck_units=64, num_words=10_000, num_topics=46):
         [
             keras.Input(shape=(num_words,)),
             keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(bottleneck_units, activation="relu", name="bottleneck"),
+            keras.layers.Dense(bottleneck_units, activation="relu", name="layer_2"),  # the width under test
             keras.layers.Dense(num_topics, activation="softmax"),
         ]
     )
