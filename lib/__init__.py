@@ -15,6 +15,7 @@ Modules, one job each (see ``CONTRIBUTING.md`` §3):
 * :mod:`lib.evaluation` – best epoch from a History, smoothing of validation curves
 * :mod:`lib.vision`    – convolution and pooling by hand, output sizes, feature maps
 * :mod:`lib.freezing`  – counting and freezing layers by name (transfer learning)
+* :mod:`lib.checks`    – reference computations of the exercises' hidden tests (reloaded per test cell)
 """
 
 __version__ = "0.1.0"
