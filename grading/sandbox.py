@@ -83,6 +83,7 @@ MOUNT_ATTR_RDONLY = 0x1
 
 NOBODY = 65534
 WATCH_INTERVAL = 0.1  # seconds between two looks at the kernel's memory and parent
+TREE_END_TIMEOUT = 5.0  # seconds to wait for a killed kernel's processes to be gone
 PSS_INTERVAL = 0.5  # seconds between two PSS samples for the report (one costs ~10 ms for a TensorFlow kernel)
 IPC_PREFIX = "gk-"  # socket folders in /tmp: gk-<worker pid>-<random>
 
@@ -560,6 +561,20 @@ class Supervisor:
             except OSError:
                 pass
 
+    def end_tree(self) -> None:
+        """Kill the kernel's tree and wait until it is gone, so that nothing writes into the folders removed next.
+
+        ``kill`` only sends the signal: until the processes are reaped, one may still be creating a file
+        (a kernel that starts creates its sockets) in the folder being removed.
+        """
+        deadline = time.monotonic() + TREE_END_TIMEOUT
+        while True:
+            self.kill_tree()
+            self._reap()
+            if not self.descendants() or time.monotonic() >= deadline:
+                return
+            time.sleep(0.01)
+
     def _parent_died(self, *_args) -> None:
         raise ParentDied()
 
@@ -569,14 +584,23 @@ class Supervisor:
             return self._run(cmd)
         except ParentDied:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            self.kill_tree()
-            self._reap()
+            self.end_tree()
             return 137
         finally:
             # Also after a normal end: the parent may be dying right now (the parent-death signal
             # comes when the *thread* that started us ends, possibly before the rest of its process).
-            for folder in self.spec.remove_on_exit:
-                shutil.rmtree(folder, ignore_errors=True)
+            try:
+                self.remove_folders()
+            except ParentDied:  # the parent-death signal came before it could be ignored: start again
+                self.remove_folders()
+
+    def remove_folders(self) -> None:
+        # A kernel that ends by itself when its grader dies (ipykernel watches its parent) ends the
+        # supervisor normally, as the parent-death signal arrives: raised in the middle of the
+        # removal, ParentDied would stop it and leave the folder half removed.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for folder in self.spec.remove_on_exit:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _run(self, cmd: list[str]) -> int:
         # The grader died: so do we (and the kernel). Asked again after entering the
@@ -692,8 +716,7 @@ class Supervisor:
                         self.save()
                         self.kill_tree()
             time.sleep(WATCH_INTERVAL)
-        self.kill_tree()  # daemons left behind by the kernel (no PID namespace case)
-        self._reap()
+        self.end_tree()  # daemons left behind by the kernel (no PID namespace case)
         self.status["peak_memory_bytes"] = peak
         self.status["peak_rss_bytes"] = peak_rss
         self.status["memory_measure"] = measure

@@ -600,7 +600,33 @@ def processes_mentioning(marker: str) -> dict[int, str]:
     return found
 
 
-def test_a_killed_grader_leaves_no_kernel_and_no_kernel_folder(course_template, tmp_path):
+def command_of(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
+
+
+def kernels_of(running: dict[int, str], moment: str) -> set[str]:
+    """The kernels that have started: their supervisors ("starting") or the kernels themselves ("running")."""
+    if moment == "starting":  # a supervisor (and its child until it execs) names the kernel's spec
+        return {command_of(pid)[2] for pid, command in running.items() if "/kernels/kernel-" in command} - {""}
+    return {str(pid) for pid, command in running.items() if command.split()[1:3] == ["-m", "ipykernel_launcher"]}
+
+
+def socket_folder(command: list[str]) -> str | None:
+    """The socket folder a supervisor's kernel uses (``-f <folder>/connection.json``), if it is one."""
+    if "grading/sandbox.py" in " ".join(command[:2]) and "-f" in command:
+        return str(Path(command[command.index("-f") + 1]).parent)
+    return None
+
+
+@pytest.mark.parametrize("moment", ["starting", "running"])
+def test_a_killed_grader_leaves_no_kernel_and_no_kernel_folder(course_template, tmp_path, moment):
+    # Killed while the kernels start, the kernel may end just as the supervisor's parent-death
+    # signal arrives: the signal once interrupted the folder's removal and left it half removed.
+    from grading.kernel import remove_stale_ipc_dirs
+
     course = fx.copy_course(course_template, tmp_path / "course")
     subs, run_dir = tmp_path / "subs", tmp_path / "run"
     for student in ("s1", "s2", "s3", "s4"):  # a batch whose cells outlast the kill
@@ -613,32 +639,39 @@ def test_a_killed_grader_leaves_no_kernel_and_no_kernel_folder(course_template, 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    folders: list[Path] = []
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             running = processes_mentioning(str(run_dir))
-            kernels = [pid for pid, command in running.items() if "ipykernel" in command]
-            if len(kernels) >= 2:
+            if len(kernels_of(running, moment)) >= 2:
                 break
             assert grader.poll() is None, "the grader ended before its kernels started"
-            time.sleep(0.5)
+            time.sleep(0.05)
         else:
-            pytest.fail(f"no two kernels running after 180 s: {running}")
+            pytest.fail(f"no two kernels {moment} after 180 s: {running}")
         workers = [pid for pid, command in running.items() if "grading.worker" in command]
         folders = [
             p
             for p in Path("/tmp").glob(f"{IPC_PREFIX}*")
             if any(p.name.startswith(f"{IPC_PREFIX}{pid}-") for pid in workers)
         ]
-        assert workers and folders, (running, folders)
+        supervised = {socket_folder(command_of(pid)) for pid in running} - {None}
+        assert workers and supervised, (running, folders)
         grader.send_signal(signal.SIGKILL)
         grader.wait()
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and (processes_mentioning(str(run_dir)) or any(p.exists() for p in folders)):
+        while time.monotonic() < deadline and (
+            processes_mentioning(str(run_dir)) or any(map(os.path.exists, supervised))
+        ):
             time.sleep(0.2)
         left = processes_mentioning(str(run_dir))
         assert left == {}, f"still running after the grader was killed: {left}"
-        assert [p for p in folders if p.exists()] == [], (running, [sorted(os.listdir(p)) for p in folders])
+        # a supervisor removes its kernel's folder; one whose supervisor had not started (the
+        # worker was killed as it prepared it) is removed when the next run starts
+        assert {folder: sorted(os.listdir(folder)) for folder in supervised if os.path.exists(folder)} == {}
+        remove_stale_ipc_dirs()
+        assert [str(p) for p in folders if p.exists()] == []
     finally:
         if grader.poll() is None:
             grader.kill()
@@ -647,6 +680,8 @@ def test_a_killed_grader_leaves_no_kernel_and_no_kernel_folder(course_template, 
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ one configuration
