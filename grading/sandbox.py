@@ -595,9 +595,9 @@ class Supervisor:
                 self.remove_folders()
 
     def remove_folders(self) -> None:
-        # A kernel that ends by itself when its grader dies (ipykernel watches its parent) ends the
-        # supervisor normally, as the parent-death signal arrives: raised in the middle of the
-        # removal, ParentDied would stop it and leave the folder half removed.
+        # The kernel can end just as the parent-death signal arrives (seen when the grader was killed
+        # while its kernels started): the supervisor is then on its normal way out, and ParentDied,
+        # raised in the middle of the removal, would stop it and leave the folder half removed.
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for folder in self.spec.remove_on_exit:
             shutil.rmtree(folder, ignore_errors=True)
