@@ -645,6 +645,8 @@ class Supervisor:
         self.kill_tree()
 
     def _forward(self, sig: int) -> None:
+        if self.child <= 0:  # none yet, or reaped (0 would mean our whole process group)
+            return
         try:
             os.kill(self.child, sig)
         except OSError:
@@ -680,10 +682,13 @@ class Supervisor:
     def _reap(self) -> None:
         while True:
             try:
-                if os.waitpid(-1, os.WNOHANG) == (0, 0):
-                    break
+                pid, _ = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 break
+            if pid == 0:
+                break
+            if pid == self.child:
+                self.child = 0  # reaped: its number may be given to another process, not ours to kill
 
     def watch(self) -> int:
         limit = self.spec.policy.memory_bytes
@@ -695,6 +700,7 @@ class Supervisor:
             except ChildProcessError:
                 pid, status = self.child, 0
             if pid == self.child:
+                self.child = 0  # reaped (see _reap)
                 break
             if os.getppid() != self.spec.parent_pid:  # in case the parent-death signal was lost
                 raise ParentDied()
