@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import keras
@@ -127,3 +128,129 @@ def test_fresh_data_and_a_reloaded_checks_undo_a_notebooks_patches():
         timeout=300,
     )
     assert run.returncode == 0 and run.stdout.strip().endswith("ok"), run.stderr[-3000:]
+
+
+# ------------------------------------------------------------------ the grader's instruments
+def tiny_data():
+    rng = np.random.default_rng(1)
+    inputs = rng.random((48, 6)).astype("float32")
+    return inputs, (inputs.sum(axis=1) > 3).astype("float32")
+
+
+def sequential_model():
+    return keras.Sequential([keras.Input((6,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)])
+
+
+def functional_model():
+    inputs = keras.Input((6,))
+    return keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Dense(4, activation="relu")(inputs)))
+
+
+class SubclassedModel(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden, self.out = keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)
+
+    def call(self, inputs):
+        return self.out(self.hidden(inputs))
+
+
+@pytest.mark.parametrize("build", [sequential_model, functional_model, SubclassedModel])
+def test_call_student_and_predict_accept_every_style_of_model(build):
+    inputs, targets = tiny_data()
+
+    def train():
+        model = build()
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(inputs, targets, epochs=1, batch_size=16, verbose=0)
+        model.evaluate(inputs, targets, verbose=0)
+        return model
+
+    model = checks.call_student(train)
+    outputs = checks.predict(model, inputs)
+    assert outputs.shape == (48, 1) and outputs.dtype == np.float64
+    np.testing.assert_allclose(outputs, model(inputs).numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_call_student_puts_back_a_replaced_keras_method_and_fails():
+    genuine = keras.Model.evaluate
+
+    def patch():
+        keras.Model.evaluate = lambda self, *args, **kwargs: [0.0, 1.0]
+
+    with pytest.raises(AssertionError, match="Model.evaluate"):
+        checks.call_student(patch)
+    assert keras.Model.evaluate is genuine and "evaluate" not in vars(keras.Model)
+
+
+def test_call_student_fails_a_peek_at_other_stacks_and_a_thread_left_running():
+    with pytest.raises(AssertionError, match="other stacks"):
+        checks.call_student(lambda: sys._current_frames())
+    release = threading.Event()
+    with pytest.raises(AssertionError, match="thread"):
+        checks.call_student(lambda: threading.Thread(target=release.wait, daemon=True).start())
+    release.set()
+
+
+def test_call_student_hides_the_callers_stack_and_passes_on_errors():
+    secret = object()  # noqa: F841 -- what a student must not find on the stack
+
+    def look_up_the_stack():
+        frame, names = sys._getframe(), set()
+        while frame is not None:
+            names.update(frame.f_locals)
+            frame = frame.f_back
+        return names
+
+    assert "secret" not in checks.call_student(look_up_the_stack)
+    with pytest.raises(ZeroDivisionError):
+        checks.call_student(lambda: 1 / 0)
+
+
+def test_predict_refuses_a_model_that_measures_itself():
+    inputs, _ = tiny_data()
+    model = sequential_model()
+    model.predict = lambda *args, **kwargs: np.zeros((48, 1))
+    with pytest.raises(AssertionError, match="its own predict"):
+        checks.predict(model, inputs)
+
+    class Flattering(SubclassedModel):
+        def predict(self, *args, **kwargs):
+            return np.zeros((48, 1))
+
+    with pytest.raises(AssertionError, match="defines its own predict"):
+        checks.predict(Flattering(), inputs)
+    genuine = vars(keras.Model).get("predict")
+
+    def forged(self, *args, **kwargs):
+        return np.zeros((48, 1))
+
+    forged.__qualname__ = "TensorFlowTrainer.predict"
+    keras.Model.predict = forged
+    try:
+        with pytest.raises(AssertionError, match="Model.predict was replaced"):
+            checks.predict(sequential_model(), inputs)
+    finally:
+        del keras.Model.predict
+    assert vars(keras.Model).get("predict") is genuine
+
+
+def test_libraries_run_by_follows_work_moved_to_a_thread():
+    def in_a_thread(y_true, y_pred):
+        box = {}
+        worker = threading.Thread(target=lambda: box.update(loss=keras.losses.categorical_crossentropy(y_true, y_pred)))
+        worker.start()
+        worker.join()
+        return float(np.mean(box["loss"]))
+
+    _, found = checks.libraries_run_by(in_a_thread, np.eye(3), np.full((3, 3), 1 / 3))
+    assert any("keras" in name for name in found)
+    assert any(name.startswith("started a thread") for name in found)
+
+
+def test_grading_rng_draws_differ_and_refuse_a_replaced_urandom(monkeypatch):
+    first, second = checks.grading_rng().integers(0, 2**62, 4), checks.grading_rng().integers(0, 2**62, 4)
+    assert not np.array_equal(first, second)
+    monkeypatch.setattr(checks.os, "urandom", lambda n: bytes(n))
+    with pytest.raises(AssertionError, match="urandom"):
+        checks.grading_rng()
