@@ -178,79 +178,71 @@ assert pooled.shape == (1, 2, 2, 1), f"expected shape (1, 2, 2, 1), got {pooled.
 np.testing.assert_array_equal(pooled[0, :, :, 0], [[5, 7], [13, 15]])
 precise = 1 + np.arange(16, dtype="float64").reshape(1, 4, 4, 1) * 1e-12
 assert max_pool_2x2(precise).dtype == np.float64, "float64 maps give float64 maxima"
+
+
 ### BEGIN HIDDEN TESTS
-import keras
-import tensorflow as tf
+def _grade():
+    import importlib
+
+    import keras
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)
+    rng = checks.grading_rng()
+    shapes = [(3, 6, 8, 2), (2, 7, 5, 3), (1, 26, 26, 32), tuple(int(n) for n in rng.integers(1, 12, size=4))]
+    cases = [rng.normal(size=shape).astype("float32") for shape in shapes]
+    fine = 1 + rng.integers(0, 10**6, size=(2, 6, 10, 3)) * 1e-13
+    large = rng.integers(2**40, 2**41, size=(2, 5, 6, 2), dtype=np.int64)
+    results = []
+    for maps in [*cases, fine, large]:
+        before = maps.copy()
+        got, ran = checks.call_student(checks.libraries_run_by, max_pool_2x2, maps)
+        assert not ran, "max_pool_2x2 must pool with NumPy alone (re-read Task 3): it ran " + ", ".join(ran[:3])
+        np.testing.assert_array_equal(maps, before, err_msg="max_pool_2x2 changed its input")
+        assert isinstance(got, np.ndarray), "max_pool_2x2 must return a NumPy array"
+        results.append(got)
+    for maps, got in zip(cases, results):
+        want = keras.ops.convert_to_numpy(keras.layers.MaxPooling2D(2)(maps))
+        assert got.shape == want.shape, f"maps of shape {maps.shape} gave the wrong shape: re-read Task 3"
+        np.testing.assert_allclose(got, want, rtol=1e-6, err_msg="not the maximum of each 2×2 window")
+    for maps, got in zip((fine, large), results[len(cases) :]):
+        n, height, width, channels = maps.shape
+        cropped = maps[:, : height // 2 * 2, : width // 2 * 2]
+        want = cropped.reshape(n, height // 2, 2, width // 2, 2, channels).max(axis=(2, 4))
+        assert got.dtype == maps.dtype, "the maxima should keep the maps' dtype and exact values"
+        np.testing.assert_array_equal(got, want, err_msg="the maxima should keep the maps' exact values")
 
 
-def _library_pooling(*args, **kwargs):
-    raise AssertionError("max_pool_2x2 must pool with NumPy, not with Keras or TensorFlow")
-
-
-rng = np.random.default_rng(17)
-cases = [rng.normal(size=shape).astype("float32") for shape in ((3, 6, 8, 2), (2, 7, 5, 3), (1, 26, 26, 32))]
-expected = [np.asarray(keras.layers.MaxPooling2D(2)(maps)) for maps in cases]
-fine = 1 + rng.integers(0, 10**6, size=(2, 6, 10, 3)) * 1e-13
-large = rng.integers(2**40, 2**41, size=(2, 5, 6, 2), dtype=np.int64)
-exact = [
-    (fine, fine.reshape(2, 3, 2, 5, 2, 3).max(axis=(2, 4))),
-    (large, large[:, :4, :, :].reshape(2, 2, 2, 3, 2, 2).max(axis=(2, 4))),
-]
-patched = [
-    (keras.layers.MaxPooling2D, "call"),
-    (keras.ops, "max_pool"),
-    (tf.nn, "max_pool2d"),
-    (tf.nn, "max_pool"),
-    (tf.nn, "pool"),
-    (tf.raw_ops, "MaxPool"),
-    (tf.raw_ops, "MaxPoolV2"),
-]
-saved = [(owner, name, getattr(owner, name)) for owner, name in patched]
-try:
-    for owner, name, _ in saved:
-        setattr(owner, name, _library_pooling)
-    results = [max_pool_2x2(maps) for maps in cases]
-    exact_results = [max_pool_2x2(maps) for maps, _ in exact]
-finally:
-    for owner, name, original in saved:
-        setattr(owner, name, original)
-for maps, want, got in zip(cases, expected, results):
-    assert isinstance(got, np.ndarray) and got.shape == want.shape, maps.shape
-    np.testing.assert_allclose(got, want, rtol=1e-6)
-for (maps, want), got in zip(exact, exact_results):
-    assert isinstance(got, np.ndarray) and got.dtype == maps.dtype, f"{maps.dtype} maps gave {got.dtype}"
-    np.testing.assert_array_equal(got, want)
-before = cases[0].copy()
-max_pool_2x2(cases[0])
-np.testing.assert_array_equal(cases[0], before, err_msg="the input was modified")
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 4 — A convnet that sees garments anywhere (3 points)
+# ## Task 4 — A dense baseline (1 point)
 #
-# Below, a dense network is trained as a baseline: flatten the image, 128 ReLU units,
-# softmax, trained with the Adam optimizer. Write `build_convnet()` returning a new compiled
-# model for these images: input `(28, 28, 1)`, some `Conv2D` layers with max-pooling between
-# them (the chapter's pattern), then `Flatten` and a softmax output of 10 units; **at most
-# 100,000 parameters**. The labels are integers, so compile with
-# `sparse_categorical_crossentropy` and accuracy, and use Adam like the baseline (in a run
-# this short, RMSprop's last steps still jump around and leave the accuracy to chance). Then
-# train `convnet = build_convnet()` on `x_train, y_train` only, for **3 epochs** with batch
-# size 64, the same budget as the baseline. (About ten seconds.)
+# A convnet is worth its complexity only if it beats a simpler network trained the same way.
+# Write `build_dense_baseline()` returning a **new compiled** Keras model for these images:
+# input `(28, 28, 1)`, flattened, one layer of **128 ReLU units**, a **softmax output of 10
+# units** (101,770 parameters), compiled with the Adam optimizer, the loss
+# `sparse_categorical_crossentropy` (the labels are integers) and accuracy. `Sequential`,
+# functional or subclassed: your choice. Every model in this exercise trains for **3 epochs
+# with batch size 64** on 5,000 images; the cell after yours does that with
+# `keras.Model.fit`, and measures the model on the test images as they are and shifted by
+# up to 4 pixels in each direction (`shift_images`).
 #
-# What is checked, one point each:
-#
-# 1. `build_convnet()` returns such a model, and `convnet` was trained on the 5,000 training
-#    images for 3 epochs with batch size 64 (no more, no fewer steps);
-# 2. `convnet` reaches a **test accuracy of at least 0.70** on the 2,000 test images as they are;
-# 3. on test images **shifted by up to 4 pixels** in each direction, a fresh model from your
-#    `build_convnet()`, trained by the grader exactly as above (3 epochs, batch size 64,
-#    the 5,000 training images), must beat the dense baseline trained the same way by
-#    **at least 0.05** in accuracy. So it is your architecture that has to cope with shifts;
-#    training on shifted or test images would not help.
+# **What is checked.** The grader calls your function and trains the new model itself,
+# with Keras's own `fit` (3 epochs, batch size 64), on its own draw: 5,000 training and
+# 2,000 held-out images taken at random from the 7,000 of this notebook, the classes
+# renumbered and the pixels shuffled, the same way in every image (a dense network does
+# not care where a pixel is, so it learns them as well as the originals). Your model must
+# compute flatten → 128 ReLU units → softmax, and its held-out accuracy must be **at least
+# the grader's own dense network's minus 0.05**, that network trained the same way on the
+# same draw. So a baseline that cannot learn as a dense network does gets no point.
 
 
-# %% nbgrader={"grade": false, "grade_id": "dense_baseline", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "shift_images", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def shift_images(images, max_shift=4, seed=0):
     """Move each image by a random whole number of pixels (at most max_shift) along each axis."""
     rng = np.random.default_rng(seed)
@@ -261,28 +253,130 @@ def shift_images(images, max_shift=4, seed=0):
     return shifted
 
 
-dense_baseline = keras.Sequential(
-    [
-        keras.Input(shape=(28, 28, 1)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(128, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ]
-)
-dense_baseline.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-dense_baseline.fit(x_train, y_train, epochs=3, batch_size=64, verbose=0)
 x_test_shifted = shift_images(x_test)
-print(
-    f"dense baseline ({dense_baseline.count_params():,} parameters): "
-    f"test accuracy {dense_baseline.evaluate(x_test, y_test, verbose=0)[1]:.3f}, "
-    f"on shifted images {dense_baseline.evaluate(x_test_shifted, y_test, verbose=0)[1]:.3f}"
-)
 plots.image_grid(x_test_shifted[:8, :, :, 0], titles=[fashion.class_names[i] for i in y_test[:8]], ncols=8)
+
+
+# %% nbgrader={"grade": false, "grade_id": "build_dense_baseline", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def build_dense_baseline():
+    """A new compiled dense network: flatten, 128 ReLU units, softmax over 10 classes; Adam."""
+    ### BEGIN SOLUTION
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": false, "grade_id": "train_dense_baseline", "locked": true, "schema_version": 3, "solution": false, "task": false}
+def report(name, model):
+    """Test accuracy of a trained model on the test images as they are and shifted."""
+    plain = model.evaluate(x_test, y_test, verbose=0)[1]
+    shifted = model.evaluate(x_test_shifted, y_test, verbose=0)[1]
+    print(f"{name} ({model.count_params():,} parameters): test accuracy {plain:.3f}, on shifted images {shifted:.3f}")
+    return plain, shifted
+
+
+dense_baseline = build_dense_baseline()
+dense_baseline.fit(x_train, y_train, epochs=3, batch_size=64, verbose=0)
+dense_plain, dense_shifted = report("dense baseline", dense_baseline)
+
+# %% nbgrader={"grade": true, "grade_id": "test_dense_baseline", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+import keras
+import numpy as np
+
+fresh = build_dense_baseline()
+assert isinstance(fresh, keras.Model), "build_dense_baseline must return a Keras model"
+assert fresh is not build_dense_baseline(), "build_dense_baseline must build a new model on every call"
+outputs = np.asarray(fresh.predict(x_test[:4], verbose=0))
+assert outputs.shape == (4, 10), "the model should take (28, 28, 1) images and give 10 outputs per image"
+np.testing.assert_allclose(outputs.sum(axis=1), 1, rtol=1e-4, err_msg="end with a softmax over the 10 classes")
+assert fresh.count_params() == 101_770, "flatten, 128 ReLU units, 10 softmax units: re-read Task 4"
+
+
+### BEGIN HIDDEN TESTS
+def _grade():
+    import importlib
+
+    import keras
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)
+    model = checks.call_student(build_dense_baseline)
+    assert isinstance(model, keras.Model), "build_dense_baseline must return a Keras model"
+    assert model is not checks.call_student(build_dense_baseline), "build_dense_baseline must build a new model"
+    rng = checks.grading_rng()
+    (x_train, y_train), (x_held, y_held) = checks.fashion_draw(rng, turn=False)
+    pixels = rng.permutation(28 * 28)
+    x_train, x_held = checks.shuffle_pixels(x_train, pixels), checks.shuffle_pixels(x_held, pixels)
+    probabilities = checks.predict(model, x_held[:64])
+    assert probabilities.shape == (64, 10), "the model should take (28, 28, 1) images and give 10 outputs per image"
+    logits = checks.dense_baseline_logits(model, x_held[:64])
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    assert np.allclose(probabilities, expected, atol=1e-4), (
+        "the model should compute flatten -> 128 ReLU units -> softmax over 10 classes: re-read Task 4"
+    )
+    checks.train_as_the_task_says(model, x_train, y_train)
+    reference = checks.dense_reference()
+    checks.train_as_the_task_says(reference, x_train, y_train)
+    mine = checks.accuracy(checks.dense_baseline_logits(model, x_held), y_held)
+    theirs = checks.accuracy(checks.dense_baseline_logits(reference, x_held), y_held)
+    print(f"held-out accuracy: build_dense_baseline() {mine:.3f}, the grader's dense network {theirs:.3f}")
+    assert checks.needs(
+        "held-out accuracy of build_dense_baseline() minus the grader's dense network", mine - theirs, ">=", -0.05
+    ), (
+        "trained as the task says, your dense baseline learns less than a dense network of that shape: "
+        "check its optimizer, loss and activations (Task 4)"
+    )
+
+
+_grade()
+del _grade
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 5 — A convnet that sees garments anywhere (2 points)
+#
+# Write `build_convnet()` returning a **new, untrained, compiled** model for the same images:
+# input `(28, 28, 1)`, some `Conv2D` layers with max-pooling between them (the chapter's
+# pattern), then `Flatten` and a softmax output of 10 units; **at most 100,000 parameters**.
+# Compile it like the baseline, with Adam, `sparse_categorical_crossentropy` and accuracy
+# (in a run this short, RMSprop's last steps still jump around and leave the accuracy to
+# chance). No augmentation layers: the point is what the architecture does. `Sequential`,
+# functional or subclassed: your choice (a subclassed model defines `call`; the grader
+# trains and measures it with Keras's own methods). The cell after yours trains one exactly
+# like the baseline and compares the two. (About ten seconds.)
+#
+# **What is checked.** The grader calls your `build_convnet()` and trains the new model
+# itself, with Keras's own `fit` for 3 epochs with batch size 64, on its own draw: 5,000
+# training and 2,000 held-out images taken at random from the 7,000 of this notebook, all
+# of them turned by quarter turns and/or mirrored (the same way for every image), the
+# classes renumbered. Next to it, the grader trains its own dense baseline (Task 4's
+# network) the same way. One point each:
+#
+# 1. your convnet reaches a **held-out accuracy of at least 0.70**, on the held-out images as
+#    they are;
+# 2. on the held-out images **shifted by up to 4 pixels** in each direction (offsets drawn
+#    after training), your convnet beats the dense baseline by **at least 0.05** in accuracy
+#    (and the dense baseline must have learned: on the images as they are it must reach at
+#    least 0.60).
+#
+# So it is your architecture that has to cope with shifts: weights prepared in advance,
+# training on shifted or test images, or a training loop of your own would not help.
 
 
 # %% nbgrader={"grade": false, "grade_id": "build_convnet", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def build_convnet():
-    """A compiled convnet for (28, 28, 1) images and 10 classes, at most 100,000 parameters."""
+    """A new compiled convnet for (28, 28, 1) images and 10 classes, at most 100,000 parameters."""
     ### BEGIN SOLUTION
     model = keras.Sequential(
         [
@@ -300,106 +394,85 @@ def build_convnet():
     ### END SOLUTION
 
 
-### BEGIN SOLUTION
+# %% nbgrader={"grade": false, "grade_id": "train_convnet", "locked": true, "schema_version": 3, "solution": false, "task": false}
 convnet = build_convnet()
 convnet.fit(x_train, y_train, epochs=3, batch_size=64, verbose=0)
-### END SOLUTION
-print(
-    f"convnet ({convnet.count_params():,} parameters): "
-    f"test accuracy {convnet.evaluate(x_test, y_test, verbose=0)[1]:.3f}, "
-    f"on shifted images {convnet.evaluate(x_test_shifted, y_test, verbose=0)[1]:.3f}"
-)
+convnet_plain, convnet_shifted = report("convnet", convnet)
+print(f"on shifted images, the convnet beats the dense baseline by {convnet_shifted - dense_shifted:.3f}")
 
-# %% nbgrader={"grade": true, "grade_id": "test_convnet_spec", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test_convnet_accuracy", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 import keras
+import numpy as np
 
 fresh = build_convnet()
 assert isinstance(fresh, keras.Model), "build_convnet must return a Keras model"
-assert tuple(fresh.input_shape) == (None, 28, 28, 1) and fresh.output_shape == (None, 10)
+assert fresh is not build_convnet(), "build_convnet must build a new model on every call"
+outputs = np.asarray(fresh.predict(x_test[:4], verbose=0))
+assert outputs.shape == (4, 10), "the model should take (28, 28, 1) images and give 10 outputs per image"
+np.testing.assert_allclose(outputs.sum(axis=1), 1, rtol=1e-4, err_msg="end with a softmax over the 10 classes")
 assert fresh.count_params() <= 100_000, f"{fresh.count_params():,} parameters is more than 100,000"
+print(f"your convnet in this notebook: test accuracy {convnet_plain:.3f} (the grader asks for 0.70 on its own draw)")
+
+
 ### BEGIN HIDDEN TESTS
-import numpy as np
+def _grade():
+    import importlib
 
-assert build_convnet() is not fresh
-assert any(isinstance(layer, keras.layers.Conv2D) for layer in fresh.layers), "use Conv2D layers"
-assert any(isinstance(layer, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)) for layer in fresh.layers), (
-    "use pooling between the convolutions"
-)
-probe = np.random.default_rng(0).random((4, 28, 28, 1)).astype("float32")
-np.testing.assert_allclose(np.asarray(fresh.predict(probe, verbose=0)).sum(axis=1), np.ones(4), rtol=1e-4)
-assert isinstance(convnet, keras.Model) and convnet.count_params() <= 100_000
-assert int(convnet.optimizer.iterations.numpy()) == 3 * int(np.ceil(5000 / 64)), (
-    "train convnet for 3 epochs with batch size 64 on x_train"
-)
-assert convnet.layers[0].input.shape[1:] == (28, 28, 1) and convnet.output_shape == (None, 10)
-### END HIDDEN TESTS
+    import lib.checks
 
-# %% nbgrader={"grade": true, "grade_id": "test_convnet_accuracy", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-import numpy as np
+    checks = importlib.reload(lib.checks)
+    model = checks.convnet_as_the_task_says(build_convnet)
+    rng = checks.grading_rng()
+    (x_train, y_train), (x_held, y_held) = checks.fashion_draw(rng)
+    checks.train_as_the_task_says(model, x_train, y_train)
+    accuracy = checks.accuracy(checks.predict(model, x_held), y_held)
+    assert checks.needs("held-out accuracy of a fresh build_convnet() on the grader's draw", accuracy, ">=", 0.70), (
+        "trained as the task says on the grader's images, your convnet learns too little: "
+        "re-read Task 5 and compare your layers with the chapter's"
+    )
 
-accuracy = float((np.asarray(convnet.predict(x_test, verbose=0)).argmax(axis=1) == y_test).mean())
-print(f"test accuracy of convnet: {accuracy:.4f} (needs >= 0.7)")
-assert accuracy >= 0.70, "the convnet should reach a test accuracy of at least 0.70"
-### BEGIN HIDDEN TESTS
-import importlib
 
-import lib.data
-
-importlib.reload(lib.data)
-(_, _), (reference_images, reference_labels) = lib.data.load_fashion_mnist_sample()
-reference_x = reference_images[:, :, :, None].astype("float32") / 255
-accuracy = float((np.asarray(convnet.predict(reference_x, verbose=0)).argmax(axis=1) == reference_labels).mean())
-print(f"test accuracy of convnet on the reloaded test images: {accuracy:.4f} (needs >= 0.7)")
-assert accuracy >= 0.70
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_convnet_shifted", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-import numpy as np
-
-gain = float((np.asarray(convnet.predict(x_test_shifted, verbose=0)).argmax(axis=1) == y_test).mean()) - float(
-    (np.asarray(dense_baseline.predict(x_test_shifted, verbose=0)).argmax(axis=1) == y_test).mean()
-)
-print(f"shifted-test accuracy of convnet minus dense baseline: {gain:.4f} (needs >= 0.05)")
-assert gain >= 0.05, "on shifted images the convnet should beat the dense baseline by at least 0.05"
-### BEGIN HIDDEN TESTS
-import importlib
-
-import keras
-
-import lib.data
-
-importlib.reload(lib.data)
-(reference_images, reference_labels), (held_images, held_labels) = lib.data.load_fashion_mnist_sample()
-reference_train = reference_images[:, :, :, None].astype("float32") / 255
-reference_test = held_images[:, :, :, None].astype("float32") / 255
-shifts = np.random.default_rng(1).integers(-4, 5, size=(len(reference_test), 2))
-moved = np.stack([np.roll(image, tuple(shift), axis=(0, 1)) for image, shift in zip(reference_test, shifts)])
-keras.utils.set_random_seed(0)
-dense = keras.Sequential(
-    [
-        keras.Input(shape=(28, 28, 1)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(128, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ]
-)
-dense.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-dense.fit(reference_train, reference_labels, epochs=3, batch_size=64, verbose=0)
-keras.utils.set_random_seed(0)
-fresh = build_convnet()
-assert isinstance(fresh, keras.Model) and fresh.count_params() <= 100_000
-fresh.fit(reference_train, reference_labels, epochs=3, batch_size=64, verbose=0)
-assert int(fresh.optimizer.iterations.numpy()) == 3 * int(np.ceil(len(reference_train) / 64))
-dense_accuracy = float(
-    (np.asarray(dense.predict(moved, batch_size=500, verbose=0)).argmax(axis=1) == held_labels).mean()
-)
-conv_accuracy = float(
-    (np.asarray(fresh.predict(moved, batch_size=500, verbose=0)).argmax(axis=1) == held_labels).mean()
-)
 print(
-    f"shifted-test accuracy of a fresh build_convnet minus dense: {conv_accuracy - dense_accuracy:.4f} (needs >= 0.05)"
+    f"your convnet in this notebook beats the dense baseline on shifted images by {convnet_shifted - dense_shifted:.3f}"
+    " (the grader asks for 0.05 on its own draw)"
 )
-assert conv_accuracy - dense_accuracy >= 0.05
+
+
+### BEGIN HIDDEN TESTS
+def _grade():
+    import importlib
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)
+    model = checks.convnet_as_the_task_says(build_convnet)
+    rng = checks.grading_rng()
+    (x_train, y_train), (x_held, y_held) = checks.fashion_draw(rng)
+    checks.train_as_the_task_says(model, x_train, y_train)
+    dense = checks.dense_reference()
+    checks.train_as_the_task_says(dense, x_train, y_train)
+    dense_plain = checks.accuracy(checks.dense_baseline_logits(dense, x_held), y_held)
+    assert dense_plain >= 0.60, "the grader's dense baseline did not learn: has something changed how Keras trains?"
+    shifted = checks.roll_images(x_held, rng.integers(-4, 5, size=(len(x_held), 2)))
+    convnet_shifted = checks.accuracy(checks.predict(model, shifted), y_held)
+    dense_shifted = checks.accuracy(checks.dense_baseline_logits(dense, shifted), y_held)
+    print(f"shifted held-out accuracy: build_convnet() {convnet_shifted:.3f}, dense baseline {dense_shifted:.3f}")
+    gain = convnet_shifted - dense_shifted
+    assert checks.needs(
+        "shifted held-out accuracy of a fresh build_convnet() minus the dense baseline", gain, ">=", 0.05
+    ), (
+        "trained as the task says on the grader's images, your convnet copes with shifts hardly better than a dense "
+        "network: re-read the chapter on convolution and pooling (Task 5)"
+    )
+
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% [markdown]
