@@ -49,14 +49,24 @@ c.Execute.extra_arguments = ["--InteractiveShell.xmode=Plain", f"--IPKernelApp.e
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 50
 
-# Feedback is shown to students: it must not reveal the hidden tests. nbgrader's
-# default feedback copies every test cell from the gradebook, hidden tests included;
-# ClearHiddenTests removes them again (tracebacks of failed hidden tests still show
-# the failing line, so hidden assertions carry no answer in their messages).
+# Feedback is shown to students: it must not reveal the hidden tests. nbgrader's default
+# feedback copies every test cell from the gradebook, hidden tests included, and the
+# tracebacks of failed hidden tests print their failing lines. The grader's sanitizer
+# (grading/feedback.py) runs inside plain `nbgrader generate_feedback` too: a test cell keeps
+# its visible part, a failure shows only its message, the course's set-up cells lose
+# TensorFlow's start-up lines; a written answer not graded yet says so instead of "0".
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+from grading.feedback import PendingManualGrades, SanitizeFeedback  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    SanitizeFeedback,
+    PendingManualGrades,
+    ClearHiddenTests,
+    CSSHTMLHeaderPreprocessor,
+]
 
 # The grader, ``python -m grading`` (every option; a command-line flag overrides the value here).
 c.Grader.workers = 2  # submissions graded at once; each kernel trains on every core

@@ -26,10 +26,10 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 from nbgrader import utils
-from traitlets import Dict
+from traitlets import Bool, Dict
 from traitlets.config import Config
 
-from .course import NotebookInfo
+from .course import CellInfo, NotebookInfo, delimiters
 
 REDACTED = "[hidden test source removed]"
 HIDDEN_NOTE = "# (hidden tests: not shown)"
@@ -108,8 +108,12 @@ def sanitize(nb: nbformat.NotebookNode, info: NotebookInfo) -> nbformat.Notebook
             cell.source = marks.strip_hidden(cell.source, HIDDEN_NOTE)
         if cell.cell_type != "code":
             continue
+        meta = cell.metadata.get("nbgrader", {})
+        instructors = meta.get("locked") and not meta.get("grade") and not meta.get("solution")
         kept = []
         for output in cell.get("outputs", []):
+            if instructors and output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue  # the course's own set-up cells: library start-up lines, nothing of the student's
             if output.get("output_type") == "error":
                 line = failing_line(output.get("traceback", []))
                 if hidden and (line is None or line in secret_numbers):
@@ -182,13 +186,76 @@ def summary_cell(student: str, notebook: str, results: list[dict], notes: list[s
     return nbformat.v4.new_markdown_cell("\n".join(text))
 
 
-class SanitizeFeedback(Preprocessor):
-    """``sanitize`` as the first of ``GenerateFeedback``'s preprocessors (the course's own follow)."""
+def notebook_info(nb: nbformat.NotebookNode, name: str, config: Config) -> NotebookInfo:
+    """The cells of an autograded notebook as :func:`sanitize` needs them, read from the notebook
+    itself (nbgrader's autograder puts the instructor's test cells back, hidden tests included)."""
+    marks = delimiters(config)
+    cells = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if "grade_id" in meta:
+            cells.append(
+                CellInfo(
+                    name=meta["grade_id"],
+                    cell_type=cell.cell_type,
+                    grade=bool(meta.get("grade")),
+                    solution=bool(meta.get("solution")),
+                    locked=bool(meta.get("locked")),
+                    task=bool(meta.get("task")),
+                    points=meta.get("points"),
+                    hidden_lines=marks.hidden_lines(cell.source),
+                )
+            )
+    return NotebookInfo(name, cells, marks)
 
+
+class SanitizeFeedback(Preprocessor):
+    """``sanitize`` inside ``GenerateFeedback``: list it in ``c.GenerateFeedback.preprocessors`` so that
+    plain ``nbgrader generate_feedback`` gives the same safe feedback as the grader.
+
+    The grader hands in the cells it read from the gradebook (``notebooks``); nbgrader's own
+    ``generate_feedback`` does not, and the cells are then read from the autograded notebook.
+    """
+
+    enabled = Bool(True, help="nbconvert runs a preprocessor only when it is enabled").tag(config=True)
     notebooks = Dict(help="notebook name -> its NotebookInfo (cells and hidden lines)")
 
     def preprocess(self, nb, resources):
-        return sanitize(nb, self.notebooks[resources["nbgrader"]["notebook"]]), resources
+        name = resources["nbgrader"]["notebook"]
+        info = self.notebooks.get(name) or notebook_info(nb, name, self.config)
+        return sanitize(nb, info), resources
+
+
+PENDING = "*Graded by hand: no score yet ({points:g} points).*"
+
+
+class PendingManualGrades(Preprocessor):
+    """A written answer that waits for its grader shows "graded by hand", not a score of 0.
+
+    Runs after nbgrader's ``GetGrades``, which gives such a cell the gradebook's score, 0 until a
+    human has graded it: a cell whose grade still needs a manual grade keeps the student's
+    answer, loses its grade mark (so nbgrader's template prints no score for it) and gets a
+    note above it.
+    """
+
+    enabled = Bool(True, help="nbconvert runs a preprocessor only when it is enabled").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            notebook = gradebook.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+            pending = {grade.name for grade in notebook.grades if grade.needs_manual_grade}
+        cells = []
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") and meta.get("grade_id") in pending:
+                meta["grade"] = False
+                cells.append(nbformat.v4.new_markdown_cell(PENDING.format(points=meta.get("points") or 0)))
+            cells.append(cell)
+        nb.cells = cells
+        return nb, resources
 
 
 def write_feedback(

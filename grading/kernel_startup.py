@@ -8,10 +8,12 @@ PyTorch when the notebook imports them.
 
 Also installs the integrity guard the grader calls before and after each test
 cell: it remembers the genuine builtins tests rely on, IPython's and the
-kernel's error-reporting methods, and the functions of the modules tests use
+kernel's error-reporting methods, the functions of the modules tests use
 (``numpy``, ``numpy.testing``, ``math``, ``importlib``, ``lib.checks``...) as they were
-when loaded (or reloaded), reports any that were replaced since, and puts the genuine ones
-back: a hidden test's ``importlib.reload(lib.checks)`` really reloads from disk.
+when loaded (or reloaded), and every method of Keras's classes and function of its public
+modules (what a test measures a model with: ``keras.Model.evaluate``, ``predict``, ...),
+reports any that were replaced or added since, and puts the genuine ones back: a hidden
+test's ``importlib.reload(lib.checks)`` really reloads from disk.
 
 Everything is wrapped in one function and deleted afterwards, so the
 student's namespace stays clean. Nothing here may print or write to stderr
@@ -54,6 +56,27 @@ def _grading_install():
         "torch": lambda m: m.manual_seed(seed),
     }
     snapshots = {}
+    # The measuring instruments of a model: every method of Keras's (and TensorFlow's) classes
+    # reachable from its public modules, and those modules' functions.
+    library_modules = ("layers", "models", "ops", "optimizers", "losses", "metrics", "callbacks", "regularizers")
+    library_classes = {}
+
+    def snapshot_classes(package):
+        classes = set()
+        for module in (package, *(getattr(package, name, None) for name in library_modules)):
+            if not isinstance(module, types.ModuleType):
+                continue
+            if module is not package and sys.modules.get(module.__name__) is module:
+                snapshot(module.__name__, module)
+            for value in list(vars(module).values()):
+                if isinstance(value, type):
+                    classes.update(c for c in value.__mro__ if c.__module__.split(".")[0] in ("keras", "tensorflow"))
+        for cls in classes:
+            library_classes[cls] = {
+                key: value
+                for key, value in vars(cls).items()
+                if callable(value) or isinstance(value, (staticmethod, classmethod, property))
+            }
 
     def snapshot(name, module):
         snapshots[name] = {
@@ -66,6 +89,8 @@ def _grading_install():
                 snapshot(name, module)
             if name in seeders:
                 seeders[name](module)
+            if name == "keras":
+                snapshot_classes(module)
         except Exception:  # never break a student's import
             pass
 
@@ -215,6 +240,15 @@ def _grading_install():
                 if getattr(module, key, None) is not value:
                     repaired.append(f"{name}.{key} was replaced")
                     setattr(module, key, value)
+        for cls, genuine in library_classes.items():
+            current = vars(cls)
+            for key, value in genuine.items():
+                if current.get(key, missing) is not value:
+                    repaired.append(f"{cls.__name__}.{key} was replaced")
+                    setattr(cls, key, value)
+            for key in [k for k, v in current.items() if k not in genuine and callable(v)]:
+                repaired.append(f"{cls.__name__}.{key} was added")
+                delattr(cls, key)
         if finder not in sys.meta_path:
             repaired.append("the grader's import hook was removed")
             sys.meta_path.insert(0, finder)

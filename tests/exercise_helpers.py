@@ -160,7 +160,8 @@ def grade_with_the_course_grader(course: Path, assignment: str, *extra: str) -> 
 
 def round_trip_submissions(assignment: str) -> dict[str, nbformat.NotebookNode]:
     """student id -> notebook: the solution, the untouched release, the plausible wrong answer,
-    functions returning an always-equal object, and each gaming submission (``gaming-NAME``).
+    functions returning an always-equal object, each gaming submission (``gaming-NAME``) and each
+    honest alternative solution (``honest-NAME``).
 
     Built from the committed ``source/`` and ``release/`` notebooks and ``tests/submissions/``.
     """
@@ -179,7 +180,31 @@ def round_trip_submissions(assignment: str) -> dict[str, nbformat.NotebookNode]:
     }
     for name, entry in module.GAMING.items():
         notebooks[f"gaming-{name}"] = make_submission(released, dict(code_answers, **entry["answers"]))
+    for name, entry in getattr(module, "HONEST", {}).items():
+        notebooks[f"honest-{name}"] = make_submission(released, dict(code_answers, **entry["answers"]))
     return notebooks
+
+
+def plain_students(assignment: str) -> list[str]:
+    """The two submissions of ``assignment`` also graded by plain nbgrader (``PLAIN`` in its submissions)."""
+    from submissions import load
+
+    plain = load(assignment).PLAIN
+    return [f"gaming-{plain['gaming']}", f"honest-{plain['honest']}"]
+
+
+def grade_with_plain_nbgrader(course: Path, assignment: str) -> Path:
+    """A fresh course copy in ``course`` with ``assignment`` released, its :func:`plain_students`
+    submitted, graded by ``nbgrader autograde`` (no sandbox, no guard) and given feedback by
+    ``nbgrader generate_feedback``: the instructor's workflow of ``exercises/README.md`` without the grader."""
+    course_copy(course)
+    nbgrader(course, "generate_assignment", assignment)
+    notebooks = round_trip_submissions(assignment)
+    for student in plain_students(assignment):
+        submit(course, student, assignment, notebooks[student])
+    nbgrader(course, "autograde", assignment, "--force")
+    nbgrader(course, "generate_feedback", assignment, "--force")
+    return course
 
 
 def grade_round_trip(course: Path, assignment: str, students: list[str] | None = None, seed: int = 0) -> Path:

@@ -9,8 +9,10 @@ headless with the course's own grader, ``python -m grading`` with its default se
 a temporary copy of the course: the instructor's solution must get full marks, the
 untouched release zero (without a crash), a plausible wrong answer exactly the partial
 marks stated in ``tests/submissions/<assignment>.py``, every gaming submission there zero
-on the test cells it games, and functions returning an object that equals anything nothing
-at all; feedback must be generated without the hidden tests.
+on the test cells it games, every honest alternative solution there full marks, and functions
+returning an object that equals anything nothing at all; feedback must be generated without the
+hidden tests. One gaming and one honest submission per assignment are also graded by plain
+``nbgrader autograde`` and given feedback by ``nbgrader generate_feedback``.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ from exercise_helpers import (
     MARKS,
     course_copy,
     grade_round_trip,
+    grade_with_plain_nbgrader,
     grades,
     is_solution,
     nbgrader,
     nbgrader_cells,
     notebook_path,
+    plain_students,
     read,
     solution_answers,
     stderr_in_test_cells,
@@ -50,10 +54,16 @@ EXPECTED_ASSIGNMENTS = [
 BASE_STUDENTS = ("solution", "untouched", "wrong", "cheater")
 GAMING = {assignment: load_submissions(assignment).GAMING for assignment in EXPECTED_ASSIGNMENTS}
 GAMING_CASES = [(assignment, name) for assignment, entries in GAMING.items() for name in entries]
+HONEST = {assignment: getattr(load_submissions(assignment), "HONEST", {}) for assignment in EXPECTED_ASSIGNMENTS}
+HONEST_CASES = [(assignment, name) for assignment, entries in HONEST.items() for name in entries]
 
 
 def students(assignment: str) -> list[str]:
-    return [*BASE_STUDENTS, *(f"gaming-{name}" for name in GAMING[assignment])]
+    return [
+        *BASE_STUDENTS,
+        *(f"gaming-{name}" for name in GAMING[assignment]),
+        *(f"honest-{name}" for name in HONEST[assignment]),
+    ]
 
 
 def source(assignment: str):
@@ -100,18 +110,6 @@ def secret_lines(notebook, regions=(SOLUTION, HIDDEN_TESTS, MARK_SCHEME), model_
         elif cell.cell_type == "markdown" and model_answers:
             secret.update(line.strip() for line in cell.source.splitlines())
     return {line for line in secret - public if len(line) >= 25 and not line.startswith("#")}
-
-
-def traceback_text(notebook) -> str:
-    """Every traceback in an executed notebook, without terminal colours."""
-    text = "\n".join(
-        "\n".join(output.get("traceback", []))
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-        for output in cell.get("outputs", [])
-        if output.get("output_type") == "error"
-    )
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 # ------------------------------------------------------------------ fast checks
@@ -251,9 +249,21 @@ def test_gaming_submissions_get_nothing_for_what_they_skip(graded_course, assign
     assert {gid: result[gid]["auto_score"] for gid in zero} == dict.fromkeys(zero, 0), auto_scores(result)
 
 
-def test_every_assignment_is_tried_by_two_gaming_submissions():
-    for assignment in EXPECTED_ASSIGNMENTS:
-        assert len(GAMING[assignment]) >= 2, assignment
+@pytest.mark.slow
+@pytest.mark.parametrize(("assignment", "name"), HONEST_CASES)
+def test_honest_alternatives_get_full_marks(graded_course, assignment, name):
+    """A correct solution written another way (functional API, other valid choices) loses nothing."""
+    result = grades(graded_course(assignment), assignment, f"honest-{name}")
+    automatic = {gid: g for gid, g in result.items() if not g["needs_manual_grade"]}
+    assert automatic and all(g["auto_score"] == g["max_score"] for g in automatic.values()), auto_scores(result)
+
+
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_every_assignment_is_tried_by_four_cheats_and_two_honest_alternatives(assignment):
+    assert len(GAMING[assignment]) >= 4, f"{len(GAMING[assignment])} gaming submissions"
+    assert len(HONEST[assignment]) >= 2, f"{len(HONEST[assignment])} honest alternatives"
+    plain = load_submissions(assignment).PLAIN
+    assert plain["gaming"] in GAMING[assignment] and plain["honest"] in HONEST[assignment]
 
 
 @pytest.mark.slow
@@ -280,10 +290,8 @@ def test_test_cells_are_quiet(graded_course, assignment):
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
 def test_feedback_without_hidden_tests(graded_course, assignment):
-    """Feedback exists and shows the visible tests, but no hidden test and no mark scheme.
-
-    The one exception, by design: a traceback names the hidden line that failed.
-    """
+    """Feedback exists and shows the visible tests, but no hidden test (not even the line that
+    failed: a failing hidden assertion often *is* the answer) and no mark scheme."""
     instructor = source(assignment)
     answers = {line.strip() for text in solution_answers(instructor).values() for line in text.splitlines()}
     # a hidden test may repeat a line of the solution; the student's own code may show that line
@@ -299,9 +307,61 @@ def test_feedback_without_hidden_tests(graded_course, assignment):
     for student in students(assignment):
         path = graded_course(assignment) / "feedback" / student / assignment / f"{assignment}.html"
         assert path.exists(), f"no feedback for {student}"
-        text = html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+        text = feedback_text(path)
         lines = {line.strip() for line in text.splitlines()}
         assert lines & set(visible), "the feedback should show the visible tests"
-        failed_lines = traceback_text(autograded(graded_course(assignment), student, assignment))
-        shown = [line for line in secrets & lines if line not in failed_lines]
+        assert "oneDNN" not in text and "absl::" not in text, "TensorFlow's start-up lines in the feedback"
+        if student == "solution":
+            assert "Graded by hand: no score yet" in text and "Written response" not in text
+        shown = sorted(secrets & lines)
         assert not shown, f"hidden tests or mark scheme in {student}'s feedback: {shown[:3]}"
+
+
+def feedback_text(path: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
+@pytest.fixture(scope="session")
+def plain_graded_course(tmp_path_factory):
+    """``plain_graded_course(assignment)``: graded once a session by plain nbgrader (autograde, generate_feedback)."""
+    courses: dict[str, Path] = {}
+
+    def graded(assignment: str) -> Path:
+        if assignment not in courses:
+            course = tmp_path_factory.mktemp(f"plain-{assignment}") / "course"
+            courses[assignment] = grade_with_plain_nbgrader(course, assignment)
+        return courses[assignment]
+
+    return graded
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_plain_nbgrader_stops_the_cheat_and_passes_the_honest_answer(plain_graded_course, assignment):
+    """Without the grader's sandbox and guard, the hidden tests still stop a cheat and pass an honest answer."""
+    course = plain_graded_course(assignment)
+    cheat, honest = plain_students(assignment)
+    zero = GAMING[assignment][cheat.removeprefix("gaming-")]["zero"]
+    cheat_scores = grades(course, assignment, cheat)
+    assert {gid: cheat_scores[gid]["auto_score"] for gid in zero} == dict.fromkeys(zero, 0), auto_scores(cheat_scores)
+    honest_scores = grades(course, assignment, honest)
+    automatic = {gid: g for gid, g in honest_scores.items() if not g["needs_manual_grade"]}
+    assert all(g["auto_score"] == g["max_score"] for g in automatic.values()), auto_scores(honest_scores)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_plain_nbgrader_feedback_shows_no_hidden_line(plain_graded_course, assignment):
+    """``nbgrader generate_feedback`` (the README's step 6) leaks no hidden line, scores no written
+    answer before a human has, and shows no TensorFlow start-up lines."""
+    instructor = source(assignment)
+    answers = {line.strip() for text in solution_answers(instructor).values() for line in text.splitlines()}
+    secrets = secret_lines(instructor, regions=(HIDDEN_TESTS, MARK_SCHEME), model_answers=False) - answers
+    for student in plain_students(assignment):
+        path = plain_graded_course(assignment) / "feedback" / student / assignment / f"{assignment}.html"
+        text = feedback_text(path)
+        lines = {line.strip() for line in text.splitlines()}
+        assert not sorted(secrets & lines), f"hidden lines in {student}'s feedback: {sorted(secrets & lines)[:3]}"
+        assert "Graded by hand: no score yet" in text
+        assert "Written response" not in text, "a written answer waiting for its grader shows a score"
+        assert "oneDNN" not in text and "absl::" not in text, "TensorFlow's start-up lines in the feedback"
