@@ -180,8 +180,9 @@ assert model.count_params() == 407_050, model.count_params()
 # * **Optimizer**: how the weights are updated from the gradients. Plain SGD takes a step
 #   against the gradient. *RMSprop*, a good all-round choice, keeps for every weight a
 #   running mean of its squared gradients and divides the step by the **square root** of
-#   that mean, so weights with large gradients take smaller steps and weights with small
-#   gradients larger ones (an [overview of SGD's
+#   that mean. Each gradient is thus measured against its own typical size, so every
+#   weight moves by roughly the learning rate per step, whether its gradients are large
+#   or small (an [overview of SGD's
 #   variants](https://www.ruder.io/optimizing-gradient-descent/)).
 # * **Metrics**: numbers to report during training and testing, here accuracy. They are
 #   not optimised; they are for us.

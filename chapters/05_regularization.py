@@ -164,12 +164,14 @@ figure = plots.plot_history(original_history, metrics=["loss"], title="Original 
 # %% [markdown]
 # ## Remedy 1: a smaller network
 #
-# The simplest way to prevent overfitting is to give the model less room to overfit. The
-# number of learnable parameters, the model's **capacity**, is also its *memorization
-# capacity*: a network with enough weights can store the mapping from every training
-# example to its label, a lookup table that says nothing about new examples. A network that
-# is forced to be small must find a compressed representation, and compressing means
-# keeping what is common to many examples, which is what generalizes.
+# The simplest way to prevent overfitting is to give the model less room to overfit. A
+# model's **capacity** is how complex a function it can fit; within one architecture it
+# grows with the number of learnable parameters, the knob this section turns. Capacity is
+# also *memorization capacity*: a network with enough weights can store the mapping from
+# every training example to its label, a lookup table that says nothing about new
+# examples. A network that is forced to be small must find a compressed representation,
+# and compressing means keeping what is common to many examples, which is what
+# generalizes.
 #
 # Too small, on the other hand, and the network cannot represent the problem at all
 # (underfitting). There is no formula for the right size: start with few layers and units
@@ -502,10 +504,10 @@ print(f"{best_name}, retrained for {best_epochs} epochs: test accuracy {test_acc
 #
 # ```{admonition} Answer
 # :class: dropdown
-# The initial weights are drawn when the layers are built. Seeding only before `fit`
-# makes the batches and dropout masks repeatable but leaves every variant with
-# differently drawn initial weights, so part of the difference between two curves would
-# be luck.
+# The initial weights are drawn when the layers are built, and in Keras 3 each `Dropout`
+# layer also takes its random seed when it is built. Seeding only before `fit` makes the
+# batch order repeatable but leaves every variant with differently drawn initial weights
+# (and dropout masks), so part of the difference between two curves would be luck.
 # ```
 #
 # 6. Why does this chapter validate on 10,000 of the training reviews instead of on the

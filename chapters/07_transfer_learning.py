@@ -150,8 +150,10 @@ test_inputs = test_dataset.map(vgg16_inputs)
 # Only the base is worth reusing:
 #
 # * its feature maps say *where* generic visual patterns occur, which helps in almost any
-#   vision task, whereas the classifier's weights are specific to the 1,000 ImageNet
-#   classes and have lost all notion of where things are in the image;
+#   vision task, whereas the classifier is built for ImageNet alone: its outputs are
+#   scores of the 1,000 ImageNet classes, and its first dense layer expects the flattened
+#   7 × 7 × 512 maps of a 224 × 224 image, so it fits neither new classes nor another
+#   input size;
 # * how generic a layer is depends on its depth: early layers detect edges, colours and
 #   textures, later ones more abstract, class-specific parts (an ear, an eye). The further
 #   the new task is from ImageNet, the fewer top layers are worth keeping as they are.
@@ -538,8 +540,9 @@ checkpoint_folder.cleanup()  # remove the saved model from the temporary folder
 # ```{admonition} Answer
 # :class: dropdown
 # The base's feature maps say where generic visual patterns occur, which helps in most
-# vision tasks. The classifier's weights are specific to the 1,000 ImageNet classes, and
-# after flattening they no longer know where in the image anything is.
+# vision tasks. The classifier's outputs are scores of the 1,000 ImageNet classes, and its
+# first dense layer is sized for the flattened maps of a 224 × 224 input: it fits neither
+# the new classes nor the new image size. (Flattening itself only reshapes the maps.)
 # ```
 #
 # 2. Fast feature extraction cannot use data augmentation. Why not, and what does
