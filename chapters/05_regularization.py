@@ -505,7 +505,7 @@ print(f"{best_name}, retrained for {best_epochs} epochs: test accuracy {test_acc
 # ```{admonition} Answer
 # :class: dropdown
 # The initial weights are drawn when the layers are built, and in Keras 3 each `Dropout`
-# layer also takes its random seed when it is built. Seeding only before `fit` makes the
+# layer draws its random seed when it is created. Seeding only before `fit` makes the
 # batch order repeatable but leaves every variant with differently drawn initial weights
 # (and dropout masks), so part of the difference between two curves would be luck.
 # ```
