@@ -262,6 +262,13 @@ for stride in (1, 2, 3):
 # layer trims a border off the feature map and border pixels take part in fewer windows.
 # With `padding="same"`, Keras adds a frame of zeros (hatched below) so that, with stride
 # 1, the output has the same size as the input.
+#
+# Together with the stride, this gives the size of a feature map along each axis, for an
+# input of $n$ pixels, a window of $k$ and a stride of $s$:
+#
+# * `padding="valid"`: $\lfloor (n - k) / s \rfloor + 1$ positions (the last window must
+#   fit entirely);
+# * `padding="same"`: $\lceil n / s \rceil$ positions, whatever the window's size.
 
 # %%
 figure = plots.plot_sliding_filter(image, edge_filter, padding="same", steps=3)
