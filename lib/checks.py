@@ -427,3 +427,409 @@ def needs(label: str, value: float, op: str, bar: float) -> bool:
     value = float(value)
     print(f"{label}: {value:.4f} (needs {op} {bar})")
     return value >= bar if op == ">=" else value <= bar
+
+
+# ---- 04_boston ----
+def boston_teacher(rng: np.random.Generator, n_features: int = 13) -> Callable[[int], tuple[np.ndarray, np.ndarray]]:
+    """A made-up housing market drawn from ``rng``: returns ``houses(n)``, ``n`` new houses and their prices.
+
+    The features are on very different scales (each column its own mean and spread, as in the
+    Boston table), so a network learns only after normalization; the prices (in $1000s, around
+    22, spread 7) are what a randomly drawn teacher, mostly linear and a little curved, computes
+    from the standardized features, plus noise of 1. Only a model that learned from these houses
+    follows them.
+    """
+    centre, spread = rng.uniform(-50, 50, n_features), rng.uniform(0.5, 30, n_features)
+    linear, hidden, out = rng.normal(size=n_features), rng.normal(size=(n_features, 8)), rng.normal(size=8)
+    probe = rng.normal(size=(4096, n_features))
+
+    def raw_score(z: np.ndarray) -> np.ndarray:
+        return 0.8 * z @ linear / np.sqrt(n_features) + 0.4 * np.tanh(z @ hidden / np.sqrt(n_features)) @ out / 3
+
+    mean, std = raw_score(probe).mean(), raw_score(probe).std()
+
+    def houses(n: int) -> tuple[np.ndarray, np.ndarray]:
+        z = rng.normal(size=(n, n_features))
+        prices = 22 + 7 * (raw_score(z) - mean) / std + rng.normal(0, 1, n)
+        return z * spread + centre, prices.astype(np.float32)
+
+    return houses
+
+
+# ---- 06_convnets ----
+#: How Keras trains a model: the grader trains with Keras's own, so a model may not bring its own.
+TRAINING = ("fit", "train_step", "train_on_batch", "make_train_function")
+
+#: The seven ways to turn or mirror an image other than leaving it as it is: (quarter turns, mirrored).
+FASHION_TURNS = tuple((turns, mirror) for turns in range(4) for mirror in (False, True) if turns or mirror)
+
+
+def fashion_images() -> tuple[np.ndarray, np.ndarray]:
+    """All 7,000 images of the Fashion-MNIST sample as ``(n, 28, 28, 1)`` float32 in [0, 1], and their labels.
+
+    Loaded through freshly reloaded loaders (:func:`fresh_data`), the training images first.
+    """
+    (train_images, train_labels), (test_images, test_labels) = fresh_data().load_fashion_mnist_sample()
+    images = np.concatenate([train_images, test_images])[:, :, :, None].astype(np.float32) / 255
+    return images, np.concatenate([train_labels, test_labels]).astype(np.int64)
+
+
+def fashion_draw(rng: np.random.Generator, n_train: int = 5000, n_held: int = 2000, turn: bool = True) -> tuple:
+    """The grader's own data for exercise 6: ``(x_train, y_train), (x_held, y_held)``.
+
+    ``n_train`` and ``n_held`` images drawn without overlap from the 7,000, the classes renumbered
+    by a permutation drawn from ``rng`` and, with ``turn``, every image turned and/or mirrored the
+    same way (one of :data:`FASHION_TURNS`): weights prepared on the upright images do not fit
+    them, while a network that learns from them learns as well as on upright ones.
+    """
+    images, labels = fashion_images()
+    order = rng.permutation(len(images))
+    classes = rng.permutation(10)
+    if turn:
+        turns, mirror = FASHION_TURNS[rng.integers(len(FASHION_TURNS))]
+        images = np.rot90(images, turns, axes=(1, 2))
+        images = np.ascontiguousarray(images[:, :, ::-1] if mirror else images)
+    train, held = order[:n_train], order[n_train : n_train + n_held]
+    return (images[train], classes[labels[train]]), (images[held], classes[labels[held]])
+
+
+def shuffle_pixels(images: np.ndarray, permutation: np.ndarray) -> np.ndarray:
+    """``(n, h, w, c)`` images with their pixels moved by ``permutation`` (of ``h * w * c``), the same way in each."""
+    flat = np.asarray(images).reshape(len(images), -1)
+    return flat[:, permutation].reshape(np.shape(images))
+
+
+def roll_images(images: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Each image moved by its ``(dy, dx)`` of ``offsets`` (what leaves one side comes back at the other)."""
+    return np.stack([np.roll(image, (int(dy), int(dx)), axis=(0, 1)) for image, (dy, dx) in zip(images, offsets)])
+
+
+def dense_reference() -> Any:
+    """The grader's own dense baseline of exercise 6: flatten, 128 ReLU units, softmax; Adam."""
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def dense_baseline_logits(model: Any, images: np.ndarray) -> np.ndarray:
+    """The logits of exercise 6's dense baseline (784 -> 128 ReLU -> 10), in NumPy from ``model``'s weights.
+
+    The weights are found by their shapes, whatever order the model created them in; any other
+    weight (or one missing) fails with an ``AssertionError``.
+    """
+    weights = {}
+    for weight in model.weights:
+        value = np.asarray(weight, dtype=np.float64)
+        weights.setdefault(value.shape, []).append(value)
+    wanted = [(784, 128), (128,), (128, 10), (10,)]
+    if sorted(weights) != sorted(wanted) or any(len(found) != 1 for found in weights.values()):
+        raise AssertionError(
+            "build_dense_baseline should hold exactly the weights of flatten -> 128 ReLU units -> 10 units: "
+            "re-read Task 4"
+        )
+    flat = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
+    hidden = np.maximum(flat @ weights[(784, 128)][0] + weights[(128,)][0], 0)
+    return hidden @ weights[(128, 10)][0] + weights[(10,)][0]
+
+
+def all_layers(model: Any) -> list:
+    """Every layer inside ``model``, nested ones included (Sequential, functional or subclassed)."""
+    return list(model._flatten_layers(include_self=False, recursive=True))
+
+
+def _assert_library_classes_genuine(value: Any, what: str) -> None:
+    roots = _library_roots()
+    for cls in type(value).__mro__:
+        if _is_library_class(cls):
+            for name, member in vars(cls).items():
+                for function in _functions_of(member):
+                    genuine = os.path.realpath(function.__code__.co_filename).startswith(roots)
+                    if not genuine or function.__qualname__.rsplit(".", 1)[-1] != name:
+                        raise AssertionError(
+                            f"{cls.__name__}.{name} was replaced: the grader trains with Keras's own {what}"
+                        )
+
+
+def assert_trainable_as_is(model: Any) -> None:
+    """Fail unless ``model`` is a genuine, compiled, untrained Keras model that Keras's own ``fit`` trains.
+
+    On top of :func:`assert_genuine_model`: no training method of its own (:data:`TRAINING`), every
+    layer's and the optimizer's Keras classes genuine, and no update made yet.
+    """
+    assert_genuine_model(model)
+    for cls in type(model).__mro__:
+        if cls is object or _is_library_class(cls):
+            continue
+        redefined = sorted(name for name in TRAINING if name in vars(cls))
+        if redefined:
+            raise AssertionError(
+                f"{cls.__name__} defines its own {', '.join(redefined)}: the grader trains your model with "
+                "Keras's own fit (define `call`, not how it is trained)"
+            )
+    own = sorted(name for name in TRAINING if name in vars(model))
+    if own:
+        raise AssertionError(f"the model carries its own {', '.join(own)}: the grader trains with Keras's own fit")
+    for layer in all_layers(model):
+        _assert_library_classes_genuine(layer, "layers")
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        raise AssertionError("the model is not compiled: compile it in the builder, as the task says")
+    _assert_library_classes_genuine(optimizer, "optimizer")
+    if int(np.asarray(optimizer.iterations)) != 0:
+        raise AssertionError("the builder should return a new, untrained model (its optimizer has made updates)")
+
+
+def train_as_the_task_says(
+    model: Any, images: np.ndarray, labels: np.ndarray, epochs: int = 3, batch_size: int = 64
+) -> None:
+    """Train ``model`` with Keras's own ``fit`` on the grader's images (watched, since the model is
+    student code), and check that it made exactly the updates of that run."""
+    import keras
+
+    assert_trainable_as_is(model)
+    call_student(keras.Model.fit, model, images, labels, epochs=epochs, batch_size=batch_size, verbose=0)
+    steps = int(np.asarray(model.optimizer.iterations))
+    if steps != epochs * -(-len(images) // batch_size):
+        raise AssertionError("the model did not train as compiled: Keras's fit made other updates than asked for")
+
+
+def convnet_as_the_task_says(build_convnet: Callable) -> Any:
+    """A new model from a student's ``build_convnet()`` (called under :func:`call_student`), checked
+    against exercise 6's Task 5: a Keras model built anew on every call, with ``Conv2D`` and pooling
+    layers and no random augmentation layer, at most 100,000 parameters, ``(n, 28, 28, 1)`` images
+    in and ``(n, 10)`` probabilities out."""
+    import keras
+
+    model = call_student(build_convnet)
+    if not isinstance(model, keras.Model):
+        raise AssertionError("build_convnet must return a Keras model")
+    if model is call_student(build_convnet):
+        raise AssertionError("build_convnet must build a new model on every call")
+    probe = np.random.default_rng(0).random((8, 28, 28, 1)).astype(np.float32)
+    outputs = predict(model, probe)
+    if outputs.shape != (8, 10) or not np.allclose(outputs.sum(axis=1), 1, atol=1e-4):
+        raise AssertionError("the model should take (28, 28, 1) images and give 10 probabilities per image (Task 5)")
+    kinds = [type(layer) for layer in all_layers(model)]
+    if not any(issubclass(kind, keras.layers.Conv2D) for kind in kinds):
+        raise AssertionError("use Conv2D layers, as the task says")
+    if not any(issubclass(kind, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)) for kind in kinds):
+        raise AssertionError("use pooling between the convolutions, as the task says")
+    if any(kind.__name__.startswith("Random") for kind in kinds):
+        raise AssertionError("no augmentation layers in this exercise: re-read Task 5")
+    parameters = sum(int(np.prod(weight.shape)) for weight in model.weights)
+    if parameters > 100_000:
+        raise AssertionError(f"{parameters:,} parameters is more than 100,000")
+    return model
+
+
+# ---- 07_transfer ----
+def transfer_images() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The Fashion-MNIST sample through freshly reloaded loaders: ``(train, test)`` pairs of
+    ``(n, 28, 28, 1)`` float32 images in [0, 1] and integer labels."""
+    (train_images, train_labels), (test_images, test_labels) = fresh_data().load_fashion_mnist_sample()
+
+    def prepared(images: np.ndarray) -> np.ndarray:
+        return np.asarray(images)[:, :, :, None].astype(np.float32) / 255
+
+    return (prepared(train_images), np.asarray(train_labels, dtype=np.int64)), (
+        prepared(test_images),
+        np.asarray(test_labels, dtype=np.int64),
+    )
+
+
+def conv2d_valid(images: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """A stride-1 'valid' convolution of ``(n, h, w, c)`` images with a Keras ``(kh, kw, c, f)`` kernel, in NumPy
+    (float32, as Keras computes)."""
+    images = np.asarray(images, dtype=np.float32)
+    kernel = np.asarray(kernel, dtype=np.float32)
+    kh, kw = kernel.shape[:2]
+    height, width = images.shape[1] - kh + 1, images.shape[2] - kw + 1
+    if kh * kw * images.shape[3] <= 64:  # few inputs per window: one product of the windows with the kernel
+        windows = np.stack([images[:, i : i + height, j : j + width, :] for i in range(kh) for j in range(kw)], axis=3)
+        out = windows.reshape(*windows.shape[:3], -1) @ kernel.reshape(-1, kernel.shape[3])
+    else:  # many: one product per kernel position
+        out = np.zeros((len(images), height, width, kernel.shape[3]), dtype=np.float32)
+        for i in range(kh):
+            for j in range(kw):
+                out += images[:, i : i + height, j : j + width, :] @ kernel[i, j]
+    return out + np.asarray(bias, dtype=np.float32)
+
+
+def max_pool2(images: np.ndarray) -> np.ndarray:
+    """2x2 max-pooling with stride 2 ('valid', as Keras's ``MaxPooling2D(2)``), in NumPy."""
+    n, height, width, channels = images.shape
+    cut = images[:, : height // 2 * 2, : width // 2 * 2]
+    return cut.reshape(n, height // 2, 2, width // 2, 2, channels).max(axis=(2, 4))
+
+
+def source_convnet(rng: np.random.Generator, filters: tuple[int, int] = (32, 64), classes: int = 5) -> tuple:
+    """The grader's own source convnet: exercise 7's ``source_model`` architecture (two 3x3 ReLU
+    convolutions, each followed by 2x2 max-pooling, a Flatten layer and a softmax layer), with layer
+    names and initial weights drawn from ``rng``. Returns ``(model, name of its Flatten layer)``."""
+    import keras
+
+    keras.utils.set_random_seed(int(rng.integers(2**31)))
+    tag = f"{int(rng.integers(10**6)):06d}"
+    flatten = f"features_{tag}"
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Conv2D(filters[0], 3, activation="relu", name=f"low_{tag}"),
+            keras.layers.MaxPooling2D(2, name=f"shrink_{tag}"),
+            keras.layers.Conv2D(filters[1], 3, activation="relu", name=f"high_{tag}"),
+            keras.layers.MaxPooling2D(2, name=f"shrink_more_{tag}"),
+            keras.layers.Flatten(name=flatten),
+            keras.layers.Dense(classes, activation="softmax", name=f"classes_{tag}"),
+        ],
+        name=f"source_{tag}",
+    )
+    return model, flatten
+
+
+def pretrained_source(rng: np.random.Generator, n_images: int = 1500, epochs: int = 2) -> tuple:
+    """A :func:`source_convnet` pretrained by the grader on ``n_images`` training images of the sample's
+    first five classes (drawn from ``rng``). Returns ``(model, flatten name, weights)``, the weights
+    being NumPy copies of its two convolutions' kernels and biases (:func:`source_features`)."""
+    model, flatten = source_convnet(rng)
+    (train_images, train_labels), _ = transfer_images()
+    old = rng.permutation(np.flatnonzero(train_labels < 5))[:n_images]
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(train_images[old], train_labels[old], epochs=epochs, batch_size=64, verbose=0)
+    return model, flatten, source_weights(model)
+
+
+def source_weights(model: Any) -> list[np.ndarray]:
+    """NumPy copies of a :func:`source_convnet`'s convolution kernels and biases, in order."""
+    return [np.array(weight, dtype=np.float32) for weight in model.weights[:4]]
+
+
+def source_features(weights: Sequence[np.ndarray], images: np.ndarray) -> np.ndarray:
+    """What a :func:`source_convnet` with these convolution ``weights`` puts out of its Flatten layer, in NumPy."""
+    kernel1, bias1, kernel2, bias2 = weights
+    hidden = max_pool2(np.maximum(conv2d_valid(images, kernel1, bias1), 0))
+    hidden = max_pool2(np.maximum(conv2d_valid(hidden, kernel2, bias2), 0))
+    return hidden.reshape(len(hidden), -1)
+
+
+def transfer_reference(source: Any, layer_name: str, classes: int) -> Any:
+    """The grader's own transfer model: ``source`` up to ``layer_name``, frozen, under a new softmax head; compiled."""
+    import keras
+
+    extractor = keras.Model(source.inputs[0], source.get_layer(layer_name).output)
+    extractor.trainable = False
+    head = keras.layers.Dense(classes, activation="softmax")
+    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), extractor, head])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def transfer_head(model: Any, n_features: int, classes: int, task: str) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel and bias of a transfer model's head: its only trainable weights, found by their shapes."""
+    trainable = [np.array(weight, dtype=np.float64) for weight in model.trainable_weights]
+    shapes = sorted(weight.shape for weight in trainable)
+    if shapes != sorted([(n_features, classes), (classes,)]):
+        raise AssertionError(
+            f"only the new Dense head may be trainable, and nothing else may be added: found trainable weights "
+            f"of shapes {[weight.shape for weight in trainable]}; re-read {task} (freeze the extractor)"
+        )
+    kernel = next(weight for weight in trainable if weight.ndim == 2)
+    bias = next(weight for weight in trainable if weight.ndim == 1)
+    return kernel, bias
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def transfer_probabilities(
+    model: Any, weights: Sequence[np.ndarray], images: np.ndarray, classes: int, task: str, checked: int = 200
+) -> np.ndarray:
+    """What ``model`` must compute on ``images`` if it is the source's extractor (with these ``weights``)
+    under its trainable softmax head, computed in NumPy; fails unless Keras's own ``predict`` of the
+    model agrees on the first ``checked`` images."""
+    features = source_features(weights, images)
+    kernel, bias = transfer_head(model, features.shape[1], classes, task)
+    probabilities = softmax(features @ kernel + bias)
+    found = predict(model, images[:checked])
+    if found.shape != probabilities[:checked].shape or not np.allclose(found, probabilities[:checked], atol=1e-4):
+        raise AssertionError(
+            "the model does not compute head(extractor(x)) with the source model's own (unchanged) weights: "
+            f"re-read {task}"
+        )
+    return probabilities
+
+
+def transfer_teacher(
+    rng: np.random.Generator, features: np.ndarray, classes: int
+) -> Callable[[np.ndarray], np.ndarray]:
+    """Labels made up by the grader: a random linear rule of the source's features (each class about
+    equally common on ``features``). Only a head that learned from images labelled by it can follow it."""
+    centre = features.mean(axis=0)
+    scale = features.std() + 1e-9
+    mapping = rng.normal(size=(features.shape[1], classes))
+    scores = (features - centre) / scale @ mapping
+    shift, spread = scores.mean(axis=0), scores.std(axis=0) + 1e-9
+
+    def labels(values: np.ndarray) -> np.ndarray:
+        return np.argmax(((values - centre) / scale @ mapping - shift) / spread, axis=1)
+
+    return labels
+
+
+# ---- 01_mnist ----
+def mnist_digits() -> tuple[np.ndarray, np.ndarray]:
+    """All 5,000 offline MNIST digits as ``(n, 784)`` float32 vectors in [0, 1], the 4,000 training
+    digits first, and their labels; loaded through freshly reloaded loaders (:func:`fresh_data`)."""
+    (train_images, train_labels), (test_images, test_labels) = fresh_data().load_mnist(source="offline")
+    images = np.concatenate([train_images, test_images]).reshape(-1, 28 * 28).astype(np.float32) / 255
+    return images, np.concatenate([train_labels, test_labels]).astype(np.int64)
+
+
+def mnist_network() -> Any:
+    """The grader's own network of exercise 1, from Keras's own classes: 784 inputs, 512 ReLU units,
+    10 softmax outputs, compiled with RMSprop, categorical cross-entropy and accuracy."""
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28 * 28,)),
+            keras.layers.Dense(512, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.RMSprop(), loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def mnist_teacher_draw(rng: np.random.Generator, n_train: int = 3500) -> tuple:
+    """The grader's own data for exercise 1: ``(x_train, y_train), (x_held, held_labels)``.
+
+    All 5,000 digits, their pixels shuffled by a permutation drawn from ``rng`` and labelled by a
+    random linear teacher (ten random directions of the centred pixels, offsets that give the ten
+    classes about equal shares); ``n_train`` of them drawn at random for training (one-hot float32
+    labels), the others held out (integer labels). A network trained on the digits' own labels is
+    at chance on these labels; one that learns from the training images follows the teacher on
+    the held-out ones.
+    """
+    images, _ = mnist_digits()
+    images = images[:, rng.permutation(images.shape[1])]
+    scores = (images - images.mean(axis=0)) @ rng.normal(size=(images.shape[1], 10))
+    offsets = np.zeros(10)
+    for _ in range(200):
+        shares = np.bincount(np.argmax(scores - offsets, axis=1), minlength=10) / len(images)
+        offsets += 0.05 * (shares - 0.1) * scores.std()
+    labels = np.argmax(scores - offsets, axis=1)
+    order = rng.permutation(len(images))
+    train, held = order[:n_train], order[n_train:]
+    return (images[train], np.eye(10, dtype=np.float32)[labels[train]]), (images[held], labels[held])
