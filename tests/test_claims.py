@@ -133,3 +133,13 @@ def test_ch7_a_frozen_base_gets_no_update_and_no_optimizer_slot():
     velocities = [v.path for v in model.optimizer.variables if "velocity" in v.path]
     base_layer = base.layers[0].name
     assert len(velocities) == 2 and not any(base_layer in path for path in velocities), velocities
+
+
+def test_ch2_the_lectures_scikit_learn_wrapper_is_gone_and_keras_3_has_its_own():
+    """Chapter 2, "Keras models as scikit-learn estimators": `keras.wrappers.scikit_learn` no longer
+    exists; `keras.wrappers.SKLearnClassifier` and `SKLearnRegressor` take its place."""
+    import importlib
+
+    with pytest.raises(ImportError):
+        importlib.import_module("keras.wrappers.scikit_learn")
+    assert callable(keras.wrappers.SKLearnClassifier) and callable(keras.wrappers.SKLearnRegressor)

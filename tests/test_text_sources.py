@@ -75,6 +75,23 @@ def ruff(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True)
 
 
+#: What the book's code column (and a Jupyter or Colab window) shows without scrolling.
+CODE_COLUMN = 88
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "chapters").glob("*.ipynb")), ids=lambda p: p.name)
+def test_chapter_code_fits_the_books_code_column(path):
+    """Every line of a code cell the page shows fits the column (cells removed from the page excepted)."""
+    too_long = [
+        line
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "code" and "remove-cell" not in cell.metadata.get("tags", [])
+        for line in cell.source.splitlines()
+        if len(line) > CODE_COLUMN
+    ]
+    assert not too_long, f"{len(too_long)} code lines wider than {CODE_COLUMN} characters: {too_long[:3]}"
+
+
 def test_ruff_lint_is_clean():
     result = ruff("check", "--no-cache", ".")
     assert result.returncode == 0, result.stdout[-4000:]
