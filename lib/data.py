@@ -1,7 +1,7 @@
 """Every dataset of the book and its exercises, behind one function each.
 
 Introduced in chapter 1. Each loader follows the data policy of
-``BOOK_DESIGN.md`` §4:
+``CONTRIBUTING.md`` §4 (the design of record):
 
 1. the real source (OpenML, ``keras.datasets`` files, the cats-vs-dogs archive,
    the VGG16 weights), downloaded into one cache directory and verified by
