@@ -5,7 +5,7 @@
 # check, on every core. Extra arguments go to pytest (e.g. -k data, -x, -m "not slow").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh
+BDLS_SETUP_BROWSER=1 bash tools/setup.sh  # with Chromium for the browser check, where apt can install it
 # nbgrader and jupyter start helper programs (alembic, jupyter-*) by name: use the venv's.
 export PATH="$PWD/.venv/bin:$PATH"
 export BDLS_OFFLINE=1 BDLS_PROFILE=smoke
