@@ -456,6 +456,55 @@ def boston_teacher(rng: np.random.Generator, n_features: int = 13) -> Callable[[
     return houses
 
 
+def boston_normalize(train: Any, test: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Both sets standardized with the per-feature mean and standard deviation of ``train``."""
+    train, test = np.asarray(train, dtype=np.float64), np.asarray(test, dtype=np.float64)
+    mean, std = train.mean(axis=0), train.std(axis=0)
+    return (train - mean) / std, (test - mean) / std
+
+
+def boston_build_model(n_features: int = 13) -> Any:
+    """The task's n_features-64-64-1 regression network, compiled with RMSprop, MSE and MAE."""
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(n_features,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.RMSprop(), loss="mse", metrics=["mae"])
+    return model
+
+
+def boston_average_curves(curves: Any) -> np.ndarray:
+    """Mean over the folds, epoch by epoch."""
+    return np.mean(np.asarray(curves, dtype=np.float64), axis=0)
+
+
+def call_with_references(
+    namespace: dict, references: dict[str, Any], function: Callable, *args: Any, **kwargs: Any
+) -> Any:
+    """:func:`call_student` with ``namespace``'s names in ``references`` standing for the grader's own.
+
+    A student's function that calls an earlier answer (``normalize``, ``build_model``) is then
+    graded on its own work, whatever that earlier answer does; the names are put back afterwards.
+    """
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in references}
+    namespace.update(references)
+    try:
+        return call_student(function, *args, **kwargs)
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+
 # ---- 06_convnets ----
 #: How Keras trains a model: the grader trains with Keras's own, so a model may not bring its own.
 TRAINING = ("fit", "train_step", "train_on_batch", "make_train_function")
@@ -833,3 +882,470 @@ def mnist_teacher_draw(rng: np.random.Generator, n_train: int = 3500) -> tuple:
     order = rng.permutation(len(images))
     train, held = order[:n_train], order[n_train:]
     return (images[train], np.eye(10, dtype=np.float32)[labels[train]]), (images[held], labels[held])
+
+
+# ---- 05_regularization ----
+#: Exercise 5's four variants: the options each is built with (``build_model``'s keywords).
+REGULARIZATION_VARIANTS = {
+    "baseline": {"hidden_units": 16, "l2": None, "dropout": None},
+    "smaller": {"hidden_units": 4, "l2": None, "dropout": None},
+    "l2": {"hidden_units": 16, "l2": 0.001, "dropout": None},
+    "dropout": {"hidden_units": 16, "l2": None, "dropout": 0.5},
+}
+
+
+def imdb_draw(rng: np.random.Generator, sizes: Sequence[int], num_words: int = 10_000) -> list[tuple]:
+    """The grader's own reviews for exercise 5: ``[(x, y), ...]``, one pair per entry of ``sizes``.
+
+    A fresh draw of the IMDB stand-in (its generator seeded from ``rng``: reviews nobody has seen),
+    multi-hot encoded over ``num_words`` words as float32, the columns shuffled by a permutation
+    drawn from ``rng`` (the same for every review, so the task is as learnable as before, but no
+    network trained on the stand-in's own word order follows it); float32 labels.
+    """
+    data = fresh_data()
+    reviews, labels, _, _, _ = data.standins.imdb_like(int(sum(sizes)), 0, seed=int(rng.integers(2**31)))
+    vectors = multi_hot(data.keras_sequences(reviews, num_words), num_words)[:, rng.permutation(num_words)]
+    labels = np.asarray(labels, dtype=np.float32)
+    bounds = np.cumsum([0, *sizes])
+    return [(vectors[start:stop], labels[start:stop]) for start, stop in zip(bounds, bounds[1:])]
+
+
+def imdb_weights(model: Any, input_dim: int, units: int) -> list:
+    """The weight variables of exercise 5's network, ``[kernel, bias]`` of its three dense layers from
+    input to output, found by their shapes (``input_dim × units``, ``units × units``, ``units × 1``)
+    in whatever order the model holds its layers (``Sequential``, functional or subclassed)."""
+    pairs = {}
+    for layer in all_layers(model):
+        weights = list(layer.weights)
+        if len(weights) == 2 and len(weights[0].shape) == 2 and len(weights[1].shape) == 1:
+            pairs.setdefault(tuple(int(n) for n in weights[0].shape), []).append(weights)
+    chain = [(input_dim, units), (units, units), (units, 1)]
+    found = [pairs.get(shape, []) for shape in chain]
+    dense = sum(len(layers) for layers in pairs.values())
+    if len(model.weights) != 6 or dense != 3 or any(len(layers) != 1 for layers in found):
+        raise AssertionError(
+            f"expected two dense layers of {units} units on {input_dim} inputs and one output unit: re-read Task 1"
+        )
+    return [weight for layers in found for weight in layers[0]]
+
+
+def imdb_probabilities(model: Any, inputs: np.ndarray, units: int) -> np.ndarray:
+    """What exercise 5's network outputs (ReLU, ReLU, sigmoid; no dropout), computed in NumPy in float64
+    from its weights: a vector of probabilities."""
+    k1, b1, k2, b2, k3, b3 = (np.asarray(w, dtype=np.float64) for w in imdb_weights(model, np.shape(inputs)[1], units))
+    hidden = np.maximum(np.asarray(inputs, dtype=np.float64) @ k1 + b1, 0)
+    hidden = np.maximum(hidden @ k2 + b2, 0)
+    return 1 / (1 + np.exp(-(hidden @ k3 + b3)[:, 0]))
+
+
+def binary_cross_entropy(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """Mean binary cross-entropy, probabilities clipped as Keras clips them (1e-7)."""
+    p = np.clip(np.asarray(probabilities, dtype=np.float64), 1e-7, 1 - 1e-7)
+    y = np.asarray(labels, dtype=np.float64)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def recording_builder(x_train, y_train, x_val, y_val, epochs: int, batch_size: int) -> tuple[Callable, dict]:
+    """The ``build`` the grader hands to exercise 5's ``run_experiment``: ``(build, runs)``.
+
+    ``build(hidden_units=16, l2=None, dropout=None, input_dim=...)`` builds the task's network
+    (compiled with RMSprop, binary cross-entropy and accuracy) as a Keras ``Sequential`` whose
+    ``fit`` notes, in ``runs[id(model)]``, what it was asked to do (on which data, how many
+    epochs, which batch size, with which optimizer) and what it left behind (the History, a copy
+    of its numbers, the weights). :func:`experiment_as_the_task_says` reads that back.
+    """
+    import copy
+    import inspect
+
+    import keras
+
+    runs: dict[int, dict] = {}
+    signature = inspect.signature(keras.Model.fit)
+    free = {"self", "x", "y", "epochs", "batch_size", "validation_data", "verbose", "shuffle"}
+    input_dim = int(np.shape(x_train)[1])
+
+    def same(value, reference) -> bool:
+        try:
+            value = np.asarray(value)
+        except Exception:
+            return False
+        return value.shape == reference.shape and np.array_equal(value, reference)
+
+    def unchanged(value, default) -> bool:
+        if value is default:
+            return True
+        numbers = (int, float, np.integer, np.floating)
+        return isinstance(value, numbers) and isinstance(default, numbers) and value == default
+
+    class Network(keras.Sequential):
+        def fit(self, *args, **kwargs):
+            record = runs.get(id(self))
+            if record is None or record["model"] is not self:
+                raise AssertionError("train only models that `build` returned")
+            bound = signature.bind(self, *args, **kwargs)
+            asked = bound.arguments
+            defaults = {name: p.default for name, p in signature.parameters.items()}
+            validation = asked.get("validation_data")
+            fit = {
+                "data": same(asked.get("x"), x_train) and same(asked.get("y"), y_train),
+                "validation": isinstance(validation, (tuple, list))
+                and len(validation) == 2
+                and same(validation[0], x_val)
+                and same(validation[1], y_val),
+                "epochs": asked.get("epochs", defaults["epochs"]) == epochs,
+                "batch_size": asked.get("batch_size", defaults["batch_size"]) == batch_size,
+                "extras": sorted(
+                    name for name, value in asked.items() if name not in free and not unchanged(value, defaults[name])
+                ),
+                "optimizer": self.optimizer is record["optimizer"]
+                and int(np.asarray(self.optimizer.iterations)) == 0
+                and np.isclose(float(np.asarray(self.optimizer.learning_rate)), 0.001)
+                and self.loss == "binary_crossentropy",
+            }
+            history = super().fit(*args, **kwargs)
+            fit["history"] = history
+            fit["numbers"] = copy.deepcopy(history.history)
+            fit["epoch"] = list(history.epoch)
+            fit["weights"] = [np.array(weight) for weight in self.weights]
+            fit["iterations"] = int(np.asarray(self.optimizer.iterations))
+            record["fits"].append(fit)
+            return history
+
+    def build(hidden_units=16, l2=None, dropout=None, input_dim=input_dim):
+        """The IMDB classifier of Task 1, as the grader builds it."""
+        regularizer = keras.regularizers.L2(l2) if l2 is not None else None
+        model = Network([keras.Input(shape=(input_dim,))])
+        for _ in range(2):
+            model.add(keras.layers.Dense(hidden_units, activation="relu", kernel_regularizer=regularizer))
+            if dropout is not None:
+                model.add(keras.layers.Dropout(dropout))
+        model.add(keras.layers.Dense(1, activation="sigmoid"))
+        model.compile(optimizer=keras.optimizers.RMSprop(), loss="binary_crossentropy", metrics=["accuracy"])
+        options = {"hidden_units": hidden_units, "l2": l2, "dropout": dropout}
+        runs[id(model)] = {"model": model, "options": options, "optimizer": model.optimizer, "fits": []}
+        return model
+
+    return build, runs
+
+
+def experiment_as_the_task_says(histories: Any, runs: dict, epochs: int, batch_size: int, n_train: int) -> dict:
+    """Check what exercise 5's ``run_experiment`` returned against what ``build`` recorded; return
+    ``{name: (model, numbers)}`` with each variant's model and its History's numbers.
+
+    Each of the four variants must be a History that the ``fit`` of a model built by ``build``
+    with the variant's options returned, that model trained once, as Task 4 says (the grader's
+    training data, its validation data, ``epochs`` epochs of ``batch_size``, the compiled
+    optimizer, nothing else), and left as that training left it (weights, History).
+    """
+    import keras
+
+    if not isinstance(histories, dict) or set(histories) != set(REGULARIZATION_VARIANTS):
+        raise AssertionError("run_experiment must return a dict with the keys baseline, smaller, l2 and dropout")
+    found, seen = {}, set()
+    for name, options in REGULARIZATION_VARIANTS.items():
+        history = histories[name]
+        if not isinstance(history, keras.callbacks.History):
+            raise AssertionError(f"{name}: return the History object that fit returns")
+        model = getattr(history, "model", None)
+        record = runs.get(id(model))
+        if record is None or record["model"] is not model:
+            raise AssertionError(f"{name}: the History is not that of a model built with `build` (re-read Task 4)")
+        if id(model) in seen:
+            raise AssertionError("each variant needs a model of its own")
+        seen.add(id(model))
+        built = record["options"]
+        matches = built["hidden_units"] == options["hidden_units"] and all(
+            (built[key] is None) == (options[key] is None)
+            and (options[key] is None or np.isclose(float(built[key]), options[key]))
+            for key in ("l2", "dropout")
+        )
+        if not matches:
+            raise AssertionError(f"{name}: built with other options than the task gives for this variant")
+        fits = record["fits"]
+        if len(fits) != 1:
+            raise AssertionError(f"{name}: train each model with one call of its fit, as the task says")
+        fit = fits[0]
+        if not fit["data"]:
+            raise AssertionError(f"{name}: train on x_train and y_train exactly as given (re-read Task 4)")
+        if not fit["validation"]:
+            raise AssertionError(f"{name}: pass (x_val, y_val) as validation_data, unchanged")
+        if not (fit["epochs"] and fit["batch_size"]):
+            raise AssertionError(f"{name}: train for `epochs` epochs with batch size `batch_size`, as passed in")
+        if fit["extras"]:
+            raise AssertionError(f"{name}: fit was given {', '.join(fit['extras'])}: the task asks for none of these")
+        if not fit["optimizer"]:
+            raise AssertionError(f"{name}: train the model as `build` compiled it (optimizer, learning rate, loss)")
+        if fit["history"] is not history or history.history != fit["numbers"] or list(history.epoch) != fit["epoch"]:
+            raise AssertionError(f"{name}: return the History as fit returned it")
+        if len(fit["epoch"]) != epochs or fit["iterations"] != epochs * -(-n_train // batch_size):
+            raise AssertionError(f"{name}: the training did not run for `epochs` epochs")
+        now = [np.asarray(weight) for weight in model.weights]
+        if len(now) != len(fit["weights"]) or not all(
+            a.shape == b.shape and np.array_equal(a, b) for a, b in zip(now, fit["weights"])
+        ):
+            raise AssertionError(f"{name}: the model's weights are not those its training left")
+        found[name] = (model, fit["numbers"])
+    return found
+
+
+def experiment_run(
+    run_experiment: Callable, rng: np.random.Generator, sizes: Sequence[int], epochs: int, batch_size: int
+) -> tuple[dict, list]:
+    """Exercise 5's ``run_experiment`` run by the grader: on a fresh :func:`imdb_draw` of ``sizes``
+    (training, validation, then any held-out parts), with a :func:`recording_builder`, ``epochs`` and
+    ``batch_size``; checked by :func:`experiment_as_the_task_says`. Returns ``(found, parts)``: the
+    variants' models and History numbers, and the draw's ``(x, y)`` parts (the grader's copies, which
+    the student's function never saw)."""
+    parts = imdb_draw(rng, sizes)
+    (x_train, y_train), (x_val, y_val) = parts[:2]
+    build, runs = recording_builder(x_train, y_train, x_val, y_val, epochs, batch_size)
+    given = [array.copy() for array in (x_train, y_train, x_val, y_val)]
+    histories = call_student(run_experiment, build, *given, epochs, batch_size)
+    return experiment_as_the_task_says(histories, runs, epochs, batch_size, len(x_train)), parts
+
+
+# ---- 02_imdb ----
+def imdb_teacher_draw(
+    rng: np.random.Generator, sizes: Sequence[int], words: tuple[int, int] = (1000, 2000), teacher_words: int = 50
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The grader's own reviews for exercise 2: ``[(x, y), ...]``, one pair per entry of ``sizes``.
+
+    Fresh reviews of the IMDB stand-in (its generator seeded from ``rng``), multi-hot encoded
+    (uint8) over the most frequent ``D`` words, ``D`` drawn from ``words``; labelled by a random
+    linear teacher drawn from ``rng``: Gaussian weights on ``teacher_words`` words that occur in
+    5 % to 50 % of the reviews, a review positive when its score is above the median. Neither
+    the stand-in's sentiment nor any network trained before grading follows that rule.
+    """
+    data = fresh_data()
+    dimension = int(rng.integers(words[0], words[1] + 1))
+    reviews, _, _, _, _ = data.standins.imdb_like(int(sum(sizes)), 0, seed=int(rng.integers(2**31)))
+    x = multi_hot(data.keras_sequences(reviews, dimension), dimension, dtype=np.uint8)
+    share = x.mean(axis=0)
+    candidates = np.flatnonzero((share > 0.05) & (share < 0.5))
+    weights = np.zeros(dimension)
+    chosen = rng.choice(candidates, size=min(teacher_words, len(candidates)), replace=False)
+    weights[chosen] = rng.normal(size=len(chosen))
+    scores = x @ weights
+    y = (scores > np.median(scores)).astype(np.float32)
+    bounds = np.cumsum([0, *sizes])
+    return [(x[start:stop].copy(), y[start:stop].copy()) for start, stop in zip(bounds, bounds[1:])]
+
+
+def imdb_rows(x: Any) -> list[bytes]:
+    """One key per row of a multi-hot matrix (which columns are set), to compare rows as multisets."""
+    return [row.tobytes() for row in np.packbits(np.asarray(x) != 0, axis=1)]
+
+
+def imdb_recording_network(input_dim: int, hidden_units: int = 16, outputs: int = 1) -> tuple[Any, list]:
+    """``(model, fits)``: the grader's own compiled classifier of exercise 2 (``input_dim`` -> two ReLU
+    layers of ``hidden_units`` -> one sigmoid unit, or ``outputs`` > 1 softmax units; RMSprop), whose
+    ``fit`` notes in ``fits`` what it was asked (the arguments), the weights before and after, the
+    History it returned and its numbers, and the number of weight updates."""
+    import copy
+    import inspect
+
+    import keras
+
+    signature = inspect.signature(keras.Model.fit)
+    fits: list[dict] = []
+
+    class Network(keras.Sequential):
+        def fit(self, *args, **kwargs):
+            asked = dict(signature.bind(self, *args, **kwargs).arguments)
+            asked.pop("self", None)
+            kwargs_given = asked.pop("kwargs", {})
+            asked.update(kwargs_given)
+            record = {"asked": asked, "before": [np.array(weight) for weight in self.weights]}
+            record["iterations_before"] = int(np.asarray(self.optimizer.iterations))
+            record["x"] = np.array(asked.get("x")) if asked.get("x") is not None else None
+            history = super().fit(*args, **kwargs)
+            record["history"] = history
+            record["numbers"] = copy.deepcopy(history.history)
+            record["after"] = [np.array(weight) for weight in self.weights]
+            record["iterations"] = int(np.asarray(self.optimizer.iterations))
+            fits.append(record)
+            return history
+
+    model = Network([keras.Input(shape=(input_dim,))])
+    for _ in range(2):
+        model.add(keras.layers.Dense(hidden_units, activation="relu"))
+    if outputs == 1:
+        model.add(keras.layers.Dense(1, activation="sigmoid"))
+        model.compile(optimizer=keras.optimizers.RMSprop(), loss="binary_crossentropy", metrics=["accuracy"])
+    else:
+        model.add(keras.layers.Dense(outputs, activation="softmax"))
+        model.compile(optimizer=keras.optimizers.RMSprop(), loss="categorical_crossentropy", metrics=["accuracy"])
+    return model, fits
+
+
+def imdb_fit_as_asked(model: Any, fits: list, initial: list, what: str, epochs: int, batch_size: int) -> dict:
+    """The one ``fit`` of a :func:`imdb_recording_network`, checked: called once, on the weights it
+    was built with (``initial``, noted by the test before the student's code ran), ``epochs``
+    epochs of ``batch_size`` (nothing else asked of ``fit`` but validation data, verbosity and
+    shuffling), and the weights left as that training left them. Returns its record."""
+    import inspect
+
+    import keras
+
+    assert_genuine_model(model)
+    if len(fits) != 1:
+        raise AssertionError(f"{what}: train the model it is given with one call of its fit ({len(fits)} calls)")
+    fit = fits[0]
+    asked = fit["asked"]
+    defaults = {name: p.default for name, p in inspect.signature(keras.Model.fit).parameters.items()}
+    free = {"x", "y", "epochs", "batch_size", "validation_data", "verbose", "shuffle"}
+    extras = sorted(
+        name
+        for name, value in asked.items()
+        if name not in free and not (name in defaults and (value is defaults[name] or value == defaults[name]))
+    )
+    if extras:
+        raise AssertionError(f"{what}: fit was given {', '.join(extras)}: the task asks for none of these")
+    if fit["iterations_before"] != 0 or not all(np.array_equal(a, b) for a, b in zip(fit["before"], initial)):
+        raise AssertionError(f"{what}: train the model as it was given to you, from its own initial weights")
+    asked_epochs, asked_batch = asked.get("epochs", defaults["epochs"]), asked.get("batch_size", defaults["batch_size"])
+    if asked_epochs != epochs or asked_batch != batch_size:
+        raise AssertionError(f"{what}: train for the number of epochs and the batch size passed in")
+    now = [np.asarray(weight) for weight in model.weights]
+    if len(now) != len(fit["after"]) or not all(
+        a.shape == b.shape and np.array_equal(a, b) for a, b in zip(now, fit["after"])
+    ):
+        raise AssertionError(f"{what}: the model's weights are not those its training left")
+    return fit
+
+
+def imdb_probabilities_of(model: Any, x: Any, hidden_units: int = 16) -> np.ndarray:
+    """The grader's network's outputs, in NumPy (float32) from its weights: a column per output unit
+    (sigmoid for one unit, softmax for several)."""
+    weights = model.weights
+    sizes = (int(np.shape(x)[1]), hidden_units, hidden_units, int(weights[-1].shape[0]))
+    logits = dense_logits(model, x, sizes, dtype=np.float32)
+    if sizes[-1] == 1:
+        return 1 / (1 + np.exp(-logits))
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+# ---- 03_reuters ----
+def reuters_draw(rng: np.random.Generator, sizes: Sequence[int], num_words: int = 10_000) -> list[tuple]:
+    """The grader's own newswires for exercise 3: ``[(x, labels), ...]``, one pair per entry of ``sizes``.
+
+    A fresh draw of the Reuters stand-in (its generator seeded from ``rng``: topic words nobody has
+    seen), multi-hot encoded over ``num_words`` words as float32, the columns shuffled by a
+    permutation drawn from ``rng`` (the same for every newswire); integer labels 0-45.
+    """
+    data = fresh_data()
+    wires, labels, _, _, _ = data.standins.reuters_like(int(sum(sizes)), 0, seed=int(rng.integers(2**31)))
+    vectors = multi_hot(data.keras_sequences(wires, num_words), num_words)[:, rng.permutation(num_words)]
+    labels = np.asarray(labels, dtype=np.int64)
+    bounds = np.cumsum([0, *sizes])
+    return [(vectors[start:stop], labels[start:stop]) for start, stop in zip(bounds, bounds[1:])]
+
+
+def reuters_network(rng: np.random.Generator, units: int, input_dim: int = 10_000, classes: int = 46) -> Any:
+    """The grader's own network of exercise 3, from Keras's own classes: ``input_dim`` inputs, 64 ReLU
+    units, ``units`` ReLU units, ``classes`` softmax outputs, compiled with RMSprop (its defaults), sparse
+    categorical cross-entropy and accuracy; its initial weights drawn from ``rng`` (Glorot uniform, zero
+    biases), so that the grader knows where a training started."""
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(input_dim,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(units, activation="relu"),
+            keras.layers.Dense(classes, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.RMSprop(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    weights = []
+    for fan_in, fan_out in zip((input_dim, 64, units), (64, units, classes)):
+        limit = np.sqrt(6 / (fan_in + fan_out))
+        weights += [rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32), np.zeros(fan_out, np.float32)]
+    model.set_weights(weights)
+    return model
+
+
+def reuters_weights(model: Any, input_dim: int, units: int, classes: int = 46) -> list:
+    """The weights of exercise 3's network, ``[kernel, bias]`` of its three dense layers from input to
+    output, found by their shapes (``input_dim × 64``, ``64 × units``, ``units × classes``) in whatever
+    order the model holds its layers (``Sequential``, functional or subclassed)."""
+    pairs: dict[tuple, list] = {}
+    for layer in all_layers(model):
+        weights = list(layer.weights)
+        if len(weights) == 2 and len(weights[0].shape) == 2 and len(weights[1].shape) == 1:
+            pairs.setdefault(tuple(int(n) for n in weights[0].shape), []).append(weights)
+    chain = [(input_dim, 64), (64, units), (units, classes)]
+    found = [pairs.get(shape, []) for shape in chain]
+    dense = sum(len(layers) for layers in pairs.values())
+    if len(model.weights) != 6 or dense != 3 or any(len(layers) != 1 for layers in found):
+        raise AssertionError(
+            f"expected dense layers of 64 and {units} units on {input_dim} inputs and {classes} outputs "
+            "(and no other weights): re-read Task 4"
+        )
+    return [np.asarray(weight) for layers in found for weight in layers[0]]
+
+
+def reuters_logits(
+    model: Any, inputs: np.ndarray, units: int, classes: int = 46, dtype: Any = np.float32
+) -> np.ndarray:
+    """What exercise 3's network puts into its softmax (ReLU, ReLU, then the output layer), computed in
+    NumPy from its weights (float32 by default, as Keras computes); float64 out."""
+    k1, b1, k2, b2, k3, b3 = (
+        np.asarray(w, dtype=dtype) for w in reuters_weights(model, np.shape(inputs)[1], units, classes)
+    )
+    hidden = np.maximum(np.asarray(inputs, dtype=dtype) @ k1 + b1, 0)
+    hidden = np.maximum(hidden @ k2 + b2, 0)
+    return (hidden @ k3 + b3).astype(np.float64)
+
+
+def reuters_training(
+    train_model: Callable,
+    model: Any,
+    units: int,
+    parts: Sequence[tuple],
+    epochs: int | None = None,
+    batch_size: int | None = None,
+) -> dict[str, float]:
+    """Exercise 3's ``train_model`` run by the grader on its own network and newswires; returns the trained
+    network's accuracy on each of ``parts`` (``"train"``, ``"val"``, then ``"held"``: the newswires the
+    student's function never saw), measured in NumPy from its weights.
+
+    ``parts`` are the grader's ``(x, labels)``: training, validation, held out. ``epochs`` and
+    ``batch_size`` are passed on when given (else the function's defaults must be 12 and 128). Fails
+    unless the function returned the ``History`` of that training: one entry per epoch, its last
+    validation loss and accuracy those of the trained weights on the validation newswires given, and
+    exactly ``epochs × ⌈n / batch_size⌉`` weight updates for the ``n`` training newswires.
+    """
+    import keras
+
+    (x_train, y_train), (x_val, y_val) = parts[:2]
+    asked = {} if epochs is None else {"epochs": epochs, "batch_size": batch_size}
+    epochs, batch_size = epochs or 12, batch_size or 128
+    given = [array.copy() for array in (x_train, y_train, x_val, y_val)]
+    history = call_student(train_model, model, *given, **asked)
+    if not isinstance(history, keras.callbacks.History):
+        raise AssertionError("train_model must return the History that fit returns")
+    assert_genuine_model(model)
+    numbers = history.history if isinstance(getattr(history, "history", None), dict) else {}
+    val_accuracy = [key for key in numbers if key.startswith("val_") and "acc" in key]
+    if "val_loss" not in numbers or not val_accuracy:
+        raise AssertionError("the History holds no validation loss and accuracy: validate on (x_val, y_val)")
+    if any(len(numbers[key]) != epochs for key in ("val_loss", val_accuracy[0])):
+        raise AssertionError(f"asked for {epochs} epochs, the History holds {len(numbers['val_loss'])}")
+    updates = int(np.asarray(model.optimizer.iterations))
+    if updates != epochs * -(-len(x_train) // batch_size):
+        raise AssertionError(
+            f"train_model made {updates} weight updates for {epochs} epochs on {len(x_train):,} newswires: train the "
+            "model it is given on x_train and y_train, for `epochs` epochs with batch size `batch_size`"
+        )
+    val_logits = reuters_logits(model, x_val, units)
+    if abs(numbers[val_accuracy[0]][-1] - accuracy(val_logits, y_val)) > 0.003 or not np.isclose(
+        numbers["val_loss"][-1], cross_entropy_from_logits(val_logits, y_val), rtol=2e-3
+    ):
+        raise AssertionError(
+            "the History's last validation loss and accuracy are not those of the trained model on the validation "
+            "newswires: validate on (x_val, y_val), and return the History of the training that left the model as it is"
+        )
+    names = ("train", "val", "held")
+    return {name: accuracy(reuters_logits(model, x, units), y) for name, (x, y) in zip(names, parts)}
