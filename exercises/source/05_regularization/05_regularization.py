@@ -77,6 +77,22 @@ print("train:", x_train.shape, " validation:", x_val.shape)
 #   layer**.
 #
 # With `None` the option is off. Neither option changes the number of parameters.
+# `Sequential`, functional or subclassed: your choice.
+#
+# **What is checked**, one point each. The grader calls `build_model` with arguments of its
+# own (other unit counts, input sizes, factors and rates) and measures what the models
+# compute, with Keras's own methods and in NumPy from their weights:
+#
+# 1. the plain network: a new model on every call, the parameter count of the task's
+#    network, outputs equal to those of two ReLU layers and a sigmoid unit computed from its
+#    weights, the same outputs in training and at inference, RMSprop, and a loss (what
+#    `evaluate` reports) that is the plain binary cross-entropy;
+# 2. with `l2`: the same outputs, and the loss `evaluate` reports exceeds the cross-entropy
+#    by exactly the chapter's penalty on the two hidden kernels, for the weights the model
+#    holds (double the weights and it must follow);
+# 3. with `dropout`: at inference the outputs of the network without dropout; in training,
+#    random outputs, with each hidden layer's outputs dropped at the given rate and the
+#    survivors scaled up, as a `Dropout` layer does.
 
 
 # %% nbgrader={"grade": false, "grade_id": "build_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -97,63 +113,186 @@ def build_model(hidden_units=16, l2=None, dropout=None, input_dim=10000):
 
 # %% nbgrader={"grade": true, "grade_id": "test_build_model", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 import keras
-import numpy as np
 
 plain = build_model()
 assert isinstance(plain, keras.Model), "build_model must return a Keras model"
 assert plain.count_params() == 160_305, f"{plain.count_params():,} parameters, expected 160,305"
+
+
 ### BEGIN HIDDEN TESTS
-assert build_model() is not plain
-assert build_model(hidden_units=4).count_params() == 10000 * 4 + 4 + 4 * 4 + 4 + 5
-assert build_model(hidden_units=8, input_dim=50).count_params() == 50 * 8 + 8 + 8 * 8 + 8 + 9
-assert not any(isinstance(layer, keras.layers.Dropout) for layer in plain.layers)
-assert all(layer.kernel_regularizer is None for layer in plain.layers if isinstance(layer, keras.layers.Dense))
-assert isinstance(plain.optimizer, keras.optimizers.RMSprop)
-rng = np.random.default_rng(3)
-probe = (rng.random((16, 10000)) < 0.02).astype("float32")
-outputs = np.asarray(plain.predict(probe, verbose=0)).ravel()
-assert ((outputs > 0) & (outputs < 1)).all(), "sigmoid output"
+def _grade():
+    import importlib
+
+    import keras
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)
+    rng = checks.grading_rng()
+    first = checks.call_student(build_model)
+    assert first is not checks.call_student(build_model), "build_model must build a new model on every call"
+    drawn_units, drawn_dim = int(rng.integers(3, 13)), int(rng.integers(20, 200))
+    other = checks.call_student(build_model, drawn_units, None, None, drawn_dim)
+    for model, units, dim in ((first, 16, 10000), (other, drawn_units, drawn_dim)):
+        assert isinstance(model, keras.Model), "build_model must return a Keras model"
+        checks.assert_genuine_model(model)
+        assert model.count_params() == dim * units + units + units * units + units + units + 1, (
+            f"build_model(hidden_units={units}, input_dim={dim}) has the wrong number of parameters: re-read Task 1"
+        )
+        probe = (rng.random((64, dim)) < 0.05).astype("float32")
+        labels = rng.integers(0, 2, size=64).astype("float32")
+        outputs = checks.predict(model, probe)
+        assert outputs.shape == (64, 1), "the model should give one output per review"
+        expected = checks.imdb_probabilities(model, probe, units)
+        np.testing.assert_allclose(
+            outputs[:, 0], expected, rtol=1e-4, atol=1e-6, err_msg="the outputs are not those of ReLU, ReLU, sigmoid"
+        )
+        training = checks.call_student(keras.Model.__call__, model, probe, training=True)
+        np.testing.assert_allclose(
+            np.asarray(training, dtype=np.float64)[:, 0],
+            expected,
+            rtol=1e-4,
+            atol=1e-6,
+            err_msg="without the options, training and inference should compute the same",
+        )
+        assert isinstance(model.optimizer, keras.optimizers.RMSprop), "compile with RMSprop (re-read Task 1)"
+        reported = checks.call_student(keras.Model.evaluate, model, probe, labels, verbose=0, return_dict=True)
+        assert np.isclose(reported["loss"], checks.binary_cross_entropy(outputs[:, 0], labels), rtol=1e-4, atol=1e-6), (
+            "the loss should be the plain binary cross-entropy when l2 is None (re-read Task 1)"
+        )
+        assert any("acc" in name for name in reported), "compile with the accuracy metric"
+
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_build_model_l2", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-import keras
-import numpy as np
-
 with_l2 = build_model(l2=0.001)
 assert with_l2.count_params() == 160_305, "a penalty adds no parameters"
 assert len(with_l2.losses) == 2, "both hidden layers need the penalty (model.losses holds one term per layer)"
+
+
 ### BEGIN HIDDEN TESTS
-dense = [layer for layer in with_l2.layers if isinstance(layer, keras.layers.Dense)]
-assert dense[-1].kernel_regularizer is None, "no penalty on the output layer"
-expected = 0.001 * sum(float(np.sum(np.square(np.asarray(layer.kernel)))) for layer in dense[:2])
-np.testing.assert_allclose(sum(float(loss) for loss in with_l2.losses), expected, rtol=1e-4)
-strong = build_model(l2=0.05)
-strong_dense = [layer for layer in strong.layers if isinstance(layer, keras.layers.Dense)]
-expected = 0.05 * sum(float(np.sum(np.square(np.asarray(layer.kernel)))) for layer in strong_dense[:2])
-np.testing.assert_allclose(sum(float(loss) for loss in strong.losses), expected, rtol=1e-4)
+def _grade():
+    import importlib
+
+    import keras
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)
+    rng = checks.grading_rng()
+    drawn_units, drawn_dim = int(rng.integers(3, 13)), int(rng.integers(20, 200))
+    drawn_factor = float(np.exp(rng.uniform(np.log(0.002), np.log(0.05))))
+    cases = [(checks.call_student(build_model, l2=0.001), 16, 10000, 0.001)]
+    other = checks.call_student(build_model, drawn_units, drawn_factor, None, drawn_dim)
+    cases.append((other, drawn_units, drawn_dim, drawn_factor))
+    for model, units, dim, factor in cases:
+        assert isinstance(model, keras.Model), "build_model must return a Keras model"
+        checks.assert_genuine_model(model)
+        assert model.count_params() == dim * units + units + units * units + units + units + 1, (
+            "a penalty adds no parameters: re-read Task 1"
+        )
+        probe = (rng.random((64, dim)) < 0.05).astype("float32")
+        labels = rng.integers(0, 2, size=64).astype("float32")
+        for scale in (1.0, 2.0):
+            if scale != 1.0:
+                for weight in model.weights:
+                    weight.assign(np.asarray(weight) * scale)
+            outputs = checks.predict(model, probe)[:, 0]
+            np.testing.assert_allclose(
+                outputs,
+                checks.imdb_probabilities(model, probe, units),
+                rtol=1e-4,
+                atol=1e-6,
+                err_msg="the penalty should not change what the network computes",
+            )
+            kernels = checks.imdb_weights(model, dim, units)[0:4:2]
+            penalty = factor * sum(float(np.sum(np.square(np.asarray(k, dtype=np.float64)))) for k in kernels)
+            reported = checks.call_student(keras.Model.evaluate, model, probe, labels, verbose=0, return_dict=True)
+            extra = reported["loss"] - checks.binary_cross_entropy(outputs, labels)
+            assert np.isclose(extra, penalty, rtol=2e-3, atol=1e-5), (
+                f"with l2={factor:.4g} the loss should be the cross-entropy plus the L2 penalty of both hidden "
+                "kernels (and nothing else): re-read Task 1 and the chapter's L2 section"
+            )
+
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_build_model_dropout", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-import keras
 import numpy as np
 
 with_dropout = build_model(dropout=0.5)
 assert with_dropout.count_params() == 160_305, "dropout adds no parameters"
-rates = [layer.rate for layer in with_dropout.layers if isinstance(layer, keras.layers.Dropout)]
-assert rates == [0.5, 0.5], f"expected a Dropout(0.5) after each hidden layer, found rates {rates}"
+probe = (np.random.default_rng(0).random((8, 10000)) < 0.05).astype("float32")
+assert not np.allclose(with_dropout(probe, training=True), with_dropout(probe, training=True)), (
+    "in training, dropout should make the outputs random"
+)
+
+
 ### BEGIN HIDDEN TESTS
-kinds = [type(layer).__name__ for layer in with_dropout.layers]
-assert kinds == ["Dense", "Dropout", "Dense", "Dropout", "Dense"], kinds
-assert [layer.rate for layer in build_model(dropout=0.2).layers if isinstance(layer, keras.layers.Dropout)] == [
-    0.2,
-    0.2,
-]
-rng = np.random.default_rng(4)
-probe = (rng.random((8, 10000)) < 0.05).astype("float32")
-at_test_time = [np.asarray(with_dropout(probe, training=False)) for _ in range(2)]
-np.testing.assert_allclose(at_test_time[0], at_test_time[1], err_msg="no dropout at inference")
-in_training = [np.asarray(with_dropout(probe, training=True)) for _ in range(2)]
-assert not np.allclose(in_training[0], in_training[1]), "dropout must be active in training"
+def _grade():
+    import importlib
+
+    import keras
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)
+    rng = checks.grading_rng()
+    drawn_units, drawn_dim = int(rng.integers(3, 13)), int(rng.integers(20, 200))
+    drawn_rate = float(rng.uniform(0.2, 0.6))
+    cases = [(checks.call_student(build_model, dropout=0.5), 16, 10000, 0.5)]
+    other = checks.call_student(build_model, drawn_units, None, drawn_rate, drawn_dim)
+    cases.append((other, drawn_units, drawn_dim, drawn_rate))
+    for model, units, dim, rate in cases:
+        assert isinstance(model, keras.Model), "build_model must return a Keras model"
+        checks.assert_genuine_model(model)
+        assert model.count_params() == dim * units + units + units * units + units + units + 1, (
+            "dropout adds no parameters: re-read Task 1"
+        )
+        probe = (rng.random((64, dim)) < 0.05).astype("float32")
+        np.testing.assert_allclose(
+            checks.predict(model, probe)[:, 0],
+            checks.imdb_probabilities(model, probe, units),
+            rtol=1e-4,
+            atol=1e-6,
+            err_msg="at inference a network with dropout should compute what it computes without",
+        )
+        runs = [np.asarray(checks.call_student(keras.Model.__call__, model, probe, training=True)) for _ in range(2)]
+        assert not np.allclose(runs[0], runs[1]), "in training, dropout should make the outputs random"
+        # One path through the network: input 0 -> hidden unit 0 -> hidden unit 0 -> output, weights 1.
+        values = [np.zeros(weight.shape, dtype="float32") for weight in checks.imdb_weights(model, dim, units)]
+        for kernel in values[0::2]:
+            kernel[0, 0] = 1.0
+        for weight, value in zip(checks.imdb_weights(model, dim, units), values):
+            weight.assign(value)
+        one = np.zeros((4000, dim), dtype="float32")
+        one[:, 0] = 1.0
+        outputs = np.asarray(checks.call_student(keras.Model.__call__, model, one, training=True), dtype=np.float64)
+        logits = np.log(outputs[:, 0]) - np.log1p(-outputs[:, 0])
+        kept = logits > 1e-3
+        survive = (1 - rate) ** 2
+        assert abs(kept.mean() - survive) < 0.04, (
+            f"with dropout={rate:.3f}, a value passing both hidden layers survived {kept.mean():.0%} of the time: "
+            "each hidden layer's outputs should be dropped at that rate (re-read Task 1)"
+        )
+        np.testing.assert_allclose(
+            logits[kept],
+            1 / survive,
+            rtol=2e-3,
+            err_msg="the surviving values should be scaled up as Keras's Dropout does (re-read Task 1)",
+        )
+
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -162,8 +301,12 @@ assert not np.allclose(in_training[0], in_training[1]), "dropout must be active 
 # Write `weight_penalty(weights, l1=0.0, l2=0.0)`: given a list of weight arrays, return
 # what the regularizers add to the loss, $\sum_w \left(l_1 |w| + l_2 w^2\right)$ over every
 # weight of every array, as a float. (This is what `keras.regularizers.L1L2(l1, l2)` computes
-# for one array.) Compute it yourself with NumPy: an answer that calls `keras.regularizers`
-# gets no points. Float64 weights must give the float64 result (relative error below 1e-10).
+# for one array.) Compute it yourself with NumPy: an answer that runs Keras, TensorFlow or
+# another library's code (in any thread) gets no points. Float64 weights must give the
+# float64 result (relative error below 1e-10).
+#
+# **What is checked.** The grader calls your function on arrays and factors of its own
+# draw and compares with the penalty it computes itself.
 
 
 # %% nbgrader={"grade": false, "grade_id": "weight_penalty", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -182,40 +325,42 @@ import numpy as np
 value = weight_penalty([np.array([[1.0, -2.0], [0.0, 3.0]])], l2=0.1)
 assert isinstance(value, numbers.Real) and not isinstance(value, bool), "return a float"
 np.testing.assert_allclose(value, 0.1 * (1 + 4 + 9))
+
+
 ### BEGIN HIDDEN TESTS
-import keras
+def _grade():
+    import importlib
+    import numbers
+
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)
+    rng = checks.grading_rng()
+    shapes = [(int(rng.integers(2, 40)), int(rng.integers(2, 20))), (int(rng.integers(2, 20)),), (3, 4, 5)]
+    arrays = [rng.normal(size=shape) for shape in shapes]
+    precise = [rng.normal(size=(30, 7)), 1 + rng.integers(0, 1000, size=(9,)) * 1e-12]
+    settings = [(float(rng.uniform(0.001, 0.1)), 0.0), (0.0, float(rng.uniform(0.001, 0.1)))]
+    settings.append((float(rng.uniform(0.001, 0.1)), float(rng.uniform(0.001, 0.1))))
+    for weights in (arrays, precise, [w.astype("float32") for w in arrays]):
+        for l1, l2 in [*settings, (0.0, 0.0)]:
+            before = [w.copy() for w in weights]
+            got, ran = checks.call_student(checks.libraries_run_by, weight_penalty, weights, l1=l1, l2=l2)
+            assert not ran, "weight_penalty must compute the penalty with NumPy alone: it ran " + ", ".join(ran[:3])
+            assert all(np.array_equal(a, b) for a, b in zip(weights, before)), "weight_penalty changed its input"
+            assert isinstance(got, numbers.Real) and not isinstance(got, bool), "weight_penalty must return a float"
+            exact = sum(
+                l1 * np.sum(np.abs(w.astype(np.float64))) + l2 * np.sum(w.astype(np.float64) ** 2) for w in weights
+            )
+            rtol = 1e-10 if weights[0].dtype == np.float64 else 1e-5
+            assert np.isclose(float(got), exact, rtol=rtol, atol=0), (
+                "not the penalty the task defines (or not to float64 precision): re-read Task 2"
+            )
 
 
-def _library_penalty(*args, **kwargs):
-    raise AssertionError("weight_penalty must compute the penalty itself, not call keras.regularizers")
-
-
-rng = np.random.default_rng(14)
-arrays = [rng.normal(size=(20, 5)).astype("float32"), rng.normal(size=(5,)).astype("float32")]
-precise = [rng.normal(size=(30, 7)), 1 + rng.integers(0, 1000, size=(9,)) * 1e-12]
-settings = ((0.01, 0.0), (0.0, 0.003), (0.002, 0.004))
-keras_values = [sum(float(keras.regularizers.L1L2(l1=l1, l2=l2)(a)) for a in arrays) for l1, l2 in settings]
-exact_values = [sum(l1 * np.sum(np.abs(a)) + l2 * np.sum(a * a) for a in precise) for l1, l2 in settings]
-classes = (keras.regularizers.Regularizer, keras.regularizers.L1, keras.regularizers.L2, keras.regularizers.L1L2)
-saved = [(cls, cls.__dict__.get("__call__")) for cls in classes]
-try:
-    for cls, _ in saved:
-        cls.__call__ = _library_penalty
-    got = [weight_penalty(arrays, l1=l1, l2=l2) for l1, l2 in settings]
-    got_precise = [weight_penalty(precise, l1=l1, l2=l2) for l1, l2 in settings]
-    got_zero = weight_penalty(arrays)
-finally:
-    for cls, original in saved:
-        if original is None:
-            del cls.__call__
-        else:
-            cls.__call__ = original
-for value, expected in zip(got, keras_values):
-    assert isinstance(value, numbers.Real) and not isinstance(value, bool)
-    np.testing.assert_allclose(value, expected, rtol=1e-4)
-for value, expected in zip(got_precise, exact_values):
-    np.testing.assert_allclose(value, expected, rtol=1e-10)
-assert got_zero == 0
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -228,9 +373,13 @@ assert got_zero == 0
 # two give the same expected values.) Write `inverted_dropout(x, rate, rng)` doing that
 # to a NumPy array, drawing its random numbers from `rng`, a `numpy.random.Generator`, and
 # returning a new array of the same shape (leave `x` unchanged). With `rate=0` it returns an
-# unchanged copy. Do it
-# yourself with NumPy: an answer that calls Keras's or TensorFlow's dropout gets no points.
-# Keep float64 inputs in float64 (survivors equal `x / (1 - rate)` to float64 precision).
+# unchanged copy. Do it yourself with NumPy: an answer that runs Keras, TensorFlow or another
+# library's code (in any thread) gets no points. Keep float64 inputs in float64 (survivors
+# equal `x / (1 - rate)` to float64 precision).
+#
+# **What is checked.** The grader calls your function on arrays, rates and generators of
+# its own: the share of dropped values, the survivors' values, the mean, and that the mask
+# follows `rng` (the same generator state gives the same mask, another gives another).
 
 
 # %% nbgrader={"grade": false, "grade_id": "inverted_dropout", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -251,87 +400,108 @@ dropped = inverted_dropout(ones, 0.5, np.random.default_rng(0))
 assert isinstance(dropped, np.ndarray) and dropped.shape == ones.shape, "return an array of the same shape"
 assert set(np.unique(dropped)) <= {0.0, 2.0}, "survivors must be scaled by 1 / (1 - rate)"
 assert 0.45 < (dropped == 0).mean() < 0.55, "about half the values should be zero"
+
+
 ### BEGIN HIDDEN TESTS
-import keras
-import tensorflow as tf
+def _grade():
+    import importlib
+
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)
+    rng = checks.grading_rng()
+
+    def dropout(x, rate, seed):
+        before = x.copy()
+        got, ran = checks.call_student(checks.libraries_run_by, inverted_dropout, x, rate, np.random.default_rng(seed))
+        assert not ran, "inverted_dropout must drop values with NumPy alone: it ran " + ", ".join(ran[:3])
+        np.testing.assert_array_equal(x, before, err_msg="inverted_dropout changed x")
+        assert isinstance(got, np.ndarray) and got.shape == x.shape, "return a NumPy array of x's shape"
+        return got
+
+    x = rng.normal(loc=3.0, size=(int(rng.integers(300, 500)), int(rng.integers(200, 300))))
+    seeds = [int(seed) for seed in rng.integers(2**32, size=4)]
+    for rate in (float(rng.uniform(0.1, 0.3)), float(rng.uniform(0.6, 0.8))):
+        out = dropout(x, rate, seeds[0])
+        zeros = out == 0
+        assert abs(zeros.mean() - rate) < 0.01, f"rate {rate:.3f}: {zeros.mean():.3f} of the values were dropped"
+        np.testing.assert_allclose(
+            out[~zeros], x[~zeros] / (1 - rate), rtol=1e-12, err_msg="the survivors are not x / (1 - rate)"
+        )
+        np.testing.assert_allclose(out.mean(), x.mean(), rtol=0.02, err_msg="the mean should stay the same")
+    np.testing.assert_array_equal(dropout(x, 0.0, seeds[1]), x, err_msg="rate 0 should give an unchanged copy")
+    first, again, other = dropout(x, 0.5, seeds[2]), dropout(x, 0.5, seeds[2]), dropout(x, 0.5, seeds[3])
+    np.testing.assert_array_equal(first, again, err_msg="the mask must come from rng alone")
+    assert not np.array_equal(first == 0, other == 0), "the mask must come from rng"
 
 
-def _library_dropout(*args, **kwargs):
-    raise AssertionError("inverted_dropout must drop values itself, not call Keras or TensorFlow dropout")
-
-
-patched = [
-    (keras.random, "dropout"),
-    (keras.layers.Dropout, "call"),
-    (tf.nn, "dropout"),
-    (tf.nn, "experimental.stateless_dropout"),
-    (keras.layers, "Dropout"),
-]
-saved = [(owner, name, getattr(owner, name)) for owner, name in patched if "." not in name]
-rng = np.random.default_rng(1)
-x = rng.normal(loc=3.0, size=(400, 250))
-x_before = x.copy()
-try:
-    for owner, name, _ in saved:
-        setattr(owner, name, _library_dropout)
-    outs = {rate: inverted_dropout(x, rate, np.random.default_rng(2)) for rate in (0.2, 0.7)}
-    unchanged = inverted_dropout(x, 0.0, np.random.default_rng(3))
-    first = inverted_dropout(x, 0.5, np.random.default_rng(5))
-    second = inverted_dropout(x, 0.5, np.random.default_rng(6))
-    again = inverted_dropout(x, 0.5, np.random.default_rng(5))
-finally:
-    for owner, name, original in saved:
-        setattr(owner, name, original)
-for rate, out in outs.items():
-    assert isinstance(out, np.ndarray) and out.shape == x.shape
-    zeros = out == 0
-    assert abs(zeros.mean() - rate) < 0.01, f"rate {rate}: {zeros.mean():.3f} of the values were dropped"
-    np.testing.assert_allclose(out[~zeros], x[~zeros] / (1 - rate), rtol=1e-12)
-    np.testing.assert_allclose(out.mean(), x.mean(), rtol=0.02)
-np.testing.assert_array_equal(x, x_before, err_msg="x was modified")
-assert isinstance(unchanged, np.ndarray)
-np.testing.assert_allclose(unchanged, x)
-assert not np.array_equal(first == 0, second == 0), "the mask must come from rng"
-np.testing.assert_array_equal(first, again)
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Task 4 — Four networks, four validation curves (2 points)
 #
-# Train four networks on `x_train, y_train` for **12 epochs** with batch size 128, passing
-# `(x_val, y_val)` as validation data, and collect the `History` objects that `fit` returns
-# in a dict `histories` with these keys:
+# Write `run_experiment(build, x_train, y_train, x_val, y_val, epochs=12, batch_size=128)`,
+# the chapter's comparison as a function. `build` builds the network as your `build_model`
+# does (it takes the same options, and knows the input size); build the four variants with
+# it,
 #
-# * `"baseline"`: `build_model()`;
-# * `"smaller"`: `build_model(hidden_units=4)`;
-# * `"l2"`: `build_model(l2=0.001)`;
-# * `"dropout"`: `build_model(dropout=0.5)`.
+# * `"baseline"`: `build()`;
+# * `"smaller"`: `build(hidden_units=4)`;
+# * `"l2"`: `build(l2=0.001)`;
+# * `"dropout"`: `build(dropout=0.5)`;
 #
-# (About ten seconds.) The validation reviews are only for watching the curves, never for
-# training. What is checked, one point each:
+# train each with its `fit` on `x_train, y_train` for `epochs` epochs with batch size
+# `batch_size`, passing `(x_val, y_val)` as validation data, and return the four `History`
+# objects that `fit` returns in a dict with those keys. The validation reviews are only for
+# watching the curves, never for training. The cell after yours runs it on this notebook's
+# reviews with your `build_model` (about ten seconds) and plots the four curves.
 #
-# 1. the four `History` objects belong to four models of the right kind, each trained for
-#    12 epochs of batch size 128 on the 2,000 training reviews only (the last validation
-#    loss in each history must be what its model gives on the validation reviews, and the
-#    validation loss may not be more than **0.15 below** the loss on other reviews the
-#    models never saw);
-# 2. the remedies work as the chapter says: the dropout network ends with a lower
-#    validation loss than the baseline (**difference <= 0**), and the L2 and dropout curves
-#    climb less after their lowest point than the baseline's (**differences <= 0**).
+# **What is checked**, one point each. The grader calls your function on reviews of its
+# own: a fresh draw of the stand-in whose words are shuffled (the same way in every review,
+# so they are as learnable as before, but no network trained on other reviews knows them),
+# and hands it a `build` of its own, which builds the same networks and notes how each is
+# trained.
+#
+# 1. A short run (1,000 training and 500 validation reviews, a few epochs, another batch
+#    size): each variant is a model that `build` made with that variant's options, trained
+#    once by its own `fit` on exactly the training reviews given, validating on the
+#    validation reviews given, for `epochs` epochs of `batch_size`, with the optimizer
+#    `build` compiled and no other options; the `History` is the one `fit` returned,
+#    unchanged, and the model's weights are the ones its training left.
+# 2. The full run (2,000 training, 1,000 validation reviews, 12 epochs, batch size 128): the
+#    same, both sides of the comparison learned (the baseline's training accuracy
+#    **>= 0.95**, every variant's accuracy on 1,000 further reviews **>= 0.75**), and the
+#    remedies work as the chapter says: the dropout network ends with a lower validation
+#    loss than the baseline (**difference <= 0**), and the L2 and dropout curves climb less
+#    after their lowest point than the baseline's (**differences <= 0**).
+
 
 # %% nbgrader={"grade": false, "grade_id": "experiment", "locked": false, "schema_version": 3, "solution": true, "task": false}
-### BEGIN SOLUTION
-variants = {
-    "baseline": {},
-    "smaller": {"hidden_units": 4},
-    "l2": {"l2": 0.001},
-    "dropout": {"dropout": 0.5},
-}
-histories = {}
-for name, options in variants.items():
-    model = build_model(**options)
-    histories[name] = model.fit(x_train, y_train, epochs=12, batch_size=128, validation_data=(x_val, y_val), verbose=0)
-### END SOLUTION
+def run_experiment(build, x_train, y_train, x_val, y_val, epochs=12, batch_size=128):
+    """Train the four variants; return their History objects by name."""
+    ### BEGIN SOLUTION
+    variants = {
+        "baseline": {},
+        "smaller": {"hidden_units": 4},
+        "l2": {"l2": 0.001},
+        "dropout": {"dropout": 0.5},
+    }
+    histories = {}
+    for name, options in variants.items():
+        model = build(**options)
+        histories[name] = model.fit(
+            x_train, y_train, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0
+        )
+    return histories
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": false, "grade_id": "experiment_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+histories = run_experiment(build_model, x_train, y_train, x_val, y_val)
 for name, history in histories.items():
     val_loss = history.history["val_loss"]
     print(
@@ -340,83 +510,85 @@ for name, history in histories.items():
     )
 
 # %% nbgrader={"grade": true, "grade_id": "test_experiment_runs", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-import keras
-
 assert isinstance(histories, dict) and set(histories) == {"baseline", "smaller", "l2", "dropout"}, (
-    "histories needs the keys baseline, smaller, l2 and dropout"
+    "run_experiment must return a dict with the keys baseline, smaller, l2 and dropout"
 )
 assert all(len(h.history["val_loss"]) == 12 for h in histories.values()), "12 epochs, with validation data"
+
+
 ### BEGIN HIDDEN TESTS
-import importlib
+def _grade():
+    import importlib
 
-import numpy as np
+    import lib.checks
 
-import lib.checks
+    checks = importlib.reload(lib.checks)
+    rng = checks.grading_rng()
+    epochs, batch_size = int(rng.integers(2, 5)), int(rng.choice([50, 64, 100]))
+    checks.experiment_run(run_experiment, rng, (1000, 500), epochs, batch_size)
 
-checks = importlib.reload(lib.checks)  # reference computations and data, fresh from disk
-# the validation reviews, and 1,000 reviews that no model may have seen
-(reference_val, reference_val_labels), (unseen, unseen_labels) = checks.offline_imdb_rows(
-    ("train", 0, 1000), ("train", 3000, 4000)
-)
-assert all(isinstance(h, keras.callbacks.History) and isinstance(h.model, keras.Model) for h in histories.values())
-models = {name: history.model for name, history in histories.items()}
-assert len({id(model) for model in models.values()}) == 4, "four separately trained models"
-assert models["smaller"].count_params() == 40_029
-assert all(models[name].count_params() == 160_305 for name in ("baseline", "l2", "dropout"))
-assert len(models["l2"].losses) == 2 and not models["baseline"].losses
-assert sum(isinstance(layer, keras.layers.Dropout) for layer in models["dropout"].layers) == 2
-assert all(int(model.optimizer.iterations.numpy()) == 12 * 16 for model in models.values()), (
-    "train each model on the 2,000 training reviews for 12 epochs, batch size 128"
-)
-for name, fitted in histories.items():
-    assert list(fitted.epoch) == list(range(12)), name
-    val_loss = float(models[name].evaluate(reference_val, reference_val_labels, verbose=0, return_dict=True)["loss"])
-    np.testing.assert_allclose(
-        fitted.history["val_loss"][-1],
-        val_loss,
-        rtol=1e-3,
-        atol=1e-4,
-        err_msg=f"{name}: the history's validation loss is not its model's",
-    )
-    unseen_loss = float(models[name].evaluate(unseen, unseen_labels, verbose=0, return_dict=True)["loss"])
-    assert checks.needs(f"unseen-review loss minus validation loss of {name}", unseen_loss - val_loss, "<=", 0.15), (
-        f"{name}: the validation reviews were used for training"
-    )
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_experiment_effect", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-import numpy as np
-
 difference = histories["dropout"].history["val_loss"][-1] - histories["baseline"].history["val_loss"][-1]
-print(f"final validation loss of dropout minus baseline: {difference:.4f} (needs <= 0)")
-assert difference <= 0, "dropout should end with a lower validation loss than the baseline"
+print(f"in your run: final validation loss of dropout minus baseline: {difference:.4f} (needs <= 0)")
+
+
 ### BEGIN HIDDEN TESTS
-import importlib
+def _grade():
+    import importlib
 
-import keras
+    import numpy as np
 
-import lib.checks
+    import lib.checks
 
-checks = importlib.reload(lib.checks)  # reference computations and data, fresh from disk
-[(reference_val, reference_val_labels)] = checks.offline_imdb_rows(("train", 0, 1000))
-final = {}
-for name, fitted in histories.items():
-    assert isinstance(fitted, keras.callbacks.History) and isinstance(fitted.model, keras.Model)
-    assert list(fitted.epoch) == list(range(12)) and len(fitted.history["val_loss"]) == 12
-    assert int(fitted.model.optimizer.iterations.numpy()) == 12 * 16
-    final[name] = float(fitted.model.evaluate(reference_val, reference_val_labels, verbose=0, return_dict=True)["loss"])
-    np.testing.assert_allclose(fitted.history["val_loss"][-1], final[name], rtol=1e-3, atol=1e-4)
-overfit = {name: h.history["val_loss"][-1] - min(h.history["val_loss"]) for name, h in histories.items()}
-effects = [  # every measurement printed before the verdict
-    checks.needs(
-        "recomputed final validation loss of dropout minus baseline", final["dropout"] - final["baseline"], "<=", 0
-    ),
-    checks.needs("climb after the best epoch of l2 minus baseline", overfit["l2"] - overfit["baseline"], "<=", 0),
-    checks.needs(
-        "climb after the best epoch of dropout minus baseline", overfit["dropout"] - overfit["baseline"], "<=", 0
-    ),
-]
-assert all(effects), "L2 and dropout should each curb the overfitting of the baseline (see the printed differences)"
+    checks = importlib.reload(lib.checks)
+    rng = checks.grading_rng()
+    found, parts = checks.experiment_run(run_experiment, rng, (2000, 1000, 1000), 12, 128)
+    (x_train, y_train), (x_val, y_val), (x_held, y_held) = parts
+    units = {name: options["hidden_units"] for name, options in checks.REGULARIZATION_VARIANTS.items()}
+    measured = {}
+    for name, (model, history) in found.items():
+        accuracy = float(np.mean((checks.imdb_probabilities(model, x_held, units[name]) > 0.5) == y_held))
+        measured[name] = {
+            "held": accuracy,
+            "val": checks.binary_cross_entropy(checks.imdb_probabilities(model, x_val, units[name]), y_val),
+            "climb": history["val_loss"][-1] - min(history["val_loss"]),
+        }
+    baseline_train = checks.imdb_probabilities(found["baseline"][0], x_train, 16)
+    verdicts = [  # every measurement printed before the verdict
+        checks.needs("training accuracy of the baseline", np.mean((baseline_train > 0.5) == y_train), ">=", 0.95),
+        *(checks.needs(f"held-out accuracy of {name}", m["held"], ">=", 0.75) for name, m in measured.items()),
+        checks.needs(
+            "final validation loss of dropout minus baseline",
+            measured["dropout"]["val"] - measured["baseline"]["val"],
+            "<=",
+            0,
+        ),
+        checks.needs(
+            "climb after the best epoch of l2 minus baseline",
+            measured["l2"]["climb"] - measured["baseline"]["climb"],
+            "<=",
+            0,
+        ),
+        checks.needs(
+            "climb after the best epoch of dropout minus baseline",
+            measured["dropout"]["climb"] - measured["baseline"]["climb"],
+            "<=",
+            0,
+        ),
+    ]
+    assert all(verdicts), (
+        "on the grader's reviews the four networks did not learn, or the remedies did not curb the baseline's "
+        "overfitting, as Task 4 asks (see the printed measurements)"
+    )
+
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% [markdown]
