@@ -820,18 +820,20 @@ def transfer_probabilities(
 
 
 def transfer_teacher(
-    rng: np.random.Generator, features: np.ndarray, classes: int
+    rng: np.random.Generator, features: np.ndarray, classes: int = 4
 ) -> Callable[[np.ndarray], np.ndarray]:
-    """Labels made up by the grader: a random linear rule of the source's features (each class about
-    equally common on ``features``). Only a head that learned from images labelled by it can follow it."""
+    """Labels made up by the grader: ``classes`` sectors, at an angle drawn from ``rng``, of the plane of the
+    two directions in which ``features`` vary most. A linear rule of the features (an argmax of ``classes``
+    linear scores), so a softmax head on them can learn it, each class about equally common on ``features``;
+    only a head that learned from images labelled by it can follow it."""
     centre = features.mean(axis=0)
-    scale = features.std() + 1e-9
-    mapping = rng.normal(size=(features.shape[1], classes))
-    scores = (features - centre) / scale @ mapping
-    shift, spread = scores.mean(axis=0), scores.std(axis=0) + 1e-9
+    _, spread, directions = np.linalg.svd(features - centre, full_matrices=False)
+    plane = directions[:2].T / spread[:2]
+    angles = rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(classes) / classes
+    sectors = plane @ np.stack([np.cos(angles), np.sin(angles)])
 
     def labels(values: np.ndarray) -> np.ndarray:
-        return np.argmax(((values - centre) / scale @ mapping - shift) / spread, axis=1)
+        return np.argmax((values - centre) @ sectors, axis=1)
 
     return labels
 
@@ -862,9 +864,9 @@ def mnist_network() -> Any:
 
 
 def mnist_teacher_draw(rng: np.random.Generator, n_train: int = 3500) -> tuple:
-    """The grader's own data for exercise 1: ``(x_train, y_train), (x_held, held_labels)``.
+    """The grader's own data for exercise 1: ``(x_train, y_train), (x_held, held_labels), permutation``.
 
-    All 5,000 digits, their pixels shuffled by a permutation drawn from ``rng`` and labelled by a
+    All 5,000 digits, their pixels shuffled by ``permutation`` (drawn from ``rng``) and labelled by a
     random linear teacher (ten random directions of the centred pixels, offsets that give the ten
     classes about equal shares); ``n_train`` of them drawn at random for training (one-hot float32
     labels), the others held out (integer labels). A network trained on the digits' own labels is
@@ -872,7 +874,8 @@ def mnist_teacher_draw(rng: np.random.Generator, n_train: int = 3500) -> tuple:
     the held-out ones.
     """
     images, _ = mnist_digits()
-    images = images[:, rng.permutation(images.shape[1])]
+    permutation = rng.permutation(images.shape[1])
+    images = images[:, permutation]
     scores = (images - images.mean(axis=0)) @ rng.normal(size=(images.shape[1], 10))
     offsets = np.zeros(10)
     for _ in range(200):
@@ -881,7 +884,19 @@ def mnist_teacher_draw(rng: np.random.Generator, n_train: int = 3500) -> tuple:
     labels = np.argmax(scores - offsets, axis=1)
     order = rng.permutation(len(images))
     train, held = order[:n_train], order[n_train:]
-    return (images[train], np.eye(10, dtype=np.float32)[labels[train]]), (images[held], labels[held])
+    return (images[train], np.eye(10, dtype=np.float32)[labels[train]]), (images[held], labels[held]), permutation
+
+
+def mnist_digit_knowledge(model: Any, permutation: np.ndarray) -> float:
+    """How well ``model`` (784-512-10) names the digits themselves: its highest accuracy on the digits'
+    own labels over the 4,000 training and the 1,000 test digits, each with pixels as they are and
+    shuffled by ``permutation``. About chance for a network trained only on a random rule's labels."""
+    images, labels = mnist_digits()
+    found = []
+    for pixels in (images, images[:, permutation]):
+        logits = dense_logits(model, pixels, (784, 512, 10), dtype=np.float32)
+        found += [accuracy(logits[:4000], labels[:4000]), accuracy(logits[4000:], labels[4000:])]
+    return max(found)
 
 
 # ---- 05_regularization ----
@@ -1155,14 +1170,14 @@ def imdb_recording_network(input_dim: int, hidden_units: int = 16, outputs: int 
             asked.pop("self", None)
             kwargs_given = asked.pop("kwargs", {})
             asked.update(kwargs_given)
-            record = {"asked": asked, "before": [np.array(weight) for weight in self.weights]}
-            record["iterations_before"] = int(np.asarray(self.optimizer.iterations))
+            record = {"asked": asked, "before": [np.array(weight.numpy()) for weight in self.weights]}
+            record["iterations_before"] = int(self.optimizer.iterations.numpy())
             record["x"] = np.array(asked.get("x")) if asked.get("x") is not None else None
             history = super().fit(*args, **kwargs)
             record["history"] = history
             record["numbers"] = copy.deepcopy(history.history)
-            record["after"] = [np.array(weight) for weight in self.weights]
-            record["iterations"] = int(np.asarray(self.optimizer.iterations))
+            record["after"] = [np.array(weight.numpy()) for weight in self.weights]
+            record["iterations"] = int(self.optimizer.iterations.numpy())
             fits.append(record)
             return history
 
@@ -1206,7 +1221,7 @@ def imdb_fit_as_asked(model: Any, fits: list, initial: list, what: str, epochs: 
     asked_epochs, asked_batch = asked.get("epochs", defaults["epochs"]), asked.get("batch_size", defaults["batch_size"])
     if asked_epochs != epochs or asked_batch != batch_size:
         raise AssertionError(f"{what}: train for the number of epochs and the batch size passed in")
-    now = [np.asarray(weight) for weight in model.weights]
+    now = [np.array(weight.numpy()) for weight in model.weights]
     if len(now) != len(fit["after"]) or not all(
         a.shape == b.shape and np.array_equal(a, b) for a, b in zip(now, fit["after"])
     ):

@@ -16,18 +16,21 @@
 # %% [markdown]
 # # Exercise 2 — Classifying movie reviews
 #
-# This exercise follows [chapter 2](../../../chapters/02_imdb.ipynb). You will turn reviews
-# into tensors, build the binary classifier, choose the number of epochs from a validation
-# curve instead of from the test set, and run a small grid search through Keras's
-# scikit-learn wrapper.
+# This exercise follows [chapter 2](../../../chapters/02_imdb.ipynb). You will write the
+# steps of the chapter as short functions: turn reviews into tensors, build the binary
+# classifier, choose the number of epochs from a validation curve instead of from the test
+# set, retrain on all the training data, and run a small grid search through Keras's
+# scikit-learn wrapper. Then your functions do all of it on the reviews.
 #
 # **How this notebook is graded.** Write your code where it says `YOUR CODE HERE` (delete
 # the `raise NotImplementedError()` line). Each task is followed by a test cell: the
 # visible tests there help you; further *hidden* tests decide the grade, so make your code
-# do what the task says, not just what the visible tests check: they recompute your
-# results from your models on a fresh copy of the data, and never trust a number you
-# report. Keep the names the tasks ask for. The written question at the end is graded by hand. Before you submit, restart
-# the kernel and run all cells: the grader runs the notebook from top to bottom.
+# do what the task says, not just what the visible tests check. The tests call your
+# functions themselves, on inputs of their own (other reviews, labels drawn at grading
+# time, networks they built), and measure the results with their own code; the variables
+# your notebook leaves behind earn nothing. Keep the function names and their arguments.
+# The written question at the end is graded by hand. Before you submit, restart the kernel
+# and run all cells: the grader runs the notebook from top to bottom.
 
 # %% nbgrader={"grade": false, "grade_id": "colab_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Colab setup: install the book's `lib` package (skipped elsewhere).
@@ -98,34 +101,48 @@ assert isinstance(small, np.ndarray), "return a numpy array"
 assert small.shape == (2, 5), f"expected shape (2, 5), got {small.shape}"
 assert small.dtype == np.float32, f"expected float32, got {small.dtype}"
 np.testing.assert_array_equal(small, [[0, 1, 0, 1, 0], [1, 0, 0, 0, 1]])
+
+
 ### BEGIN HIDDEN TESTS
-import importlib
+def _grade():
+    import importlib
 
-import lib.checks
+    import numpy as np
 
-checks = importlib.reload(lib.checks)  # the references, fresh from disk
-rng = np.random.default_rng(11)
-sequences = [list(rng.integers(0, 50, size=n)) for n in (0, 1, 7, 30)]
-before = [list(s) for s in sequences]
-out, libraries = checks.libraries_run_by(vectorize_sequences, sequences, dimension=50)
-assert not libraries, "write the multi-hot encoding yourself with NumPy, without lib.text, Keras or another library"
-assert isinstance(out, np.ndarray) and out.shape == (4, 50) and out.dtype == np.float32
-np.testing.assert_array_equal(out, checks.multi_hot(sequences, 50))
-assert sequences == before, "the input sequences were modified"
-reviews = [[1] + [int(i) for i in rng.integers(2, 10_000, size=n)] for n in rng.integers(20, 400, size=60)]
-reviews[3] = reviews[3] + reviews[3]  # every word twice
-encoded, libraries = checks.libraries_run_by(vectorize_sequences, reviews)
-assert not libraries, "write the multi-hot encoding yourself with NumPy, without lib.text, Keras or another library"
-assert isinstance(encoded, np.ndarray) and encoded.shape == (60, 10_000) and encoded.dtype == np.float32
-np.testing.assert_array_equal(encoded, checks.multi_hot(reviews, 10_000))
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
+    rng = checks.grading_rng()
+    sequences = [[int(i) for i in rng.integers(0, 50, size=n)] for n in (0, 1, 7, 30)]
+    sequences.append(sequences[3] + sequences[3][:5])  # some words twice
+    before = [list(s) for s in sequences]
+    out, libraries = checks.libraries_run_by(vectorize_sequences, sequences, dimension=50)
+    assert not libraries, "write the multi-hot encoding yourself with NumPy, without lib.text, Keras or another library"
+    assert isinstance(out, np.ndarray) and out.shape == (5, 50) and out.dtype == np.float32
+    assert sequences == before, "the input sequences were modified"
+    np.testing.assert_array_equal(out, checks.multi_hot(sequences, 50))
+    lengths = rng.integers(20, 400, size=60)
+    reviews = [[1] + [int(i) for i in rng.integers(2, 10_000, size=n)] for n in lengths]
+    reviews[3] = reviews[3] + reviews[3]  # every word twice
+    as_arrays = [np.asarray(review) for review in reviews[:10]]  # reviews may come as arrays too
+    encoded, libraries = checks.libraries_run_by(vectorize_sequences, reviews)
+    assert not libraries, "write the multi-hot encoding yourself with NumPy, without lib.text, Keras or another library"
+    assert isinstance(encoded, np.ndarray) and encoded.shape == (60, 10_000) and encoded.dtype == np.float32
+    np.testing.assert_array_equal(encoded, checks.multi_hot(reviews, 10_000))
+    from_arrays = checks.call_student(vectorize_sequences, as_arrays, dimension=10_000)
+    np.testing.assert_array_equal(from_arrays, checks.multi_hot(reviews[:10], 10_000))
+
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # The whole sample, vectorized. From here on the notebook uses the book's
 # `lib.text.multi_hot` (it does what your `vectorize_sequences` should do), so a slip in
-# Task 1 does not cost you points again in Tasks 4 and 5. It stores the 0/1 values as
-# `uint8`, one byte each instead of float32's four, which keeps this notebook small in
-# memory; Keras turns each batch into float32 as it feeds the network.
+# Task 1 does not cost you points again later. It stores the 0/1 values as `uint8`, one
+# byte each instead of float32's four, which keeps this notebook small in memory; Keras
+# turns each batch into float32 as it feeds the network.
 
 # %% nbgrader={"grade": false, "grade_id": "vectorize_sample", "locked": true, "schema_version": 3, "solution": false, "task": false}
 from lib.text import multi_hot
@@ -144,6 +161,10 @@ y_train, y_test = train_labels, test_labels
 # `hidden_units` units each, and one output unit with the sigmoid activation (the
 # probability that a review is positive). Compile it with RMSprop, the binary
 # cross-entropy loss and the accuracy metric. With the defaults it has 160,305 parameters.
+# `keras.Sequential`, as in the chapter, is one way to write it; the functional API
+# (`keras.Input` → layers → `keras.Model`) is another. The tests check what the network
+# computes (from probes of random inputs and from its weights, for other sizes too), its
+# compilation, and that every call returns a new, untrained network.
 
 
 # %% nbgrader={"grade": false, "grade_id": "build_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -160,31 +181,73 @@ def build_model(hidden_units=16, hidden_layers=2, input_dim=10000):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_build_model", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+import importlib
+
 import keras
 import numpy as np
 
-default_model = build_model()
+import lib.checks
+
+checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
+default_model = checks.call_student(build_model)
 assert isinstance(default_model, keras.Model), "build_model must return a Keras model"
+probe = (np.random.default_rng(0).random((8, 10_000)) < 0.02).astype("float32")
+probabilities = checks.predict(default_model, probe)
+assert probabilities.shape == (8, 1), f"the network gives outputs of shape {probabilities.shape} for 8 reviews"
 assert default_model.count_params() == 160_305, f"{default_model.count_params():,} parameters, expected 160,305"
-assert default_model.output_shape == (None, 1)
+
+
 ### BEGIN HIDDEN TESTS
-assert build_model() is not default_model, "build a new model on every call"
-for units, layers, inputs in ((64, 1, 300), (8, 3, 20)):
-    other = build_model(hidden_units=units, hidden_layers=layers, input_dim=inputs)
-    expected = (inputs * units + units) + (layers - 1) * (units * units + units) + units + 1
-    assert isinstance(other, keras.Model) and other.count_params() == expected, (units, layers, inputs)
-    assert tuple(other.input_shape) == (None, inputs)
-assert isinstance(default_model.optimizer, keras.optimizers.RMSprop), "use RMSprop"
-rng = np.random.default_rng(5)
-probe = (rng.random((64, 10000)) < 0.02).astype("float32")
-probabilities = np.asarray(default_model.predict(probe, verbose=0)).ravel()
-assert ((probabilities > 0) & (probabilities < 1)).all(), "the output must be a sigmoid probability"
-targets = rng.integers(0, 2, size=64).astype("float32")
-scores = default_model.evaluate(probe, targets, verbose=0, return_dict=True)
-assert "accuracy" in scores, "compile with the accuracy metric"
-p = np.clip(probabilities, 1e-7, 1 - 1e-7)
-expected_loss = float(np.mean(-(targets * np.log(p) + (1 - targets) * np.log(1 - p))))
-np.testing.assert_allclose(scores["loss"], expected_loss, rtol=1e-3, err_msg="use the binary cross-entropy loss")
+def _grade():
+    import importlib
+
+    import keras
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    rng = checks.grading_rng()
+    assert checks.call_student(build_model) is not default_model, "build_model must build a new model on every call"
+    units, layers, inputs = int(rng.integers(5, 40)), int(rng.integers(1, 4)), int(rng.integers(20, 400))
+    for options, sizes in (
+        ({}, (10_000, 16, 16, 1)),
+        ({"hidden_units": units, "hidden_layers": layers, "input_dim": inputs}, (inputs, *[units] * layers, 1)),
+        ({"hidden_units": 8, "hidden_layers": 3, "input_dim": 20}, (20, 8, 8, 8, 1)),
+    ):
+        model = default_model if not options else checks.call_student(build_model, **options)
+        assert isinstance(model, keras.Model), "build_model must return a Keras model"
+        probe = (rng.random((64, sizes[0])) < 0.05).astype("float32") * rng.uniform(-2, 2, size=(64, sizes[0]))
+        probabilities = checks.predict(model, probe.astype("float32"))
+        assert probabilities.shape == (64, 1), "one output unit per review"
+        assert model.count_params() == sum(a * b + b for a, b in zip(sizes, sizes[1:])), (
+            "the network does not have the layers and sizes the arguments ask for: re-read Task 2"
+        )
+        # the network's output before the sigmoid, in NumPy from its weights (ReLU hidden layers)
+        logits = checks.dense_logits(model, probe, sizes)
+        assert np.allclose(probabilities, 1 / (1 + np.exp(-logits)), rtol=1e-3, atol=1e-5), (
+            "the network does not compute dense ReLU layers followed by one sigmoid unit: re-read 'The network' "
+            "in chapter 2"
+        )
+        assert isinstance(model.optimizer, keras.optimizers.RMSprop), "compile with the RMSprop optimizer"
+        assert int(model.optimizer.iterations.numpy()) == 0, "build_model must return an untrained network"
+    targets = rng.integers(0, 2, size=64).astype("float32")
+    checks.assert_genuine_model(model)
+    scores = checks.call_student(keras.Model.evaluate, model, probe, targets, verbose=0, return_dict=True)
+    p = np.clip(probabilities.ravel(), 1e-7, 1 - 1e-7)
+    expected_loss = float(np.mean(-(targets * np.log(p) + (1 - targets) * np.log(1 - p))))
+    assert abs(scores["loss"] - expected_loss) <= 1e-3 * expected_loss, (
+        "the loss must be the binary cross-entropy: re-read 'Compiling' in chapter 2"
+    )
+    reported = [value for name, value in scores.items() if "acc" in name]
+    assert reported, "compile with the accuracy metric"
+    assert abs(reported[0] - float(np.mean((probabilities.ravel() > 0.5) == (targets > 0.5)))) < 1e-6, (
+        "the metric is not the accuracy of the predictions: compile with the accuracy metric"
+    )
+
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -209,139 +272,226 @@ def best_epoch(history):
 # %% nbgrader={"grade": true, "grade_id": "test_best_epoch", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 import numbers
 
-import keras
-
 chosen = best_epoch({"loss": [0.6, 0.4, 0.3, 0.2], "val_loss": [0.5, 0.35, 0.38, 0.45]})
 assert isinstance(chosen, numbers.Integral) and not isinstance(chosen, bool), "return an int"
 assert chosen == 2, f"expected epoch 2, got {chosen}"
+
+
 ### BEGIN HIDDEN TESTS
-assert best_epoch({"val_loss": [0.9, 0.8, 0.7, 0.6, 0.5]}) == 5
-assert best_epoch({"val_loss": [0.3, 0.4, 0.3, 0.2, 0.2, 0.6]}) == 4
-assert best_epoch({"val_loss": [0.1]}) == 1
-recorded = keras.callbacks.History()
-recorded.history = {
-    "loss": [1.0, 0.5, 0.4],
-    "val_loss": [0.7, 0.6, 0.65],
-    "accuracy": [0.5, 0.9, 0.95],
-    "val_accuracy": [0.4, 0.99, 0.3],
-}
-from_object = best_epoch(recorded)
-assert isinstance(from_object, numbers.Integral) and from_object == 2, "use the validation loss"
+def _grade():
+    import importlib
+    import numbers
+
+    import keras
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
+    rng = checks.grading_rng()
+    cases = [[0.9, 0.8, 0.7, 0.6, 0.5], [0.3, 0.4, 0.3, 0.2, 0.2, 0.6], [0.1]]
+    for _ in range(6):
+        curve = np.round(rng.uniform(0.2, 0.8, size=int(rng.integers(2, 21))), 2)
+        curve[int(rng.integers(len(curve)))] = curve.min()  # a tie, sometimes
+        cases.append([float(value) for value in curve])
+    for curve in cases:
+        expected = int(np.argmin(curve)) + 1
+        logs = {"loss": sorted(curve, reverse=True), "val_loss": list(curve)}
+        got = checks.call_student(best_epoch, logs)
+        assert isinstance(got, numbers.Integral) and not isinstance(got, bool), "return an int"
+        assert got == expected, (
+            "best_epoch does not give the first epoch (counting from 1) of the lowest validation loss"
+        )
+    recorded = keras.callbacks.History()
+    recorded.history = {
+        "loss": [1.0, 0.5, 0.4],
+        "val_loss": [0.7, 0.6, 0.65],
+        "accuracy": [0.5, 0.9, 0.95],
+        "val_accuracy": [0.4, 0.99, 0.3],
+    }
+    from_object = checks.call_student(best_epoch, recorded)
+    assert isinstance(from_object, numbers.Integral) and from_object == 2, "use the validation loss of a History"
+
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 4 — Choose the number of epochs, then retrain (2 points)
+# ## Task 4 — Choose the number of epochs on a validation split (1 point)
 #
-# Do what the chapter does, in three steps:
+# Do what the chapter does to choose the number of epochs. Write
+# `choose_epochs(model, x, y, validation_rows=1000, epochs=10, batch_size=128)`: it sets the
+# **first** `validation_rows` rows of `x` and `y` aside as the validation set, trains the
+# compiled `model` it is given on the **other** rows, with one call of its `fit`, for `epochs`
+# epochs with batch size `batch_size`, passing the validation set as `validation_data`, and
+# returns `(best_epoch(history), history)` with the `History` that `fit` returned. It builds
+# no model of its own and uses no other data: no test set takes part in the choice.
 #
-# 1. Split off the **first 1,000** training reviews (`x_train[:1000]`) as a validation set;
-#    train a new `build_model()` on the other 3,000 for **10 epochs** with batch size 128,
-#    passing the validation set to `fit`. Keep the result of `fit` in `history`.
-# 2. `chosen_epochs = best_epoch(history)`.
-# 3. Train a **new** `build_model()` on **all 4,000** training reviews for `chosen_epochs`
-#    epochs with batch size 128 and keep it in `final_model`; store its accuracy on the test
-#    set, as a float, in `test_accuracy`.
-#
-# The test set plays no part in steps 1 and 2. What is checked, from your objects and a fresh
-# copy of the data: the model in `history` made 10 × 24 = 240 weight updates (3,000 reviews
-# in batches of 128) and its last validation loss is its loss on the first 1,000 training
-# reviews (within 0.1 %); `chosen_epochs` is the best epoch of that curve; `final_model` made
-# `chosen_epochs` × 32 weight updates (4,000 reviews), reaches a test accuracy of at least
-# **0.80**, and `test_accuracy` is that accuracy (within 0.005).
+# What is checked: the tests hand it a network they built and reviews they drew at grading
+# time, their labels made by a **random rule** drawn at grading time (a random linear map of
+# the words, unknown to anyone in advance), and other `validation_rows`, `epochs` and
+# `batch_size`; they check what `fit` was given (exactly those rows for training, exactly the
+# first rows for validation, nothing else), that the returned epoch is the best one of the
+# returned curve, that the weights are what that training left, and that the network
+# follows the rule on reviews it never saw with an accuracy of at least **0.62** (chance is
+# 0.5): only a network that learned from the reviews it was given can.
 
-# %% nbgrader={"grade": false, "grade_id": "model_selection", "locked": false, "schema_version": 3, "solution": true, "task": false}
-### BEGIN SOLUTION
-x_val, partial_x_train = x_train[:1000], x_train[1000:]
-y_val, partial_y_train = y_train[:1000], y_train[1000:]
-model = build_model()
-history = model.fit(
-    partial_x_train, partial_y_train, epochs=10, batch_size=128, validation_data=(x_val, y_val), verbose=0
-)
-chosen_epochs = best_epoch(history)
 
+# %% nbgrader={"grade": false, "grade_id": "choose_epochs", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def choose_epochs(model, x, y, validation_rows=1000, epochs=10, batch_size=128):
+    """Train model on x[validation_rows:], validated on x[:validation_rows]; return (best epoch, History)."""
+    ### BEGIN SOLUTION
+    x_val, partial_x = x[:validation_rows], x[validation_rows:]
+    y_val, partial_y = y[:validation_rows], y[validation_rows:]
+    history = model.fit(
+        partial_x, partial_y, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0
+    )
+    return best_epoch(history), history
+    ### END SOLUTION
+
+
+# %% [markdown]
+# ## Task 5 — Retrain on all the training data (1 point)
+#
+# Having chosen the number of epochs, the chapter trains a fresh network on *all* the
+# training data (the validation part too) for that many epochs. Write
+# `train_final(model, x, y, epochs, batch_size=128)`: it trains the compiled `model` it is
+# given on all of `x` and `y`, with one call of its `fit`, for `epochs` epochs with batch
+# size `batch_size`, and returns the `History`.
+#
+# What is checked, as in Task 4 on a network and reviews of the grader's with labels from a
+# rule drawn at grading time: what `fit` was given (all those rows, the epochs and the batch
+# size passed in, nothing else), that the weights are what that training left, and that the
+# network follows the rule on reviews it never saw with an accuracy of at least **0.62**.
+
+
+# %% nbgrader={"grade": false, "grade_id": "train_final", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def train_final(model, x, y, epochs, batch_size=128):
+    """Train model on all of (x, y) for `epochs` epochs; return the History."""
+    ### BEGIN SOLUTION
+    return model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
+    ### END SOLUTION
+
+
+# %% [markdown]
+# Your functions at work, as in the chapter: the first 1,000 of the 4,000 training reviews
+# validate a network trained on the other 3,000 for 10 epochs; a fresh network is trained on
+# all 4,000 for the chosen number of epochs and measured once on the test set. (Training
+# takes a few seconds. This cell earns no points: the tests run your functions themselves.)
+
+# %% nbgrader={"grade": false, "grade_id": "select_and_retrain", "locked": true, "schema_version": 3, "solution": false, "task": false}
+chosen_epochs, history = choose_epochs(build_model(), x_train, y_train)
 final_model = build_model()
-final_model.fit(x_train, y_train, epochs=chosen_epochs, batch_size=128, verbose=0)
+train_final(final_model, x_train, y_train, chosen_epochs)
 test_loss, test_accuracy = final_model.evaluate(x_test, y_test, verbose=0)
-### END SOLUTION
 print(f"validation loss was lowest after epoch {chosen_epochs}; test accuracy {test_accuracy:.3f}")
 
-# %% nbgrader={"grade": true, "grade_id": "test_validation_run", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-import keras
-import numpy as np
-
-assert isinstance(history, keras.callbacks.History), "keep the History returned by fit in `history`"
-assert len(history.history["loss"]) == 10, "train for 10 epochs"
-assert "val_loss" in history.history, "pass the validation set to fit (validation_data=...)"
-### BEGIN HIDDEN TESTS
-import importlib
-
-import lib.checks
-
-checks = importlib.reload(lib.checks)  # reference computations, fresh from disk
-# a fresh copy of the validation reviews, whatever happened to the notebook's variables
-[(fresh_x_val, fresh_y_val)] = checks.offline_imdb_rows(("train", 0, 1000))
-validated = history.model
-assert isinstance(validated, keras.Model) and validated.count_params() == 160_305, (
-    "keep the History of the validation run (a build_model() network) in `history`"
-)
-recomputed_val_loss = validated.evaluate(fresh_x_val, fresh_y_val, batch_size=128, verbose=0, return_dict=True)["loss"]
-val_loss_difference = abs(history.history["val_loss"][-1] - recomputed_val_loss) / recomputed_val_loss
-label = "relative difference to the validation loss on the first 1,000 reviews"
-assert checks.needs(label, val_loss_difference, "<=", 1e-3), (
-    "the validation curve in `history` is not that of the first 1,000 training reviews"
-)
-updates = int(validated.optimizer.iterations.numpy())
-assert updates == 10 * int(np.ceil(3000 / 128)), (
-    f"{updates} weight updates: train on the 3,000 reviews that are not in the validation set, 10 epochs"
-)
-assert chosen_epochs == int(np.argmin(history.history["val_loss"])) + 1, (
-    "chosen_epochs must be the epoch with the lowest validation loss"
-)
-del fresh_x_val
-### END HIDDEN TESTS
-
-# %% nbgrader={"grade": true, "grade_id": "test_final_model", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-import importlib
-
-import keras
-import numpy as np
-
-import lib.checks
-
-checks = importlib.reload(lib.checks)  # reference computations, fresh from disk
-# fresh copies of the validation and test reviews, whatever happened to the notebook's variables
-(fresh_x_val, fresh_y_val), (fresh_x_test, fresh_y_test) = checks.offline_imdb_rows(
-    ("train", 0, 1000), ("test", 0, 2000)
-)
-assert isinstance(final_model, keras.Model) and final_model is not history.model, "final_model must be a new model"
-assert final_model.count_params() == 160_305, "final_model is a build_model() network"
-# final_model's output before the sigmoid, computed in NumPy from its weights: positive means "positive"
-test_logits = checks.dense_logits(final_model, fresh_x_test, (10_000, 16, 16, 1)).ravel()
-measured_accuracy = float(np.mean((test_logits > 0) == (fresh_y_test > 0.5)))
-assert checks.needs("test accuracy of final_model", measured_accuracy, ">=", 0.8), (
-    f"final_model reaches only {measured_accuracy:.3f} on the test set"
-)
-### BEGIN HIDDEN TESTS
+# %% nbgrader={"grade": true, "grade_id": "test_choose_epochs", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 import numbers
 
-assert isinstance(history, keras.callbacks.History) and "val_loss" in history.history
-validated = history.model
-assert isinstance(validated, keras.Model) and validated.count_params() == 160_305, "validate a build_model() network"
-validated_loss = validated.evaluate(fresh_x_val, fresh_y_val, batch_size=128, verbose=0, return_dict=True)["loss"]
-relative = abs(history.history["val_loss"][-1] - validated_loss) / validated_loss
-assert checks.needs("relative difference to the validation loss on the first 1,000 reviews", relative, "<=", 1e-3), (
-    "the validation curve in `history` is not that of the first 1,000 training reviews"
-)
-validated_epochs = int(np.argmin(history.history["val_loss"])) + 1
-updates = int(final_model.optimizer.iterations.numpy())
-assert updates == validated_epochs * int(np.ceil(4000 / 128)), (
-    f"{updates} weight updates: train final_model on all 4,000 reviews for the validated number of epochs"
-)
-assert isinstance(test_accuracy, numbers.Real) and not isinstance(test_accuracy, bool)
-assert abs(test_accuracy - measured_accuracy) < 0.005, (
-    f"test_accuracy ({test_accuracy:.4f}) is not final_model's accuracy on the test set ({measured_accuracy:.4f})"
-)
-del fresh_x_val, fresh_x_test
+import keras
+import numpy as np
+
+assert isinstance(history, keras.callbacks.History), "choose_epochs must return the History that fit returns"
+assert len(history.history["loss"]) == 10, "train for `epochs` epochs"
+assert "val_loss" in history.history, "pass the validation set to fit (validation_data=...)"
+assert isinstance(chosen_epochs, numbers.Integral) and chosen_epochs == int(np.argmin(history.history["val_loss"])) + 1
+
+
+### BEGIN HIDDEN TESTS
+def _grade():
+    import importlib
+    import numbers
+
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    rng = checks.grading_rng()
+    validation_rows, epochs, batch_size = (
+        int(rng.choice([800, 1000])),
+        int(rng.integers(6, 9)),
+        int(rng.choice([100, 128])),
+    )
+    (x, y), (x_held, y_held) = checks.imdb_teacher_draw(rng, (3000, 2000))
+    model, fits = checks.imdb_recording_network(x.shape[1])
+    initial = [np.array(weight.numpy()) for weight in model.weights]
+    returned = checks.call_student(
+        choose_epochs, model, x.copy(), y.copy(), validation_rows=validation_rows, epochs=epochs, batch_size=batch_size
+    )
+    assert isinstance(returned, tuple) and len(returned) == 2, "return (best_epoch(history), history)"
+    chosen, history = returned
+    fit = checks.imdb_fit_as_asked(model, fits, initial, "choose_epochs", epochs, batch_size)
+    asked = fit["asked"]
+    validation = asked.get("validation_data")
+    assert np.array_equal(np.asarray(asked.get("x")), x[validation_rows:]) and np.array_equal(
+        np.asarray(asked.get("y")).ravel(), y[validation_rows:]
+    ), "train on the rows after the first validation_rows, exactly as given (re-read Task 4)"
+    assert (
+        isinstance(validation, (tuple, list))
+        and len(validation) == 2
+        and np.array_equal(np.asarray(validation[0]), x[:validation_rows])
+        and np.array_equal(np.asarray(validation[1]).ravel(), y[:validation_rows])
+    ), "pass the first validation_rows rows and their labels to fit as validation_data (re-read Task 4)"
+    assert history is fit["history"] and history.history == fit["numbers"], "return the History as fit returned it"
+    assert fit["iterations"] == epochs * int(np.ceil((len(x) - validation_rows) / batch_size))
+    assert isinstance(chosen, numbers.Integral) and not isinstance(chosen, bool), "the chosen epoch is an int"
+    assert chosen == int(np.argmin(fit["numbers"]["val_loss"])) + 1, (
+        "the chosen epoch is not the one with the lowest validation loss of the returned History"
+    )
+    held_accuracy = float(np.mean((checks.imdb_probabilities_of(model, x_held)[:, 0] > 0.5) == (y_held > 0.5)))
+    assert checks.needs("held-out accuracy on the grader's random rule (choose_epochs)", held_accuracy, ">=", 0.62), (
+        "the network choose_epochs trained does not follow the labels of the reviews it was given"
+    )
+
+
+_grade()
+del _grade
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "grade_id": "test_train_final", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+import keras
+
+assert isinstance(final_model, keras.Model) and final_model is not history.model, "final_model must be a new model"
+assert int(final_model.optimizer.iterations.numpy()) == chosen_epochs * 32, "train on all 4,000 reviews (32 batches)"
+
+
+### BEGIN HIDDEN TESTS
+def _grade():
+    import importlib
+
+    import keras
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    rng = checks.grading_rng()
+    epochs, batch_size = int(rng.integers(3, 5)), int(rng.choice([100, 128]))
+    (x, y), (x_held, y_held) = checks.imdb_teacher_draw(rng, (3000, 2000))
+    model, fits = checks.imdb_recording_network(x.shape[1])
+    initial = [np.array(weight.numpy()) for weight in model.weights]
+    returned = checks.call_student(train_final, model, x.copy(), y.copy(), epochs, batch_size=batch_size)
+    fit = checks.imdb_fit_as_asked(model, fits, initial, "train_final", epochs, batch_size)
+    asked = fit["asked"]
+    assert np.array_equal(np.asarray(asked.get("x")), x) and np.array_equal(np.asarray(asked.get("y")).ravel(), y), (
+        "train on all the rows and labels given, as given (re-read Task 5)"
+    )
+    assert asked.get("validation_data") is None, "train on all the rows: nothing is set aside now"
+    assert isinstance(returned, keras.callbacks.History) and returned is fit["history"], (
+        "return the History that fit returned"
+    )
+    assert fit["iterations"] == epochs * int(np.ceil(len(x) / batch_size))
+    held_accuracy = float(np.mean((checks.imdb_probabilities_of(model, x_held)[:, 0] > 0.5) == (y_held > 0.5)))
+    assert checks.needs("held-out accuracy on the grader's random rule (train_final)", held_accuracy, ">=", 0.62), (
+        "the network train_final trained does not follow the labels of the reviews it was given"
+    )
+
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -354,7 +504,7 @@ plots.plot_history(history, title="3,000 reviews, validated on 1,000")
 
 
 # %% [markdown]
-# ## Task 5 — A grid search with the scikit-learn wrapper (2 points)
+# ## Task 6 — A grid search with the scikit-learn wrapper (2 points)
 #
 # `keras.wrappers.SKLearnClassifier` makes a Keras model look like a scikit-learn
 # classifier, so `GridSearchCV` can tune it. The wrapper one-hot encodes the labels: a
@@ -364,14 +514,23 @@ plots.plot_history(history, title="3,000 reviews, validated on 1,000")
 #   the wrapper calls: it returns a new compiled model with an input of `X.shape[1]` values,
 #   two dense ReLU layers of `hidden_units` units, and a softmax output with `y.shape[1]`
 #   units, compiled with RMSprop and the **categorical** cross-entropy loss.
-# * (1 point) Create `grid`, a `GridSearchCV` over `SKLearnClassifier(model=make_classifier)`
-#   that tries `hidden_units` 4 and 32 (the parameter to search is the wrapper's
-#   `model_kwargs`, one dict per candidate) with `cv=2`, and fit it on the **first 1,000**
-#   rows of `x_train` and `y_train` for 3 epochs with batch size 32. Pass the training
-#   arguments to `grid.fit(..., epochs=3, batch_size=32, verbose=0)`, which hands them to
+# * (1 point) Write `grid_search(build, x, y, hidden_units=(4, 32), cv=2, epochs=3,
+#   batch_size=32)`: it creates a `GridSearchCV` over `SKLearnClassifier(model=build)` that
+#   tries every value of `hidden_units` (the parameter to search is the wrapper's
+#   `model_kwargs`, one dict per candidate) with `cv=cv`, fits it on `x` and `y` (all of
+#   them, nothing else) and returns it. Pass the training arguments to
+#   `grid.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)`, which hands them to
 #   every fit: in Keras 3.15 the wrapper's own `fit_kwargs` are lost when scikit-learn clones
-#   it. The best candidate's cross-validated accuracy must be at least **0.58**, and its
-#   refitted model must have made 3 × 32 = 96 weight updates (1,000 rows in batches of 32).
+#   it. Leave the rest of `GridSearchCV` as it is (every fit in this process, the best
+#   candidate refitted on all the rows).
+#
+# What is checked: the tests call `grid_search` with a `build` of their own (the network of
+# the first point), reviews they drew with labels from a random rule drawn at grading time,
+# and other `hidden_units`, `cv` and `epochs`; they check which rows each network was
+# trained on (every row in all folds but one, for each candidate; all of them for the
+# refit), that every cross-validated score is the accuracy of that fold's network on the
+# rows it left out, and that the refitted network follows the rule on reviews it never saw
+# with an accuracy of at least **0.6**.
 
 
 # %% nbgrader={"grade": false, "grade_id": "make_classifier", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -392,75 +551,170 @@ def make_classifier(X, y, hidden_units=16):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_make_classifier", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+import importlib
+
 import keras
 import numpy as np
 
-built = make_classifier(np.zeros((5, 20), dtype="float32"), np.eye(2, dtype="float32")[[0, 1, 1, 0, 1]])
+import lib.checks
+
+checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
+X_probe = np.zeros((5, 20), dtype="float32")
+built = checks.call_student(make_classifier, X_probe, np.eye(2, dtype="float32")[[0, 1, 1, 0, 1]])
 assert isinstance(built, keras.Model), "make_classifier must return a Keras model"
-assert built.output_shape == (None, 2), f"output shape {built.output_shape}, expected (None, 2)"
+assert checks.predict(built, X_probe).shape == (5, 2), "one output unit per column of y"
+
+
 ### BEGIN HIDDEN TESTS
-rng = np.random.default_rng(2)
-X = rng.random((10, 30)).astype("float32")
-Y = np.eye(3, dtype="float32")[rng.integers(0, 3, size=10)]
-built = make_classifier(X, Y, hidden_units=7)
-assert make_classifier(X, Y, hidden_units=7) is not built, "build a new model on every call"
-assert isinstance(built, keras.Model) and built.output_shape == (None, 3)
-assert tuple(built.input_shape) == (None, 30)
-assert built.count_params() == (30 * 7 + 7) + (7 * 7 + 7) + (7 * 3 + 3)
-dense = [layer for layer in built.layers if isinstance(layer, keras.layers.Dense)]
-assert [layer.units for layer in dense] == [7, 7, 3]
-assert isinstance(built.optimizer, keras.optimizers.RMSprop), "use RMSprop"
-rows = np.asarray(built.predict(X, verbose=0))
-np.testing.assert_allclose(rows.sum(axis=1), np.ones(10), rtol=1e-4, err_msg="the output must be a softmax")
-hidden = keras.Model(built.inputs, dense[0].output)
-assert (np.asarray(hidden.predict(-X, verbose=0)) == 0).mean() > 0.2, "the hidden layers use ReLU"
-loss = built.evaluate(X, Y, verbose=0, return_dict=True)["loss"]
-expected_loss = float(np.mean(-np.sum(Y * np.log(np.clip(rows, 1e-7, 1)), axis=1)))
-np.testing.assert_allclose(loss, expected_loss, rtol=1e-3, err_msg="use the categorical cross-entropy loss")
-wide = make_classifier(
-    np.zeros((4, 10_000), dtype="float32"), np.eye(2, dtype="float32")[[0, 1, 0, 1]], hidden_units=32
-)
-assert wide.count_params() == (10_000 * 32 + 32) + (32 * 32 + 32) + (32 * 2 + 2)
+def _grade():
+    import importlib
+
+    import keras
+    import numpy as np
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    rng = checks.grading_rng()
+    for features, classes, units in ((int(rng.integers(20, 60)), 3, int(rng.integers(3, 12))), (10_000, 2, None)):
+        X = (rng.random((12, features)) < 0.1).astype("float32")
+        Y = np.eye(classes, dtype="float32")[rng.integers(0, classes, size=12)]
+        options = {} if units is None else {"hidden_units": units}
+        built = checks.call_student(make_classifier, X, Y, **options)
+        assert isinstance(built, keras.Model), "make_classifier must return a Keras model"
+        assert checks.call_student(make_classifier, X, Y, **options) is not built, "build a new model on every call"
+        probe = (rng.normal(size=(32, features)) * (rng.random((32, features)) < 0.2)).astype("float32")
+        rows = checks.predict(built, probe)
+        assert rows.shape == (32, classes), "one output unit per column of y"
+        sizes = (features, units or 16, units or 16, classes)
+        logits = checks.dense_logits(built, probe, sizes)
+        softmax = np.exp(logits - logits.max(axis=1, keepdims=True))
+        softmax /= softmax.sum(axis=1, keepdims=True)
+        assert np.allclose(rows, softmax, rtol=1e-3, atol=1e-5), (
+            "the network does not compute two dense ReLU layers of hidden_units followed by a softmax layer"
+        )
+        assert isinstance(built.optimizer, keras.optimizers.RMSprop), "compile with the RMSprop optimizer"
+        assert int(built.optimizer.iterations.numpy()) == 0, "make_classifier must return an untrained network"
+    targets = np.eye(2, dtype="float32")[rng.integers(0, 2, size=32)]
+    checks.assert_genuine_model(built)
+    loss = checks.call_student(keras.Model.evaluate, built, probe, targets, verbose=0, return_dict=True)["loss"]
+    expected_loss = float(np.mean(-np.sum(targets * np.log(np.clip(rows, 1e-7, 1)), axis=1)))
+    assert abs(loss - expected_loss) <= 1e-3 * expected_loss, "use the categorical cross-entropy loss"
+
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": false, "grade_id": "grid_search", "locked": false, "schema_version": 3, "solution": true, "task": false}
+from keras.wrappers import SKLearnClassifier
 from sklearn.model_selection import GridSearchCV
 
-### BEGIN SOLUTION
-classifier = keras.wrappers.SKLearnClassifier(model=make_classifier)
-grid = GridSearchCV(classifier, param_grid={"model_kwargs": [{"hidden_units": 4}, {"hidden_units": 32}]}, cv=2)
-grid.fit(x_train[:1000], y_train[:1000], epochs=3, batch_size=32, verbose=0)
-### END SOLUTION
+
+def grid_search(build, x, y, hidden_units=(4, 32), cv=2, epochs=3, batch_size=32):
+    """A GridSearchCV over SKLearnClassifier(model=build) and hidden_units, fitted on (x, y); return it."""
+    ### BEGIN SOLUTION
+    classifier = SKLearnClassifier(model=build)
+    param_grid = {"model_kwargs": [{"hidden_units": units} for units in hidden_units]}
+    grid = GridSearchCV(classifier, param_grid=param_grid, cv=cv)
+    grid.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
+    return grid
+    ### END SOLUTION
+
+
+# %% [markdown]
+# Your grid search on the first 1,000 training reviews, with your `make_classifier`. (This
+# cell earns no points: the test below runs `grid_search` itself.)
+
+# %% nbgrader={"grade": false, "grade_id": "run_grid_search", "locked": true, "schema_version": 3, "solution": false, "task": false}
+keras.config.disable_interactive_logging()  # no progress bar for every fold's predictions
+grid = grid_search(make_classifier, x_train[:1000], y_train[:1000])
+keras.config.enable_interactive_logging()
 print("best:", grid.best_params_, "cross-validated accuracy:", round(grid.best_score_, 3))
 
 # %% nbgrader={"grade": true, "grade_id": "test_grid_search", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-import keras
-import numpy as np
 from sklearn.model_selection import GridSearchCV
 
-assert isinstance(grid, GridSearchCV), "grid must be a GridSearchCV"
+assert isinstance(grid, GridSearchCV), "grid_search must return a GridSearchCV"
 assert hasattr(grid, "cv_results_"), "fit the grid search"
-best_score = float(np.max(grid.cv_results_["mean_test_score"]))
-print(f"best cross-validated accuracy: {best_score:.4f} (needs >= 0.58)")
-assert best_score >= 0.58
+assert len(grid.cv_results_["params"]) == 2, "one candidate per value of hidden_units"
+
+
 ### BEGIN HIDDEN TESTS
-assert isinstance(grid.estimator, keras.wrappers.SKLearnClassifier)
-tried = sorted(params["model_kwargs"]["hidden_units"] for params in grid.cv_results_["params"])
-assert tried == [4, 32], f"try hidden_units 4 and 32, tried {tried}"
-assert grid.n_splits_ == 2, "cv=2"
-best = grid.best_estimator_
-units = grid.best_params_["model_kwargs"]["hidden_units"]
-assert best.model_.count_params() == (10_000 * units + units) + (units * units + units) + (2 * units + 2)
-assert len(best.history_.history["loss"]) == 3, "train every candidate for 3 epochs"
-updates = int(best.model_.optimizer.iterations.numpy())
-assert updates == 3 * int(np.ceil(1000 / 32)), (
-    f"{updates} weight updates: fit on the first 1,000 rows for 3 epochs with batch size 32"
-)
-assert best.n_features_in_ == 10_000
-rng = np.random.default_rng(4)
-probe = (rng.random((20, 10_000)) < 0.02).astype("float32")
-predicted = grid.predict(probe)
-assert len(predicted) == 20 and set(np.unique(predicted)) <= {0.0, 1.0}
+def _grade():
+    import collections
+    import contextlib
+    import importlib
+    import io
+
+    import keras
+    import numpy as np
+    from sklearn.model_selection import GridSearchCV
+
+    import lib.checks
+
+    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    rng = checks.grading_rng()
+    units = (int(rng.integers(3, 7)), int(rng.integers(16, 41)))
+    folds, epochs, batch_size = 2, int(rng.choice([2, 3])), 32
+    (x, y), (x_held, y_held) = checks.imdb_teacher_draw(rng, (1000, 2000), words=(500, 1000), teacher_words=20)
+    built = []
+
+    def build(X, y, hidden_units=16):
+        """The network of make_classifier, as the grader builds it."""
+        model, fits = checks.imdb_recording_network(np.shape(X)[1], hidden_units, outputs=np.shape(y)[1])
+        initial = [np.array(weight.numpy()) for weight in model.weights]
+        built.append({"units": hidden_units, "model": model, "fits": fits, "initial": initial})
+        return model
+
+    with contextlib.redirect_stdout(io.StringIO()):  # the wrapper's progress bars, one per fold
+        grid = checks.call_student(
+            grid_search, build, x.copy(), y.copy(), hidden_units=units, cv=folds, epochs=epochs, batch_size=batch_size
+        )
+    assert type(grid) is GridSearchCV and hasattr(grid, "cv_results_"), "return the fitted GridSearchCV"
+    assert isinstance(grid.estimator, keras.wrappers.SKLearnClassifier) and grid.estimator.model is build, (
+        "search over SKLearnClassifier(model=build), with the build passed in"
+    )
+    tried = [params.get("model_kwargs", {}).get("hidden_units") for params in grid.cv_results_["params"]]
+    assert sorted(tried) == sorted(units), "try every value of hidden_units, through the wrapper's model_kwargs"
+    assert grid.n_splits_ == folds, "cross-validate with cv folds"
+    assert len(built) == len(units) * folds + 1, (
+        "one network per candidate and fold, and one refit: leave GridSearchCV's other settings as they are"
+    )
+    for record in built:
+        checks.imdb_fit_as_asked(record["model"], record["fits"], record["initial"], "grid_search", epochs, batch_size)
+    given = collections.Counter(checks.imdb_rows(x))
+    *fold_records, refit = built
+    assert collections.Counter(checks.imdb_rows(refit["fits"][0]["x"])) == given, "refit the best on all the rows"
+    assert grid.best_estimator_.model_ is refit["model"], "the refitted network is the one trained on all the rows"
+    for candidate, value in enumerate(tried):
+        mine = [record for record in fold_records if record["units"] == value]
+        seen = collections.Counter()
+        measured = []
+        for record in mine:
+            rows = checks.imdb_rows(record["fits"][0]["x"])
+            seen.update(rows)
+            trained_on = set(rows)
+            left_out = [i for i, key in enumerate(checks.imdb_rows(x)) if key not in trained_on]
+            probabilities = checks.imdb_probabilities_of(record["model"], x[left_out], value)
+            measured.append(float(np.mean(probabilities.argmax(axis=1) == y[left_out])))
+        assert len(mine) == folds and seen == collections.Counter({k: n * (folds - 1) for k, n in given.items()}), (
+            "each candidate's networks must be trained on the rows given, each row in all folds but one"
+        )
+        reported = sorted(float(grid.cv_results_[f"split{i}_test_score"][candidate]) for i in range(folds))
+        assert np.allclose(sorted(measured), reported, atol=0.006), (
+            "the cross-validated scores are not the accuracies of the folds' networks on the rows they left out"
+        )
+    held_accuracy = float(
+        np.mean(checks.imdb_probabilities_of(refit["model"], x_held, refit["units"]).argmax(axis=1) == y_held)
+    )
+    assert checks.needs("held-out accuracy of the refitted network on the grader's rule", held_accuracy, ">=", 0.6), (
+        "the refitted network does not follow the labels of the reviews it was given"
+    )
+
+
+_grade()
+del _grade
 ### END HIDDEN TESTS
 
 # %% [markdown]
