@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from submissions import ALWAYS_EQUAL
 
-# The validation split of Task 5, shared by the submissions below.
-_SPLIT = (
-    "x_val, partial_x_train = x_train[:1000], x_train[1000:]\n"
-    "y_val, partial_y_train = train_labels[:1000], train_labels[1000:]\n"
-)
-_MODEL_4 = (
-    "model_4 = build_model(4)\n"
-    "history_4 = model_4.fit(partial_x_train, partial_y_train, epochs=12, batch_size=128,\n"
+# The honest training of Task 5, which some cheats below start from.
+_HONEST_FIT = (
+    "    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,\n"
     "                        validation_data=(x_val, y_val), verbose=0)\n"
-)
-# model_64 trained on shuffled labels: it learns nothing about the topics
-_SHUFFLED_64 = _SPLIT + (
-    "shuffled = np.random.default_rng(0).permutation(partial_y_train)\n"
-    "model_64 = build_model(64)\n"
-    "history_64 = model_64.fit(partial_x_train, shuffled, epochs=12, batch_size=128,\n"
-    "                          validation_data=(x_val, y_val), verbose=0)\n"
 )
 
 # A plausible wrong answer: the score each autograded cell must get.
@@ -39,16 +27,12 @@ WRONG = {
         # a trick object instead of a number
         "top_k_accuracy": ALWAYS_EQUAL
         + ("\ndef top_k_accuracy(probabilities, labels, k=1):\n    return AlwaysEqual()\n"),
-        # trains the wide model on the validation newswires too: it still generalizes (test
-        # accuracy ~0.74, far above 0.65) but was not trained as asked (384 steps, not 288)
-        "bottleneck": (
-            "x_val, y_val = x_train[:1000], train_labels[:1000]\n"
-            "model_64 = build_model(64)\n"
-            "history_64 = model_64.fit(x_train, train_labels, epochs=12, batch_size=128,\n"
-            "                          validation_data=(x_val, y_val), verbose=0)\n"
-            "model_4 = build_model(4)\n"
-            "history_4 = model_4.fit(x_train[1000:], train_labels[1000:], epochs=12, batch_size=128,\n"
-            "                        validation_data=(x_val, y_val), verbose=0)\n"
+        # the chapter's 12 epochs of batch size 128 written into fit, whatever the caller asks for:
+        # right with the defaults (Task 5's second and third points), wrong when asked for others
+        "train_model": (
+            "def train_model(model, x_train, y_train, x_val, y_val, epochs=12, batch_size=128):\n"
+            "    return model.fit(x_train, y_train, epochs=12, batch_size=128,\n"
+            "                     validation_data=(x_val, y_val), verbose=0)\n"
         ),
     },
     "expected": {
@@ -56,100 +40,212 @@ WRONG = {
         "test_random_baseline": 0,
         "test_top_k_accuracy": 0,
         "test_build_model": 2,
-        "test_bottleneck_runs": 0,
-        "test_bottleneck_accuracy": 1,
-        "test_bottleneck_gap": 1,
+        "test_train_model": 0,
+        "test_wide_model": 1,
+        "test_bottleneck": 1,
     },
 }
 
 # Submissions that try to get the points without the work: each must score 0 on the test cells in "zero".
 GAMING: dict[str, dict] = {
-    # issue 10: trained on shuffled labels, then the global test labels replaced by the model's
-    # own predictions, so any accuracy computed from the notebook's globals is perfect
-    "shuffled_labels_overwrite_test_labels": {
+    # weights trained elsewhere: an honest-looking fit (its History, its update count), then the weights
+    # of a copy trained longer on the training and validation newswires together copied into the model
+    "weights_from_train_and_val_copied_in": {
         "answers": {
-            "bottleneck": _SHUFFLED_64
-            + (
-                "model_4 = build_model(4)\n"
-                "history_4 = model_4.fit(partial_x_train, shuffled, epochs=12, batch_size=128,\n"
-                "                        validation_data=(x_val, y_val), verbose=0)\n"
-                "test_labels = model_64.predict(x_test, verbose=0).argmax(axis=1)\n"
-                "train_labels = np.concatenate([y_val, model_64.predict(partial_x_train, verbose=0).argmax(axis=1)])\n"
+            "train_model": (
+                "def train_model(model, x_train, y_train, x_val, y_val, epochs=12, batch_size=128):\n"
+                + _HONEST_FIT
+                + "    twin = keras.models.clone_model(model)\n"
+                "    twin.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+                "    twin.fit(np.concatenate([x_train, x_val]), np.concatenate([y_train, y_val]),\n"
+                "             epochs=2 * epochs, batch_size=batch_size, verbose=0)\n"
+                "    model.set_weights(twin.get_weights())\n"
+                "    return history\n"
             )
         },
-        "zero": ["test_bottleneck_runs", "test_bottleneck_accuracy", "test_bottleneck_gap"],
+        "zero": ["test_train_model", "test_wide_model", "test_bottleneck"],
     },
-    # model_64 trained on the test set, with a batch size chosen so that 12 epochs over the
-    # 2,246 test newswires take exactly the 288 optimizer steps of honest training
-    "train_on_test_with_matching_steps": {
+    # trains on the training and validation newswires together, with a batch size chosen so that the
+    # number of weight updates is exactly that of the honest run; validates as asked
+    "train_and_val_with_matching_updates": {
         "answers": {
-            "bottleneck": _SPLIT
-            + (
-                "model_64 = build_model(64)\n"
-                "history_64 = model_64.fit(x_test, test_labels, epochs=12, batch_size=94,\n"
-                "                          validation_data=(x_val, y_val), verbose=0)\n"
+            "train_model": (
+                "def train_model(model, x_train, y_train, x_val, y_val, epochs=12, batch_size=128):\n"
+                "    steps = -(-len(x_train) // batch_size)\n"
+                "    x_all, y_all = np.concatenate([x_train, x_val]), np.concatenate([y_train, y_val])\n"
+                "    return model.fit(x_all, y_all, epochs=epochs, batch_size=-(-len(x_all) // steps),\n"
+                "                     validation_data=(x_val, y_val), verbose=0)\n"
             )
-            + _MODEL_4
         },
-        "zero": ["test_bottleneck_runs", "test_bottleneck_accuracy"],
+        "zero": ["test_wide_model", "test_bottleneck"],
     },
-    # honest models, but made-up validation curves instead of the histories fit returns
-    "made_up_histories": {
+    # the comparison rigged on the other side: a network with a narrow layer is trained on shuffled
+    # labels, so that "the 4-unit network loses accuracy" holds whatever the bottleneck does
+    "crippled_narrow_network": {
         "answers": {
-            "bottleneck": _SPLIT
-            + (
-                "model_64, model_4 = build_model(64), build_model(4)\n"
-                "model_64.fit(partial_x_train, partial_y_train, epochs=12, batch_size=128, verbose=0)\n"
-                "model_4.fit(partial_x_train, partial_y_train, epochs=12, batch_size=128, verbose=0)\n"
-                "class MadeUpHistory:\n"
-                "    def __init__(self, model, top):\n"
-                "        self.model, self.epoch = model, list(range(12))\n"
-                "        self.history = {'val_accuracy': list(np.linspace(0.3, top, 12)),\n"
-                "                        'val_loss': list(np.linspace(3.0, 1.0, 12))}\n"
-                "history_64, history_4 = MadeUpHistory(model_64, 0.8), MadeUpHistory(model_4, 0.6)\n"
+            "train_model": (
+                "def train_model(model, x_train, y_train, x_val, y_val, epochs=12, batch_size=128):\n"
+                "    narrow = any(len(w.shape) == 2 and w.shape[1] < 8 for w in model.weights)\n"
+                "    if narrow:\n"
+                "        y_train = np.random.default_rng(0).permutation(y_train)\n"
+                + _HONEST_FIT
+                + "    return history\n"
             )
         },
-        "zero": ["test_bottleneck_runs"],
+        "zero": ["test_bottleneck"],
     },
-    # the shuffled-label model of the first submission, with the loaders that hidden tests use patched
-    # to return its own predictions as labels, and importlib.reload and lib.checks disabled so that
-    # the tests cannot load the genuine ones again (the grader restores both before every test cell)
-    "patched_loader_and_reload": {
+    # Keras's measuring method replaced (a class method of keras.Model): the network is compiled with the
+    # loss for one-hot labels, and evaluate reports the loss for integer labels instead of the compiled one
+    "patched_model_evaluate": {
         "answers": {
-            "bottleneck": _SHUFFLED_64
-            + _MODEL_4
-            + (
-                "import importlib\n"
-                "import lib.checks\n"
-                "import lib.data\n"
-                "genuine_load_reuters = lib.data.load_reuters\n"
-                "def load_reuters(*args, **kwargs):\n"
-                "    (train, train_y), (test, _) = genuine_load_reuters(*args, **kwargs)\n"
-                "    train_y = train_y.copy()\n"
-                "    train_y[:4000] = model_64.predict(x_train, verbose=0).argmax(axis=1)\n"
-                "    return (train, train_y), (test, model_64.predict(x_test, verbose=0).argmax(axis=1))\n"
-                "lib.data.load_reuters = load_reuters\n"
-                "lib.checks.fresh_data = lambda: lib.data\n"
-                "importlib.reload = lambda module: module\n"
-                "test_labels = model_64.predict(x_test, verbose=0).argmax(axis=1)\n"
-                "train_labels = model_64.predict(x_train, verbose=0).argmax(axis=1)\n"
+            "build_model": (
+                "def build_model(second_layer_units=64, num_classes=46, input_dim=10000):\n"
+                "    model = keras.Sequential([keras.Input(shape=(input_dim,)),\n"
+                "                              keras.layers.Dense(64, activation='relu'),\n"
+                "                              keras.layers.Dense(second_layer_units, activation='relu'),\n"
+                "                              keras.layers.Dense(num_classes, activation='softmax')])\n"
+                "    model.compile(optimizer='rmsprop', loss='categorical_crossentropy', metrics=['accuracy'])\n"
+                "    return model\n"
+                "def evaluate(self, x=None, y=None, **kwargs):\n"
+                "    p = np.asarray(self.predict(x, verbose=0))\n"
+                "    y = np.asarray(y).astype(int).ravel()\n"
+                "    loss = float(np.mean(-np.log(np.clip(p[np.arange(len(y)), y], 1e-7, 1))))\n"
+                "    return {'loss': loss, 'accuracy': float(np.mean(p.argmax(axis=1) == y))}\n"
+                "keras.Model.evaluate = evaluate\n"
             )
         },
-        "zero": ["test_bottleneck_runs", "test_bottleneck_accuracy", "test_bottleneck_gap"],
+        "zero": ["test_build_model"],
     },
-    # no bottleneck at all: "model_4" is a second wide model, trained as asked
-    "model_4_without_bottleneck": {
+    # ignores the newswires it is given and trains on the notebook's own split (as asked for epochs
+    # and batch size)
+    "trains_on_the_notebooks_data": {
         "answers": {
-            "bottleneck": _SPLIT
-            + (
-                "model_64 = build_model(64)\n"
-                "history_64 = model_64.fit(partial_x_train, partial_y_train, epochs=12, batch_size=128,\n"
-                "                          validation_data=(x_val, y_val), verbose=0)\n"
-                "model_4 = build_model(64)\n"
-                "history_4 = model_4.fit(partial_x_train, partial_y_train, epochs=12, batch_size=128,\n"
-                "                        validation_data=(x_val, y_val), verbose=0)\n"
+            "train_model": (
+                "def train_model(model, x_train, y_train, x_val, y_val, epochs=12, batch_size=128):\n"
+                "    mine = globals()\n"
+                "    return model.fit(mine['x_train'][1000:], mine['train_labels'][1000:], epochs=epochs,\n"
+                "                     batch_size=batch_size, verbose=0,\n"
+                "                     validation_data=(mine['x_train'][:1000], mine['train_labels'][:1000]))\n"
             )
         },
-        "zero": ["test_bottleneck_runs", "test_bottleneck_gap"],
+        "zero": ["test_train_model", "test_wide_model", "test_bottleneck"],
+    },
+    # a look-alike model: build_model returns the right network, already trained on the stand-in's
+    # training and test newswires (a fresh optimizer, so no update shows)
+    "pretrained_builder": {
+        "answers": {
+            "build_model": (
+                "_TRAINED = {}\n"
+                "def _network(second_layer_units, num_classes, input_dim):\n"
+                "    model = keras.Sequential([keras.Input(shape=(input_dim,)),\n"
+                "                              keras.layers.Dense(64, activation='relu'),\n"
+                "                              keras.layers.Dense(second_layer_units, activation='relu'),\n"
+                "                              keras.layers.Dense(num_classes, activation='softmax')])\n"
+                "    model.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+                "    return model\n"
+                "def build_model(second_layer_units=64, num_classes=46, input_dim=10000):\n"
+                "    model = _network(second_layer_units, num_classes, input_dim)\n"
+                "    if (second_layer_units, num_classes, input_dim) == (64, 46, 10000):\n"
+                "        if not _TRAINED:\n"
+                "            teacher = _network(64, 46, 10000)\n"
+                "            teacher.fit(np.concatenate([x_train, x_test]), np.concatenate([train_labels, test_labels]),\n"
+                "                        epochs=10, batch_size=128, verbose=0)\n"
+                "            _TRAINED['weights'] = teacher.get_weights()\n"
+                "        model.set_weights(_TRAINED['weights'])\n"
+                "    return model\n"
+            )
+        },
+        "zero": ["test_build_model"],
     },
 }
+
+# Correct solutions written from the student notebook and chapter 3 alone: each must get full marks.
+HONEST: dict[str, dict] = {
+    # the functional API, Keras objects instead of strings, bincount and a loop over the rows
+    "functional_api": {
+        "answers": {
+            "losses": "LOSS_FOR_ONE_HOT = 'CategoricalCrossentropy'\nLOSS_FOR_INTEGER_LABELS = 'SparseCategoricalCrossentropy'\n",
+            "random_baseline": (
+                "def random_baseline_accuracy(labels):\n"
+                "    _, index = np.unique(np.asarray(labels), return_inverse=True)\n"
+                "    shares = np.bincount(index.ravel()) / index.size\n"
+                "    return float(shares @ shares)\n"
+            ),
+            "top_k_accuracy": (
+                "def top_k_accuracy(probabilities, labels, k=1):\n"
+                "    hits = 0\n"
+                "    for row, label in zip(np.asarray(probabilities), np.asarray(labels)):\n"
+                "        best = sorted(range(len(row)), key=lambda c: row[c], reverse=True)[:k]\n"
+                "        hits += int(label) in best\n"
+                "    return hits / len(labels)\n"
+            ),
+            "build_model": (
+                "def build_model(second_layer_units=64, num_classes=46, input_dim=10000):\n"
+                "    inputs = keras.Input(shape=(input_dim,))\n"
+                "    hidden = keras.layers.Dense(64, activation='relu')(inputs)\n"
+                "    hidden = keras.layers.Dense(second_layer_units, activation='relu')(hidden)\n"
+                "    outputs = keras.layers.Dense(num_classes, activation='softmax')(hidden)\n"
+                "    model = keras.Model(inputs, outputs)\n"
+                "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),\n"
+                "                  loss=keras.losses.SparseCategoricalCrossentropy(),\n"
+                "                  metrics=[keras.metrics.SparseCategoricalAccuracy(name='accuracy')])\n"
+                "    return model\n"
+            ),
+            "train_model": (
+                "def train_model(model, x_train, y_train, x_val, y_val, epochs=12, batch_size=128):\n"
+                "    history = model.fit(x=x_train, y=y_train, batch_size=batch_size, epochs=epochs,\n"
+                "                        validation_data=(x_val, y_val), shuffle=True, verbose=0)\n"
+                "    return history\n"
+            ),
+        }
+    },
+    # a subclassed model whose layers are created in another order, pure-Python counting,
+    # argpartition, and the data handed to fit as tf.data datasets
+    "subclassed_and_datasets": {
+        "answers": {
+            "losses": 'LOSS_FOR_INTEGER_LABELS = "sparse_categorical_crossentropy"\nLOSS_FOR_ONE_HOT = "categorical_crossentropy"\n',
+            "random_baseline": (
+                "from collections import Counter\n"
+                "def random_baseline_accuracy(labels):\n"
+                "    counts = Counter(int(label) for label in labels)\n"
+                "    total = sum(counts.values())\n"
+                "    return sum((count / total) ** 2 for count in counts.values())\n"
+            ),
+            "top_k_accuracy": (
+                "def top_k_accuracy(probabilities, labels, k=1):\n"
+                "    probabilities = np.asarray(probabilities, dtype=float)\n"
+                "    if k >= probabilities.shape[1]:\n"
+                "        return 1.0\n"
+                "    best = np.argpartition(-probabilities, k - 1, axis=1)[:, :k]\n"
+                "    return float((best == np.asarray(labels).reshape(-1, 1)).any(axis=1).mean())\n"
+            ),
+            "build_model": (
+                "class TopicNet(keras.Model):\n"
+                "    def __init__(self, second_layer_units, num_classes):\n"
+                "        super().__init__()\n"
+                "        self.out = keras.layers.Dense(num_classes, activation='softmax')\n"
+                "        self.second = keras.layers.Dense(second_layer_units)\n"
+                "        self.first = keras.layers.Dense(64)\n"
+                "    def call(self, inputs):\n"
+                "        h = keras.ops.relu(self.first(inputs))\n"
+                "        return self.out(keras.ops.relu(self.second(h)))\n"
+                "def build_model(second_layer_units=64, num_classes=46, input_dim=10000):\n"
+                "    model = TopicNet(second_layer_units, num_classes)\n"
+                "    model.build((None, input_dim))\n"
+                "    model.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy', metrics=['acc'])\n"
+                "    return model\n"
+            ),
+            "train_model": (
+                "import tensorflow as tf\n"
+                "def train_model(model, x_train, y_train, x_val, y_val, epochs=12, batch_size=128):\n"
+                "    train = tf.data.Dataset.from_tensor_slices((x_train, y_train))\n"
+                "    train = train.shuffle(len(x_train), seed=7, reshuffle_each_iteration=True).batch(batch_size)\n"
+                "    val = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(256)\n"
+                "    return model.fit(train, epochs=epochs, validation_data=val, verbose=0)\n"
+            ),
+        }
+    },
+}
+
+# Graded by plain nbgrader too (no grader sandbox): the hidden tests alone must stop the cheat.
+PLAIN = {"gaming": "weights_from_train_and_val_copied_in", "honest": "functional_api"}
