@@ -17,16 +17,20 @@
 # # Exercise 5 — Fighting overfitting
 #
 # This exercise follows [chapter 5](../../../chapters/05_regularization.ipynb). You will
-# give the IMDB classifier (on the book's offline IMDB stand-in, the same data for you and the grader) the chapter's three remedies (less capacity, weight
-# regularization, dropout), check by hand what Keras computes for the weight penalty and
-# for dropout, and compare the validation curves of the four variants.
+# give the IMDB classifier (on the book's offline IMDB stand-in, the same data for you and
+# the grader) the chapter's three remedies (less capacity, weight regularization, dropout),
+# check by hand what Keras computes for the weight penalty and for dropout, and write the
+# experiment that compares the validation curves of the four variants, as short functions.
 #
 # **How this notebook is graded.** Write your code where it says `YOUR CODE HERE` (delete
 # the `raise NotImplementedError()` line). Each task is followed by a test cell: the
 # visible tests there help you; further *hidden* tests decide the grade, so make your code
-# do what the task says, not just what the visible tests check. Keep the names the tasks
-# ask for. The written question at the end is graded by hand. Before you submit, restart
-# the kernel and run all cells: the grader runs the notebook from top to bottom.
+# do what the task says, not just what the visible tests check. The tests call your
+# functions themselves, on inputs of their own (other sizes, factors and rates, other
+# reviews), and measure the results with their own code; the variables your notebook leaves
+# behind earn nothing. Keep the function names and their arguments. The written question
+# at the end is graded by hand. Before you submit, restart the kernel and run all cells:
+# the grader runs the notebook from top to bottom.
 
 # %% nbgrader={"grade": false, "grade_id": "colab_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Colab setup: install the book's `lib` package (skipped elsewhere).
@@ -466,7 +470,7 @@ del _grade
 # and hands it a `build` of its own, which builds the same networks and notes how each is
 # trained.
 #
-# 1. A short run (1,000 training and 500 validation reviews, a few epochs, another batch
+# 1. A short run (600 training and 300 validation reviews, a few epochs, another batch
 #    size): each variant is a model that `build` made with that variant's options, trained
 #    once by its own `fit` on exactly the training reviews given, validating on the
 #    validation reviews given, for `epochs` epochs of `batch_size`, with the optimizer
@@ -525,7 +529,7 @@ def _grade():
     checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
     epochs, batch_size = int(rng.integers(2, 5)), int(rng.choice([50, 64, 100]))
-    checks.experiment_run(run_experiment, rng, (1000, 500), epochs, batch_size)
+    checks.experiment_run(run_experiment, rng, (600, 300), epochs, batch_size)
 
 
 _grade()
