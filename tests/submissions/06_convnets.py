@@ -182,6 +182,30 @@ GAMING: dict[str, dict] = {
         },
         "zero": ["test_convnet_accuracy", "test_convnet_shifted"],
     },
+    # a look-up table dressed as a network: the training images stored in `call`, each image answered by
+    # the class of its most similar stored image, renumbered by a trainable 10 x 10 layer
+    "lookup_table": {
+        "answers": {
+            "build_convnet": (
+                "import tensorflow as tf\n\n"
+                "_table = tf.constant(x_train.reshape(len(x_train), -1))\n"
+                "_classes = tf.one_hot(y_train, 10)\n\n"
+                "class LookUp(keras.Model):\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        self.conv = keras.layers.Conv2D(1, 1)\n"
+                "        self.pool = keras.layers.MaxPooling2D(1)\n"
+                "        self.out = keras.layers.Dense(10, activation='softmax')\n"
+                "    def call(self, x):\n"
+                "        flat = tf.reshape(self.pool(self.conv(x)), (-1, 784))\n"
+                "        nearest = tf.argmax(tf.matmul(flat, _table, transpose_b=True), axis=1)\n"
+                "        return self.out(tf.gather(_classes, nearest))\n\n"
+                "def build_convnet():\n"
+                "    model = LookUp()\n" + _COMPILE + "    return model\n"
+            )
+        },
+        "zero": ["test_convnet_accuracy", "test_convnet_shifted"],
+    },
 }
 
 # Correct solutions written from the student notebook and the chapter alone: each must get full marks.

@@ -356,9 +356,10 @@ del _grade
 # pattern), then `Flatten` and a softmax output of 10 units; **at most 100,000 parameters**.
 # Compile it like the baseline, with Adam, `sparse_categorical_crossentropy` and accuracy
 # (in a run this short, RMSprop's last steps still jump around and leave the accuracy to
-# chance). No augmentation layers: the point is what the architecture does. `Sequential`,
-# functional or subclassed: your choice (a subclassed model defines `call`; the grader
-# trains and measures it with Keras's own methods). The cell after yours trains one exactly
+# chance). Keras layers only: no augmentation layers, no Python functions or stored data
+# inside the model; the point is what the architecture does. `Sequential`, functional or
+# subclassed: your choice (a subclassed model defines `call`; the grader trains and
+# measures it with Keras's own methods). The cell after yours trains one exactly
 # like the baseline and compares the two. (About ten seconds.)
 #
 # **What is checked.** The grader calls your `build_convnet()` and trains the new model
