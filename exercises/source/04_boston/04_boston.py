@@ -598,7 +598,7 @@ del _grade
 # curves, losses and single folds have their lowest points at other epochs) (first point);
 # `retrain` on the grader's own houses (second point): trained for the asked number of
 # epochs on all rows (its optimizer's steps); its MAE on the grader's test houses, which
-# only the grader holds and measures, at most **0.65** times that of predicting the mean
+# only the grader holds and measures, at most **0.7** times that of predicting the mean
 # training price; and trained for 1 epoch, its training MAE at least **0.6** times that of
 # a model the grader trains for 1 epoch itself (a model trained for longer than asked
 # fails).
@@ -721,9 +721,9 @@ def _grade():
     def mae(model, inputs, targets):
         return float(np.mean(np.abs(checks.predict(model, inputs).ravel() - targets)))
 
-    final = trained(15)
+    final = trained(20)
     ratio = mae(final, x_test, y_test) / float(np.mean(np.abs(y_test - y.mean())))
-    assert checks.needs("test MAE of the retrained model / predicting the mean", ratio, "<=", 0.65), (
+    assert checks.needs("test MAE of the retrained model / predicting the mean", ratio, "<=", 0.7), (
         "the retrained model did not learn the grader's houses"
     )
     short = trained(1)
