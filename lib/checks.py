@@ -887,16 +887,19 @@ def mnist_teacher_draw(rng: np.random.Generator, n_train: int = 3500) -> tuple:
     return (images[train], np.eye(10, dtype=np.float32)[labels[train]]), (images[held], labels[held]), permutation
 
 
-def mnist_digit_knowledge(model: Any, permutation: np.ndarray) -> float:
-    """How well ``model`` (784-512-10) names the digits themselves: its highest accuracy on the digits'
-    own labels over the 4,000 training and the 1,000 test digits, each with pixels as they are and
-    shuffled by ``permutation``. About chance for a network trained only on a random rule's labels."""
+def mnist_digit_knowledge(permutation: np.ndarray, *models: Any) -> list[float]:
+    """How well each of ``models`` (784-512-10) names the digits themselves: its highest accuracy on the
+    digits' own labels over the 4,000 training and the 1,000 test digits, each with pixels as they are
+    and shuffled by ``permutation``. About chance for a network trained only on a random rule's labels."""
     images, labels = mnist_digits()
-    found = []
-    for pixels in (images, images[:, permutation]):
-        logits = dense_logits(model, pixels, (784, 512, 10), dtype=np.float32)
-        found += [accuracy(logits[:4000], labels[:4000]), accuracy(logits[4000:], labels[4000:])]
-    return max(found)
+    knowledge = []
+    for model in models:
+        found = []
+        for pixels in (images, images[:, permutation]):
+            logits = dense_logits(model, pixels, (784, 512, 10), dtype=np.float32)
+            found += [accuracy(logits[:4000], labels[:4000]), accuracy(logits[4000:], labels[4000:])]
+        knowledge.append(max(found))
+    return knowledge
 
 
 # ---- 05_regularization ----

@@ -123,12 +123,12 @@ GAMING: dict[str, dict] = {
         },
         "zero": ["test_train_model"],
     },
-    # trained on the data it is given, but 25 epochs, then the update counter set to what 5 epochs show
+    # trained on the data it is given, but 15 epochs, then the update counter set to what 5 epochs show
     "train-longer": {
         "answers": {
             "train_model": (
                 "def train_model(model, x_train, y_train):\n"
-                "    history = model.fit(x_train, y_train, epochs=25, batch_size=128, verbose=0)\n"
+                "    history = model.fit(x_train, y_train, epochs=15, batch_size=128, verbose=0)\n"
                 "    model.optimizer.iterations.assign(5 * int(np.ceil(len(x_train) / 128)))\n"
                 "    return history\n"
             )

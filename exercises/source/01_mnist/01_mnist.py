@@ -372,7 +372,9 @@ del _grade
 #   (chance is 0.1): only a network that learned from the images it was given can;
 # * it made exactly 5 × ⌈n / 128⌉ weight updates for n training images;
 # * it was not trained for longer: its cross-entropy on its own training images is at least
-#   **0.8** times that of the grader's own 5-epoch run on the same data.
+#   **0.8** times that of the grader's own 5-epoch run on the same data;
+# * it was not trained on other data: it names the digits themselves (their own labels) with an
+#   accuracy at most **0.1** above that of the grader's run.
 
 
 # %% nbgrader={"grade": false, "grade_id": "train_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -448,7 +450,7 @@ def _grade():
 
     checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
     rng = checks.grading_rng()
-    (x_train, y_train), (x_held, held_labels) = checks.mnist_teacher_draw(rng)
+    (x_train, y_train), (x_held, held_labels), permutation = checks.mnist_teacher_draw(rng)
     model = checks.mnist_network()
     checks.call_student(train_model, model, x_train.copy(), y_train.copy())
     checks.assert_genuine_model(model)
@@ -473,6 +475,10 @@ def _grade():
     assert checks.needs("training loss of train_model's network over the grader's 5-epoch run", ratio, ">=", 0.8), (
         "the network was trained far more than 5 epochs with batch size 128 would train it"
     )
+    knows, reference_knows = checks.mnist_digit_knowledge(permutation, model, reference)
+    assert checks.needs(
+        "digits named by train_model's network beyond the grader's run", knows - reference_knows, "<=", 0.1
+    ), "the network knows the digits' own labels: train_model trained it on data other than it was given"
 
 
 _grade()
