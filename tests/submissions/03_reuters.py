@@ -245,6 +245,39 @@ HONEST: dict[str, dict] = {
             ),
         }
     },
+    # the older Keras style (input_shape= on the first Dense layer, which makes Keras warn), labels
+    # counted with a dict, top-k by sorting each row in a comprehension, fit with positional arguments
+    "sequential_input_shape": {
+        "answers": {
+            "random_baseline": (
+                "def random_baseline_accuracy(labels):\n"
+                "    counts = {}\n"
+                "    for label in np.asarray(labels).tolist():\n"
+                "        counts[label] = counts.get(label, 0) + 1\n"
+                "    n = sum(counts.values())\n"
+                "    return float(sum(c * c for c in counts.values()) / n**2)\n"
+            ),
+            "top_k_accuracy": (
+                "def top_k_accuracy(probabilities, labels, k=1):\n"
+                "    probabilities, labels = np.asarray(probabilities), np.asarray(labels)\n"
+                "    ranked = np.argsort(-probabilities, axis=1)\n"
+                "    return float(np.mean([labels[i] in ranked[i, :k] for i in range(len(labels))]))\n"
+            ),
+            "build_model": (
+                "def build_model(second_layer_units=64, num_classes=46, input_dim=10000):\n"
+                "    model = keras.models.Sequential()\n"
+                "    model.add(keras.layers.Dense(64, activation='relu', input_shape=(input_dim,)))\n"
+                "    model.add(keras.layers.Dense(second_layer_units, activation='relu'))\n"
+                "    model.add(keras.layers.Dense(num_classes, activation='softmax'))\n"
+                "    model.compile(keras.optimizers.RMSprop(), 'sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+                "    return model\n"
+            ),
+            "train_model": (
+                "def train_model(model, x_train, y_train, x_val, y_val, epochs=12, batch_size=128):\n"
+                "    return model.fit(x_train, y_train, batch_size, epochs, 0, validation_data=(x_val, y_val))\n"
+            ),
+        }
+    },
 }
 
 # Graded by plain nbgrader too (no grader sandbox): the hidden tests alone must stop the cheat.
