@@ -18,16 +18,19 @@
 #
 # This exercise follows [chapter 6](../../../chapters/06_convnets.ipynb). You will compute
 # what convolution and pooling layers do to shapes and parameter counts, write max-pooling
-# yourself, and build a small convnet for Fashion-MNIST (photos of clothes, 28×28 pixels,
-# 10 classes) that recognises a garment even when it is not centred, where a dense network
-# of the same training budget falls apart.
+# yourself, and build a dense baseline and a small convnet for Fashion-MNIST (photos of
+# clothes, 28×28 pixels, 10 classes): the convnet recognises a garment even when it is not
+# centred, where the dense network of the same training budget falls apart.
 #
 # **How this notebook is graded.** Write your code where it says `YOUR CODE HERE` (delete
 # the `raise NotImplementedError()` line). Each task is followed by a test cell: the
 # visible tests there help you; further *hidden* tests decide the grade, so make your code
 # do what the task says, not just what the visible tests check. Keep the names the tasks
-# ask for. The written question at the end is graded by hand. Before you submit, restart
-# the kernel and run all cells: the grader runs the notebook from top to bottom.
+# ask for. Where a task asks for a function that builds a network, the grader calls it and
+# trains the new model itself, on its own random draw of the images; the models this
+# notebook trains are there for your own feedback and earn no points by themselves. The
+# written question at the end is graded by hand. Before you submit, restart the kernel and
+# run all cells: the grader runs the notebook from top to bottom.
 
 # %% nbgrader={"grade": false, "grade_id": "colab_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Colab setup: install the book's `lib` package (skipped elsewhere).
