@@ -677,6 +677,7 @@ def convnet_as_the_task_says(build_convnet: Callable) -> Any:
     parameters = sum(int(np.prod(weight.shape)) for weight in model.weights)
     if parameters > 100_000:
         raise AssertionError(f"{parameters:,} parameters is more than 100,000")
+    assert_plain_graph(model)
     return model
 
 
@@ -1175,7 +1176,6 @@ def imdb_recording_network(input_dim: int, hidden_units: int = 16, outputs: int 
             asked.update(kwargs_given)
             record = {"asked": asked, "before": [np.array(weight.numpy()) for weight in self.weights]}
             record["iterations_before"] = int(self.optimizer.iterations.numpy())
-            record["x"] = np.array(asked.get("x")) if asked.get("x") is not None else None
             history = super().fit(*args, **kwargs)
             record["history"] = history
             record["numbers"] = copy.deepcopy(history.history)
@@ -1196,11 +1196,30 @@ def imdb_recording_network(input_dim: int, hidden_units: int = 16, outputs: int 
     return model, fits
 
 
+def _imdb_batches(value: Any) -> tuple[Any, Any, Any] | None:
+    """``(x, y, batch_size)`` of a ``lib.batching.ArrayBatches`` (the chapter's way to feed ``fit``), else None."""
+    kind = type(value)
+    if kind.__name__ == "ArrayBatches" and kind.__module__ == "lib.batching":
+        return value.x, value.y, value.batch_size
+    return None
+
+
+def _imdb_default(value: Any, default: Any) -> bool:
+    if value is default:
+        return True
+    try:
+        return bool(value == default)
+    except Exception:
+        return False
+
+
 def imdb_fit_as_asked(model: Any, fits: list, initial: list, what: str, epochs: int, batch_size: int) -> dict:
     """The one ``fit`` of a :func:`imdb_recording_network`, checked: called once, on the weights it
     was built with (``initial``, noted by the test before the student's code ran), ``epochs``
     epochs of ``batch_size`` (nothing else asked of ``fit`` but validation data, verbosity and
-    shuffling), and the weights left as that training left them. Returns its record."""
+    shuffling), and the weights left as that training left them. Returns its record, with what it
+    was trained on as ``data`` (``(x, y)``) and validated on as ``validation`` (``(x, y)`` or None),
+    arrays or the chapter's ``ArrayBatches`` alike."""
     import inspect
 
     import keras
@@ -1211,18 +1230,28 @@ def imdb_fit_as_asked(model: Any, fits: list, initial: list, what: str, epochs: 
     fit = fits[0]
     asked = fit["asked"]
     defaults = {name: p.default for name, p in inspect.signature(keras.Model.fit).parameters.items()}
-    free = {"x", "y", "epochs", "batch_size", "validation_data", "verbose", "shuffle"}
+    free = {"x", "y", "epochs", "batch_size", "validation_data", "validation_batch_size", "verbose", "shuffle"}
     extras = sorted(
         name
         for name, value in asked.items()
-        if name not in free and not (name in defaults and (value is defaults[name] or value == defaults[name]))
+        if name not in free and not (name in defaults and _imdb_default(value, defaults[name]))
     )
     if extras:
         raise AssertionError(f"{what}: fit was given {', '.join(extras)}: the task asks for none of these")
     if fit["iterations_before"] != 0 or not all(np.array_equal(a, b) for a, b in zip(fit["before"], initial)):
         raise AssertionError(f"{what}: train the model as it was given to you, from its own initial weights")
-    asked_epochs, asked_batch = asked.get("epochs", defaults["epochs"]), asked.get("batch_size", defaults["batch_size"])
-    if asked_epochs != epochs or asked_batch != batch_size:
+    asked_batch = asked.get("batch_size", defaults["batch_size"])
+    batches = _imdb_batches(asked.get("x"))
+    if batches is not None and asked_batch is None:
+        fit["data"], asked_batch = batches[:2], batches[2]
+    else:
+        fit["data"] = (asked.get("x"), asked.get("y"))
+    fit["x"] = fit["data"][0]
+    validation = asked.get("validation_data")
+    if _imdb_batches(validation) is not None:
+        validation = _imdb_batches(validation)[:2]
+    fit["validation"] = tuple(validation) if isinstance(validation, (tuple, list)) else validation
+    if asked.get("epochs", defaults["epochs"]) != epochs or asked_batch != batch_size:
         raise AssertionError(f"{what}: train for the number of epochs and the batch size passed in")
     now = [np.array(weight.numpy()) for weight in model.weights]
     if len(now) != len(fit["after"]) or not all(
@@ -1391,3 +1420,34 @@ def reuters_training(
         logits = reuters_logits(model, x, units)
         found[name], found[f"{name}_loss"] = accuracy(logits, y), cross_entropy_from_logits(logits, y)
     return found
+
+
+def assert_plain_graph(model: Any, limit: int = 10_000) -> None:
+    """Fail unless ``model`` computes with its layers alone: traced for ``(n, 28, 28, 1)`` images (in
+    inference and in training mode), its graph may call no Python function (``tf.py_function``,
+    ``tf.numpy_function``) and hold or capture at most ``limit`` numbers besides its weights (data
+    stored inside a ``call`` is a look-up table, not a network)."""
+    import tensorflow as tf
+
+    weights = {id(getattr(weight, "value", weight)) for weight in model.weights}
+    spec = tf.TensorSpec((None, 28, 28, 1), tf.float32)
+    for training in (False, True):
+        function = tf.function(lambda images, training=training: model(images, training=training))
+        concrete = function.get_concrete_function(spec)
+        graph = concrete.graph.as_graph_def()
+        nodes = [*graph.node, *(node for library in graph.library.function for node in library.node_def)]
+        if any(node.op in ("PyFunc", "PyFuncStateless", "EagerPyFunc") for node in nodes):
+            raise AssertionError("the model calls Python code in its computation: use Keras layers alone (Task 5)")
+        stored = sum(
+            int(np.prod([dim.size for dim in node.attr["value"].tensor.tensor_shape.dim]))
+            for node in nodes
+            if node.op == "Const"
+        )
+        stored += sum(
+            int(external.shape.num_elements() or 0)
+            for external, _ in concrete.graph.captures
+            if external.dtype != tf.resource
+        )
+        stored += sum(int(v.shape.num_elements() or 0) for v in concrete.variables if id(v) not in weights)
+        if stored > limit:
+            raise AssertionError("the model holds data besides its weights: use Keras layers alone (Task 5)")
