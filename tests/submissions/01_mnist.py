@@ -51,16 +51,6 @@ PREPARED = (
 
 # Submissions that try to get the points without the work: each must score 0 on the test cells in "zero".
 GAMING: dict[str, dict] = {
-    # the "by hand" task answered by Keras's own loss
-    "keras-cross-entropy": {
-        "answers": {
-            "cross_entropy": (
-                "def cross_entropy(y_true, y_pred):\n"
-                "    return float(np.mean(keras.losses.categorical_crossentropy(y_true, y_pred)))\n"
-            )
-        },
-        "zero": ["test_cross_entropy"],
-    },
     # Keras's loss on log-probabilities as logits (exact, no clipping), computed in a thread of its own
     "keras-cross-entropy-in-thread": {
         "answers": {

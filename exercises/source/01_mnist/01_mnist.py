@@ -264,7 +264,8 @@ del _grade
 # It has 407,050 parameters. `keras.Sequential`, as in the chapter, is one way to write it;
 # the functional API (`keras.Input` → layers → `keras.Model`) is another. The tests check
 # what the network computes (from a probe of random inputs and from its weights), its
-# compilation, and that every call returns a new, untrained network.
+# compilation, and that every call returns a new, untrained network (one that names at most
+# **0.3** of the test digits correctly: about one in ten, by chance).
 
 
 # %% nbgrader={"grade": false, "grade_id": "build_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -332,7 +333,9 @@ def _grade():
     digits, digit_labels = checks.mnist_digits()
     untrained_logits = checks.dense_logits(model, digits[4000:], (784, 512, 10), dtype=np.float32)
     untrained = checks.accuracy(untrained_logits, digit_labels[4000:])
-    assert untrained <= 0.3, "build_model must return a new, untrained network, not trained weights"
+    assert checks.needs("test-digit accuracy of a network from build_model", untrained, "<=", 0.3), (
+        "build_model must return a new, untrained network, not trained weights"
+    )
     labels = rng.integers(0, 10, size=32)
     targets = np.eye(10, dtype="float32")[labels]
     checks.assert_genuine_model(model)
@@ -372,7 +375,7 @@ del _grade
 #   (chance is 0.1): only a network that learned from the images it was given can;
 # * it made exactly 5 × ⌈n / 128⌉ weight updates for n training images;
 # * it was not trained for longer: its cross-entropy on its own training images is at least
-#   **0.8** times that of the grader's own 5-epoch run on the same data;
+#   **0.7** times that of the grader's own 5-epoch run on the same data;
 # * it was not trained on other data: it names the digits themselves (their own labels) with an
 #   accuracy at most **0.1** above that of the grader's run.
 
@@ -472,7 +475,7 @@ def _grade():
     ) / checks.cross_entropy_from_logits(
         checks.dense_logits(reference, x_train, (784, 512, 10), dtype=np.float32), train_labels
     )
-    assert checks.needs("training loss of train_model's network over the grader's 5-epoch run", ratio, ">=", 0.8), (
+    assert checks.needs("training loss of train_model's network over the grader's 5-epoch run", ratio, ">=", 0.7), (
         "the network was trained far more than 5 epochs with batch size 128 would train it"
     )
     knows, reference_knows = checks.mnist_digit_knowledge(permutation, model, reference)
