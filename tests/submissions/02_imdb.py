@@ -278,8 +278,8 @@ HONEST: dict[str, dict] = {
             ),
         }
     },
-    # subclassed networks with activation layers of their own, objects instead of strings, no shuffling,
-    # a shuffled stratified K-fold of its own seed
+    # subclassed networks with activation layers of their own, objects instead of strings, the chapter's
+    # ArrayBatches (shuffled for choosing, unshuffled for the final run), a shuffled stratified K-fold of its own seed
     "subclassed-shuffled-folds": {
         "answers": {
             "vectorize_sequences": (
@@ -319,15 +319,16 @@ HONEST: dict[str, dict] = {
                 "    return best + 1\n"
             ),
             "choose_epochs": (
+                "from lib.batching import ArrayBatches\n\n\n"
                 "def choose_epochs(model, x, y, validation_rows=1000, epochs=10, batch_size=128):\n"
-                "    validation = (x[:validation_rows], y[:validation_rows])\n"
-                "    history = model.fit(x[validation_rows:], y[validation_rows:], epochs=epochs,\n"
-                "                        batch_size=batch_size, validation_data=validation, shuffle=False, verbose=0)\n"
+                "    training = ArrayBatches(x[validation_rows:], y[validation_rows:], batch_size=batch_size, shuffle=True)\n"
+                "    validation = ArrayBatches(x[:validation_rows], y[:validation_rows], batch_size=batch_size)\n"
+                "    history = model.fit(training, validation_data=validation, epochs=epochs, verbose=0)\n"
                 "    return best_epoch(history.history), history\n"
             ),
             "train_final": (
                 "def train_final(model, x, y, epochs, batch_size=128):\n"
-                "    return model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=False, verbose=2)\n"
+                "    return model.fit(ArrayBatches(x, y, batch_size=batch_size), epochs=epochs, verbose=2)\n"
             ),
             "make_classifier": (
                 "class TwoLayers(keras.Model):\n"

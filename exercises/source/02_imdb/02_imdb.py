@@ -334,7 +334,7 @@ del _grade
 # `batch_size`; they check what `fit` was given (exactly those rows for training, exactly the
 # first rows for validation, nothing else), that the returned epoch is the best one of the
 # returned curve, that the weights are what that training left, and that the network
-# follows the rule on reviews it never saw with an accuracy of at least **0.62** (chance is
+# follows the rule on reviews it never saw with an accuracy of at least **0.6** (chance is
 # 0.5): only a network that learned from the reviews it was given can.
 
 
@@ -363,7 +363,7 @@ def choose_epochs(model, x, y, validation_rows=1000, epochs=10, batch_size=128):
 # What is checked, as in Task 4 on a network and reviews of the grader's with labels from a
 # rule drawn at grading time: what `fit` was given (all those rows, the epochs and the batch
 # size passed in, nothing else), that the weights are what that training left, and that the
-# network follows the rule on reviews it never saw with an accuracy of at least **0.62**.
+# network follows the rule on reviews it never saw with an accuracy of at least **0.6**.
 
 
 # %% nbgrader={"grade": false, "grade_id": "train_final", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -424,13 +424,12 @@ def _grade():
     assert isinstance(returned, tuple) and len(returned) == 2, "return (best_epoch(history), history)"
     chosen, history = returned
     fit = checks.imdb_fit_as_asked(model, fits, initial, "choose_epochs", epochs, batch_size)
-    asked = fit["asked"]
-    validation = asked.get("validation_data")
-    assert np.array_equal(np.asarray(asked.get("x")), x[validation_rows:]) and np.array_equal(
-        np.asarray(asked.get("y")).ravel(), y[validation_rows:]
+    (trained_x, trained_y), validation = fit["data"], fit["validation"]
+    assert np.array_equal(np.asarray(trained_x), x[validation_rows:]) and np.array_equal(
+        np.asarray(trained_y).ravel(), y[validation_rows:]
     ), "train on the rows after the first validation_rows, exactly as given (re-read Task 4)"
     assert (
-        isinstance(validation, (tuple, list))
+        isinstance(validation, tuple)
         and len(validation) == 2
         and np.array_equal(np.asarray(validation[0]), x[:validation_rows])
         and np.array_equal(np.asarray(validation[1]).ravel(), y[:validation_rows])
@@ -442,7 +441,7 @@ def _grade():
         "the chosen epoch is not the one with the lowest validation loss of the returned History"
     )
     held_accuracy = float(np.mean((checks.imdb_probabilities_of(model, x_held)[:, 0] > 0.5) == (y_held > 0.5)))
-    assert checks.needs("held-out accuracy on the grader's random rule (choose_epochs)", held_accuracy, ">=", 0.62), (
+    assert checks.needs("held-out accuracy on the grader's random rule (choose_epochs)", held_accuracy, ">=", 0.6), (
         "the network choose_epochs trained does not follow the labels of the reviews it was given"
     )
 
@@ -475,17 +474,17 @@ def _grade():
     initial = [np.array(weight.numpy()) for weight in model.weights]
     returned = checks.call_student(train_final, model, x.copy(), y.copy(), epochs, batch_size=batch_size)
     fit = checks.imdb_fit_as_asked(model, fits, initial, "train_final", epochs, batch_size)
-    asked = fit["asked"]
-    assert np.array_equal(np.asarray(asked.get("x")), x) and np.array_equal(np.asarray(asked.get("y")).ravel(), y), (
+    trained_x, trained_y = fit["data"]
+    assert np.array_equal(np.asarray(trained_x), x) and np.array_equal(np.asarray(trained_y).ravel(), y), (
         "train on all the rows and labels given, as given (re-read Task 5)"
     )
-    assert asked.get("validation_data") is None, "train on all the rows: nothing is set aside now"
+    assert fit["validation"] is None, "train on all the rows: nothing is set aside now"
     assert isinstance(returned, keras.callbacks.History) and returned is fit["history"], (
         "return the History that fit returned"
     )
     assert fit["iterations"] == epochs * int(np.ceil(len(x) / batch_size))
     held_accuracy = float(np.mean((checks.imdb_probabilities_of(model, x_held)[:, 0] > 0.5) == (y_held > 0.5)))
-    assert checks.needs("held-out accuracy on the grader's random rule (train_final)", held_accuracy, ">=", 0.62), (
+    assert checks.needs("held-out accuracy on the grader's random rule (train_final)", held_accuracy, ">=", 0.6), (
         "the network train_final trained does not follow the labels of the reviews it was given"
     )
 
@@ -530,7 +529,7 @@ plots.plot_history(history, title="3,000 reviews, validated on 1,000")
 # trained on (every row in all folds but one, for each candidate; all of them for the
 # refit), that every cross-validated score is the accuracy of that fold's network on the
 # rows it left out, and that the refitted network follows the rule on reviews it never saw
-# with an accuracy of at least **0.6**.
+# with an accuracy of at least **0.57**.
 
 
 # %% nbgrader={"grade": false, "grade_id": "make_classifier", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -685,14 +684,14 @@ def _grade():
         checks.imdb_fit_as_asked(record["model"], record["fits"], record["initial"], "grid_search", epochs, batch_size)
     given = collections.Counter(checks.imdb_rows(x))
     *fold_records, refit = built
-    assert collections.Counter(checks.imdb_rows(refit["fits"][0]["x"])) == given, "refit the best on all the rows"
+    assert collections.Counter(checks.imdb_rows(refit["fits"][0]["data"][0])) == given, "refit the best on all the rows"
     assert grid.best_estimator_.model_ is refit["model"], "the refitted network is the one trained on all the rows"
     for candidate, value in enumerate(tried):
         mine = [record for record in fold_records if record["units"] == value]
         seen = collections.Counter()
         measured = []
         for record in mine:
-            rows = checks.imdb_rows(record["fits"][0]["x"])
+            rows = checks.imdb_rows(record["fits"][0]["data"][0])
             seen.update(rows)
             trained_on = set(rows)
             left_out = [i for i, key in enumerate(checks.imdb_rows(x)) if key not in trained_on]
@@ -708,7 +707,7 @@ def _grade():
     held_accuracy = float(
         np.mean(checks.imdb_probabilities_of(refit["model"], x_held, refit["units"]).argmax(axis=1) == y_held)
     )
-    assert checks.needs("held-out accuracy of the refitted network on the grader's rule", held_accuracy, ">=", 0.6), (
+    assert checks.needs("held-out accuracy of the refitted network on the grader's rule", held_accuracy, ">=", 0.57), (
         "the refitted network does not follow the labels of the reviews it was given"
     )
 
