@@ -298,7 +298,7 @@ HONEST: dict[str, dict] = {
                 "\n"
                 "def build_model(hidden_units=16, l2=None, dropout=None, input_dim=10000):\n"
                 "    model = IMDBNetwork(hidden_units, l2, dropout)\n"
-                "    model.build((None, input_dim))\n"
+                "    model(keras.ops.zeros((1, input_dim)))  # creates the weights\n"
                 "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-3),\n"
                 "                  loss='binary_crossentropy', metrics=['acc'])\n"
                 "    return model\n"
