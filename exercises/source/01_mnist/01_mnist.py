@@ -377,7 +377,7 @@ del _grade
 # * it was not trained for longer: its cross-entropy on its own training images is at least
 #   **0.7** times that of the grader's own 5-epoch run on the same data;
 # * it was not trained on other data: it names the digits themselves (their own labels) with an
-#   accuracy at most **0.1** above that of the grader's run.
+#   accuracy at most **0.15** above that of the grader's run.
 
 
 # %% nbgrader={"grade": false, "grade_id": "train_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -480,7 +480,7 @@ def _grade():
     )
     knows, reference_knows = checks.mnist_digit_knowledge(permutation, model, reference)
     assert checks.needs(
-        "digits named by train_model's network beyond the grader's run", knows - reference_knows, "<=", 0.1
+        "digits named by train_model's network beyond the grader's run", knows - reference_knows, "<=", 0.15
     ), "the network knows the digits' own labels: train_model trained it on data other than it was given"
 
 
