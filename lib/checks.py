@@ -1257,7 +1257,6 @@ def imdb_fit_as_asked(model: Any, fits: list, initial: list, what: str, epochs: 
         fit["data"], asked_batch = batches[:2], batches[2]
     else:
         fit["data"] = (asked.get("x"), asked.get("y"))
-    fit["x"] = fit["data"][0]
     validation = asked.get("validation_data")
     if _imdb_batches(validation) is not None:
         validation = _imdb_batches(validation)[:2]
