@@ -237,6 +237,13 @@ HONEST: dict[str, dict] = {
                 "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
                 "    return model\n"
             ),
+            "question_shifts": (
+                "The dense layer has a weight for every pixel, so a garment moved by a few pixels meets other "
+                "weights. Convolutions use the same small filters at every position and pooling keeps the "
+                "maximum of each window, so both together make the features move with the garment and then "
+                "barely change. Without pooling the chapter's convolutions end at 22x22x64 = 30,976 values, "
+                "so a 64-unit dense layer needs about 2 million parameters instead of 36,928."
+            ),
         }
     },
     # every open choice the other way: math.floor/ceil, strided slices for the pooling, subclassed models
@@ -301,6 +308,12 @@ HONEST: dict[str, dict] = {
                 "                  loss=keras.losses.SparseCategoricalCrossentropy(),\n"
                 "                  metrics=[keras.metrics.SparseCategoricalAccuracy()])\n"
                 "    return model\n"
+            ),
+            "question_shifts": (
+                "Weight sharing: a Conv2D filter looks for its pattern everywhere, so a shifted sleeve still "
+                "lights up the same channel, only elsewhere; a Dense unit ties each weight to one pixel. Max-pooling "
+                "turns that equivariance into some invariance. No pooling: 28 -> 26 -> 24 -> 22, 22*22*64 = 30976 "
+                "inputs to Dense(64), 1,982,528 parameters."
             ),
         }
     },

@@ -430,11 +430,12 @@ def _grade():
     import lib.checks
 
     checks = importlib.reload(lib.checks)
-    model = checks.convnet_as_the_task_says(build_convnet)
-    rng = checks.grading_rng()
-    (x_train, y_train), (x_held, y_held) = checks.fashion_draw(rng)
-    checks.train_as_the_task_says(model, x_train, y_train)
-    accuracy = checks.accuracy(checks.predict(model, x_held), y_held)
+    with checks.quiet_tensorflow():
+        model = checks.convnet_as_the_task_says(build_convnet)
+        rng = checks.grading_rng()
+        (x_train, y_train), (x_held, y_held) = checks.fashion_draw(rng)
+        checks.train_as_the_task_says(model, x_train, y_train)
+        accuracy = checks.accuracy(checks.predict(model, x_held), y_held)
     assert checks.needs("held-out accuracy of a fresh build_convnet() on the grader's draw", accuracy, ">=", 0.70), (
         "trained as the task says on the grader's images, your convnet learns too little: "
         "re-read Task 5 and compare your layers with the chapter's"
@@ -459,16 +460,17 @@ def _grade():
     import lib.checks
 
     checks = importlib.reload(lib.checks)
-    model = checks.convnet_as_the_task_says(build_convnet)
-    rng = checks.grading_rng()
-    (x_train, y_train), (x_held, y_held) = checks.fashion_draw(rng)
-    checks.train_as_the_task_says(model, x_train, y_train)
-    dense = checks.dense_reference()
-    checks.train_as_the_task_says(dense, x_train, y_train)
-    dense_plain = checks.accuracy(checks.dense_baseline_logits(dense, x_held), y_held)
-    assert dense_plain >= 0.60, "the grader's dense baseline did not learn: has something changed how Keras trains?"
-    shifted = checks.roll_images(x_held, rng.integers(-4, 5, size=(len(x_held), 2)))
-    convnet_shifted = checks.accuracy(checks.predict(model, shifted), y_held)
+    with checks.quiet_tensorflow():
+        model = checks.convnet_as_the_task_says(build_convnet)
+        rng = checks.grading_rng()
+        (x_train, y_train), (x_held, y_held) = checks.fashion_draw(rng)
+        checks.train_as_the_task_says(model, x_train, y_train)
+        dense = checks.dense_reference()
+        checks.train_as_the_task_says(dense, x_train, y_train)
+        dense_plain = checks.accuracy(checks.dense_baseline_logits(dense, x_held), y_held)
+        assert dense_plain >= 0.60, "the grader's dense baseline did not learn: has something changed how Keras trains?"
+        shifted = checks.roll_images(x_held, rng.integers(-4, 5, size=(len(x_held), 2)))
+        convnet_shifted = checks.accuracy(checks.predict(model, shifted), y_held)
     dense_shifted = checks.accuracy(checks.dense_baseline_logits(dense, shifted), y_held)
     print(f"shifted held-out accuracy: build_convnet() {convnet_shifted:.3f}, dense baseline {dense_shifted:.3f}")
     gain = convnet_shifted - dense_shifted
