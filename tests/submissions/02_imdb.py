@@ -63,6 +63,19 @@ GAMING: dict[str, dict] = {
         },
         "zero": ["test_vectorize_sequences"],
     },
+    # TensorFlow's one_hot and reduce_max instead of NumPy (not Keras, not lib)
+    "tensorflow-multi-hot": {
+        "answers": {
+            "vectorize_sequences": (
+                "import tensorflow as tf\n\n\n"
+                "def vectorize_sequences(sequences, dimension=10000):\n"
+                "    rows = [tf.reduce_max(tf.one_hot(list(s), dimension), axis=0) if len(s) else tf.zeros(dimension)\n"
+                "            for s in sequences]\n"
+                "    return np.stack([row.numpy() for row in rows]).astype('float32')\n"
+            )
+        },
+        "zero": ["test_vectorize_sequences"],
+    },
     # Keras's evaluate (a method of the class) replaced, so that a network compiled with the wrong loss reports
     # the binary cross-entropy
     "patched-evaluate": {
