@@ -72,3 +72,21 @@ if [ ! -f _static/mathjax/tex-chtml.js ]; then
     echo "setup: npm is not available to fetch $MATHJAX; math in the book will need network (install npm and run again)" >&2
   fi
 fi
+
+# axe-core, pinned, for the browser check's accessibility audit (tests/test_browser.py), fetched
+# with the browser (BDLS_SETUP_BROWSER=1) into the virtual environment: npm verifies the
+# registry's checksum, and we check the tarball's sha256 as well.
+AXE=axe-core@4.10.3
+AXE_SHA256=0f2b4d7dcdf7d1219df8d1959ad68e565f51d14c3f0d88bb71cd59abeb956292
+if [ "${BDLS_SETUP_BROWSER:-0}" = 1 ] && [ ! -f .venv/share/axe-core/axe.min.js ] && command -v npm >/dev/null 2>&1; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$AXE" >/dev/null 2>&1) || true
+  tarball=$(ls "$tmp"/axe-core-*.tgz 2>/dev/null || true)
+  if [ -n "$tarball" ] && echo "$AXE_SHA256  $tarball" | sha256sum -c --status; then
+    tar -xzf "$tarball" -C "$tmp" package/axe.min.js
+    mkdir -p .venv/share/axe-core && mv "$tmp/package/axe.min.js" .venv/share/axe-core/axe.min.js
+  else
+    echo "setup: could not fetch $AXE with a matching checksum; the accessibility audit will be skipped" >&2
+  fi
+  rm -rf "$tmp"
+fi
