@@ -837,13 +837,16 @@ def transfer_probabilities(
 def transfer_teacher(
     rng: np.random.Generator, features: np.ndarray, classes: int = 4
 ) -> Callable[[np.ndarray], np.ndarray]:
-    """Labels made up by the grader: ``classes`` sectors, at an angle drawn from ``rng``, of the plane of the
-    two directions in which ``features`` vary most. A linear rule of the features (an argmax of ``classes``
+    """Labels made up by the grader: ``classes`` sectors, at an angle drawn from ``rng``, of the plane of
+    (about) the two directions in which ``features`` vary most. A linear rule of the features (an argmax of ``classes``
     linear scores), so a softmax head on them can learn it, each class about equally common on ``features``;
     only a head that learned from images labelled by it can follow it."""
     centre = features.mean(axis=0)
-    _, spread, directions = np.linalg.svd(features - centre, full_matrices=False)
-    plane = directions[:2].T / spread[:2]
+    centred = np.asarray(features - centre, dtype=np.float64)
+    plane = rng.normal(size=(centred.shape[1], 2))
+    for _ in range(10):  # subspace iteration: the plane turns towards the two directions of most variance
+        plane, _ = np.linalg.qr(centred.T @ (centred @ plane))
+    plane = plane / np.linalg.norm(centred @ plane, axis=0)
     angles = rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(classes) / classes
     sectors = plane @ np.stack([np.cos(angles), np.sin(angles)])
 
