@@ -218,6 +218,13 @@ HONEST: dict[str, dict] = {
                 "    predicted = model.predict(x_test, verbose=0).argmax(axis=1)\n"
                 "    return float(np.mean(predicted == np.asarray(y_test).argmax(axis=1)))\n"
             ),
+            "question_gap": (
+                "Yes, a little: the network is right on more of its training images than of the test images, "
+                "and only the test images are new to it, so the difference is what it memorised. I would try "
+                "fewer or more epochs and a smaller or larger hidden layer first. To choose, I would keep a "
+                "validation split of the training images aside and compare settings on it, and look at the "
+                "test set only once at the end."
+            ),
         }
     },
     # a subclassed model with activation layers of its own, unshuffled batches, a hand-made evaluation loop
@@ -269,6 +276,13 @@ HONEST: dict[str, dict] = {
                 "        probabilities = keras.ops.convert_to_numpy(model(x_test[start:start + 500]))\n"
                 "        right += int((probabilities.argmax(axis=1) == y_test[start:start + 500].argmax(axis=1)).sum())\n"
                 "    return right / len(x_test)\n"
+            ),
+            "question_gap": (
+                "The training accuracy measured after training is higher than the test accuracy, which is the "
+                "sign of overfitting: some of what the network learned holds for its own 4,000 images only. The "
+                "knobs I would turn are the learning rate of RMSprop and the batch size. I would compare "
+                "settings by K-fold cross-validation on the training set, never by the test accuracy, which "
+                "stays for the final report."
             ),
         }
     },
