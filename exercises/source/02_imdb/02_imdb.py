@@ -525,11 +525,11 @@ plots.plot_history(history, title="3,000 reviews, validated on 1,000")
 #
 # What is checked: the tests call `grid_search` with a `build` of their own (the network of
 # the first point), reviews they drew with labels from a random rule drawn at grading time,
-# and other `hidden_units`, `cv` and `epochs`; they check which rows each network was
+# and other `hidden_units`, `epochs` and `batch_size`; they check which rows each network was
 # trained on (every row in all folds but one, for each candidate; all of them for the
 # refit), that every cross-validated score is the accuracy of that fold's network on the
 # rows it left out, and that the refitted network follows the rule on reviews it never saw
-# with an accuracy of at least **0.57**.
+# with an accuracy of at least **0.6**.
 
 
 # %% nbgrader={"grade": false, "grade_id": "make_classifier", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -655,7 +655,7 @@ def _grade():
     checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
     rng = checks.grading_rng()
     units = (int(rng.integers(3, 7)), int(rng.integers(16, 41)))
-    folds, epochs, batch_size = 2, int(rng.choice([2, 3])), 32
+    folds, epochs, batch_size = 2, 4, 16  # 4 x 32 steps per fold: enough for the smaller candidate to learn
     (x, y), (x_held, y_held) = checks.imdb_teacher_draw(rng, (1000, 2000), words=(500, 1000), teacher_words=20)
     built = []
 
@@ -707,7 +707,7 @@ def _grade():
     held_accuracy = float(
         np.mean(checks.imdb_probabilities_of(refit["model"], x_held, refit["units"]).argmax(axis=1) == y_held)
     )
-    assert checks.needs("held-out accuracy of the refitted network on the grader's rule", held_accuracy, ">=", 0.57), (
+    assert checks.needs("held-out accuracy of the refitted network on the grader's rule", held_accuracy, ">=", 0.6), (
         "the refitted network does not follow the labels of the reviews it was given"
     )
 
