@@ -163,8 +163,9 @@ GAMING: dict[str, dict] = {
         },
         "zero": ["test_retrain"],
     },
-    # keras.Model.predict replaced at class level: every model answers with the predictions of a
-    # model trained 5 times as long on the last data retrain saw
+    # the returned model trained for the right steps on shuffled prices (useless), and
+    # keras.Model.predict replaced at class level inside retrain: every model then answers with the
+    # predictions of a model trained 5 times as long
     "patched_predict_class_method": {
         "answers": {
             "choose_and_retrain": _CHOOSE
@@ -175,14 +176,14 @@ GAMING: dict[str, dict] = {
                 "    if 'model' in _better and np.shape(x)[-1] == _better['n']:\n"
                 "        return _genuine_predict(_better['model'], x, *args, **kwargs)\n"
                 "    return _genuine_predict(self, x, *args, **kwargs)\n"
-                "keras.Model.predict = _predict\n"
-            )
-            + _RETRAIN.replace(
-                "    return model\n",
+                "def retrain(x, y, epochs, batch_size=16):\n"
+                "    model = build_model(x.shape[1])\n"
+                "    model.fit(x, np.random.permutation(y), epochs=epochs, batch_size=batch_size, verbose=0)\n"
                 "    longer = build_model(x.shape[1])\n"
                 "    longer.fit(x, y, epochs=5 * epochs, batch_size=batch_size, verbose=0)\n"
                 "    _better.update(model=longer, n=x.shape[1])\n"
-                "    return model\n",
+                "    keras.Model.predict = _predict\n"
+                "    return model\n"
             )
         },
         "zero": ["test_retrain"],
