@@ -686,6 +686,12 @@ def convnet_as_the_task_says(build_convnet: Callable) -> Any:
         raise AssertionError("use Conv2D layers, as the task says")
     if not any(issubclass(kind, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)) for kind in kinds):
         raise AssertionError("use pooling between the convolutions, as the task says")
+    pooling = (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)
+    layers = all_layers(model)
+    if not any(isinstance(layer, keras.layers.Conv2D) and max(layer.kernel_size) > 1 for layer in layers) or not any(
+        isinstance(layer, pooling) and max(layer.pool_size) > 1 for layer in layers
+    ):
+        raise AssertionError("1x1 convolutions or poolings see no neighbourhood: re-read Task 5")
     if any(kind.__name__.startswith("Random") for kind in kinds):
         raise AssertionError("no augmentation layers in this exercise: re-read Task 5")
     parameters = sum(int(np.prod(weight.shape)) for weight in model.weights)
