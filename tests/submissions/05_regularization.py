@@ -273,6 +273,12 @@ HONEST: dict[str, dict] = {
                 "    dropout = train(build(dropout=0.5))\n"
                 "    return {'baseline': baseline, 'smaller': smaller, 'l2': l2, 'dropout': dropout}\n"
             ),
+            "question_remedies": (
+                "The baseline's validation loss is lowest after about five epochs and then rises quickly. The "
+                "4-unit network reaches its lowest point later and rises slowly: with fewer parameters it cannot "
+                "memorise the training reviews. L2 flattens the rise, and dropout gives the lowest, flattest "
+                "curve. I would keep dropout, and if the loss still rose I would stop earlier or raise the rate."
+            ),
         }
     },
     # a subclassed model (output layer created first), einsum, a binomial mask, seeded fits in another order
@@ -325,6 +331,12 @@ HONEST: dict[str, dict] = {
                 "        histories[name] = model.fit(x=x_train, y=y_train, batch_size=batch_size, epochs=epochs,\n"
                 "                                    validation_data=[x_val, y_val], shuffle=True, verbose=0)\n"
                 "    return histories\n"
+            ),
+            "question_remedies": (
+                "Dropout ends lowest and barely climbs; L2 climbs less than the baseline, whose loss turns up "
+                "after a few epochs as it starts to memorise. The small network learns slowly and overfits "
+                "later because it has less capacity to store individual reviews. I would keep dropout and, "
+                "if the curve still rose, use early stopping or more data."
             ),
         }
     },

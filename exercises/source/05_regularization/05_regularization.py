@@ -126,6 +126,7 @@ assert plain.count_params() == 160_305, f"{plain.count_params():,} parameters, e
 ### BEGIN HIDDEN TESTS
 def _grade():
     import importlib
+    import logging
 
     import keras
     import numpy as np
@@ -133,6 +134,7 @@ def _grade():
     import lib.checks
 
     checks = importlib.reload(lib.checks)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # no retracing notices on stderr
     rng = checks.grading_rng()
     first = checks.call_student(build_model)
     assert first is not checks.call_student(build_model), "build_model must build a new model on every call"
@@ -181,6 +183,7 @@ assert len(with_l2.losses) == 2, "both hidden layers need the penalty (model.los
 ### BEGIN HIDDEN TESTS
 def _grade():
     import importlib
+    import logging
 
     import keras
     import numpy as np
@@ -188,6 +191,7 @@ def _grade():
     import lib.checks
 
     checks = importlib.reload(lib.checks)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # no retracing notices on stderr
     rng = checks.grading_rng()
     drawn_units, drawn_dim = int(rng.integers(3, 13)), int(rng.integers(20, 200))
     drawn_factor = float(np.exp(rng.uniform(np.log(0.002), np.log(0.05))))
@@ -242,6 +246,7 @@ assert not np.allclose(with_dropout(probe, training=True), with_dropout(probe, t
 ### BEGIN HIDDEN TESTS
 def _grade():
     import importlib
+    import logging
 
     import keras
     import numpy as np
@@ -249,6 +254,7 @@ def _grade():
     import lib.checks
 
     checks = importlib.reload(lib.checks)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # no retracing notices on stderr
     rng = checks.grading_rng()
     drawn_units, drawn_dim = int(rng.integers(3, 13)), int(rng.integers(20, 200))
     drawn_rate = float(rng.uniform(0.2, 0.6))
@@ -524,10 +530,12 @@ assert all(len(h.history["val_loss"]) == 12 for h in histories.values()), "12 ep
 ### BEGIN HIDDEN TESTS
 def _grade():
     import importlib
+    import logging
 
     import lib.checks
 
     checks = importlib.reload(lib.checks)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # no retracing notices on stderr
     rng = checks.grading_rng()
     epochs, batch_size = int(rng.integers(2, 5)), int(rng.choice([50, 64, 100]))
     checks.experiment_run(run_experiment, rng, (600, 300), epochs, batch_size)
@@ -545,12 +553,14 @@ print(f"in your run: final validation loss of dropout minus baseline: {differenc
 ### BEGIN HIDDEN TESTS
 def _grade():
     import importlib
+    import logging
 
     import numpy as np
 
     import lib.checks
 
     checks = importlib.reload(lib.checks)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # no retracing notices on stderr
     rng = checks.grading_rng()
     found, parts = checks.experiment_run(run_experiment, rng, (2000, 1000, 1000), 12, 128)
     (x_train, y_train), (x_val, y_val), (x_held, y_held) = parts
