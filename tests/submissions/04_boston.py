@@ -235,6 +235,14 @@ HONEST: dict[str, dict] = {
                 "                                   validation_data=(x_val, targets[val_idx])))\n"
                 "    return histories\n"
             ),
+            "question_leakage": (
+                "(a) The mean and spread of all 506 houses include the test houses, so the features the network "
+                "learns from already carry information about them; the test MAE is then measured on houses that "
+                "were not really unseen and is likely too optimistic. (b) With 404 houses one validation split "
+                "of about 100 is a noisy estimate that depends on which houses it holds; K folds use every house "
+                "once for validation and average. The fold curves differ because each fold validates on other, "
+                "few houses and each network starts from other random weights."
+            ),
         }
     },
     # a subclassed model with separate ReLU layers, interleaved folds, vectorised smoothing,
@@ -314,6 +322,14 @@ HONEST: dict[str, dict] = {
                 "    model = build_model(n_features=np.shape(x)[1])\n"
                 "    model.fit(data, epochs=epochs, verbose=0)\n"
                 "    return model\n"
+            ),
+            "question_leakage": (
+                "Normalizing with statistics of train and test together lets the test set shape what the model "
+                "trains on: information leaks, so the reported error is no honest estimate for new houses. "
+                "Cross-validation is used because the data are few: a single validation split would be small and "
+                "its score would depend on luck; averaging over folds is steadier. The curves of the folds differ "
+                "since the validation houses differ from fold to fold (some are unusual) and the initial weights "
+                "are random."
             ),
         }
     },
