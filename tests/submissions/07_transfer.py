@@ -187,11 +187,20 @@ GAMING: dict[str, dict] = {
     },
 }
 
+# A written answer of its own for the honest alternatives (plain nbgrader scores an unchanged answer cell 0).
+_ANSWER = (
+    "(a) The flag set_trainable is never used, so the loop only freezes: every layer but block5_conv1 is frozen "
+    "and block5_conv1 keeps its old flag. It was meant to freeze the layers before block5_conv1 and unfreeze it "
+    "and all later ones. (b) The fresh head's large random gradients would wreck the pretrained weights, and "
+    "trainable takes effect at compile; a tiny learning rate adjusts the top block without unlearning it."
+)
+
 # Independent correct solutions, written from the student notebook and chapter 7 alone: each gets full marks.
 HONEST: dict[str, dict] = {
     # The functional API throughout: keras.Input -> layers -> keras.Model, loss and optimizer objects.
     "functional": {
         "answers": {
+            "question_fine_tuning": _ANSWER,
             "count_trainable": (
                 "def count_trainable_parameters(model):\n"
                 "    total = 0\n"
@@ -254,6 +263,7 @@ HONEST: dict[str, dict] = {
     # own layers in a Sequential, tf.data batches, a rotation-and-contrast augmentation, a vectorised count.
     "subclassed_other_choices": {
         "answers": {
+            "question_fine_tuning": _ANSWER,
             "count_trainable": (
                 "def count_trainable_parameters(model):\n"
                 "    sizes = [w.numpy().size for w in model.trainable_weights]\n"
