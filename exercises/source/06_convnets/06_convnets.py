@@ -376,7 +376,7 @@ del _grade
 # 1. your convnet reaches a **held-out accuracy of at least 0.70**, on the held-out images as
 #    they are;
 # 2. on the held-out images **shifted by up to 4 pixels** in each direction (offsets drawn
-#    after training), your convnet beats the dense baseline by **at least 0.06** in accuracy
+#    after training), your convnet beats the dense baseline by **at least 0.05** in accuracy
 #    (and the dense baseline must have learned: on the images as they are it must reach at
 #    least 0.60).
 #
@@ -450,7 +450,7 @@ del _grade
 # %% nbgrader={"grade": true, "grade_id": "test_convnet_shifted", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 print(
     f"your convnet in this notebook beats the dense baseline on shifted images by {convnet_shifted - dense_shifted:.3f}"
-    " (the grader asks for 0.06 on its own draw)"
+    " (the grader asks for 0.05 on its own draw)"
 )
 
 
@@ -476,7 +476,7 @@ def _grade():
     print(f"shifted held-out accuracy: build_convnet() {convnet_shifted:.3f}, dense baseline {dense_shifted:.3f}")
     gain = convnet_shifted - dense_shifted
     assert checks.needs(
-        "shifted held-out accuracy of a fresh build_convnet() minus the dense baseline", gain, ">=", 0.06
+        "shifted held-out accuracy of a fresh build_convnet() minus the dense baseline", gain, ">=", 0.05
     ), (
         "trained as the task says on the grader's images, your convnet copes with shifts hardly better than a dense "
         "network: re-read the chapter on convolution and pooling (Task 5)"
