@@ -121,7 +121,7 @@ GAMING: dict[str, dict] = {
                 "    model.set_weights(_prepared.get_weights())\n" + _COMPILE + "    return model\n"
             )
         },
-        "zero": ["test_convnet_shifted"],
+        "zero": ["test_convnet_accuracy", "test_convnet_shifted"],
     },
     # the other side crippled: Keras's Dense.call replaced so that 128-unit layers (the grader's dense
     # baseline, not the disguised "convnet" with 100) learn from noise
@@ -139,7 +139,7 @@ GAMING: dict[str, dict] = {
                 "    model = _disguise()\n" + _COMPILE + "    return model\n"
             )
         },
-        "zero": ["test_convnet_shifted"],
+        "zero": ["test_convnet_accuracy", "test_convnet_shifted"],
     },
     # a training loop of its own: a subclassed "convnet" (dense in disguise) whose train_step trains on
     # randomly shifted copies of the grader's images
