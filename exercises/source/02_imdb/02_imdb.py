@@ -529,7 +529,7 @@ plots.plot_history(history, title="3,000 reviews, validated on 1,000")
 # trained on (every row in all folds but one, for each candidate; all of them for the
 # refit), that every cross-validated score is the accuracy of that fold's network on the
 # rows it left out, and that the refitted network follows the rule on reviews it never saw
-# with an accuracy of at least **0.6**.
+# with an accuracy of at least **0.55** (chance is 0.5).
 
 
 # %% nbgrader={"grade": false, "grade_id": "make_classifier", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -707,7 +707,7 @@ def _grade():
     held_accuracy = float(
         np.mean(checks.imdb_probabilities_of(refit["model"], x_held, refit["units"]).argmax(axis=1) == y_held)
     )
-    assert checks.needs("held-out accuracy of the refitted network on the grader's rule", held_accuracy, ">=", 0.6), (
+    assert checks.needs("held-out accuracy of the refitted network on the grader's rule", held_accuracy, ">=", 0.55), (
         "the refitted network does not follow the labels of the reviews it was given"
     )
 
