@@ -277,6 +277,12 @@ HONEST: dict[str, dict] = {
                 "    model.compile(optimizer='rmsprop', loss='categorical_crossentropy', metrics=['accuracy'])\n"
                 "    return model\n"
             ),
+            "question_epochs": (
+                "After the chosen epoch the training loss keeps falling while the validation loss rises again: the\n"
+                "network fits particulars of its training reviews that do not hold for others, it overfits. Choosing\n"
+                "by test accuracy would tune the choice to the test reviews and make the reported figure optimistic.\n"
+                "Next I would try 4 hidden units: fewer weights should overfit later and more slowly."
+            ),
             "grid_search": (
                 "from keras.wrappers import SKLearnClassifier\n"
                 "from sklearn.model_selection import GridSearchCV\n\n\n"
@@ -360,6 +366,12 @@ HONEST: dict[str, dict] = {
                 "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-3),\n"
                 "                  loss=keras.losses.CategoricalCrossentropy(), metrics=['accuracy'])\n"
                 "    return model\n"
+            ),
+            "question_epochs": (
+                "Training loss goes down every epoch; validation loss bottoms out at the chosen epoch and climbs\n"
+                "after it, so the later epochs memorise the training set (overfitting). The test set must stay\n"
+                "unseen until the end, or its accuracy stops estimating new data. I would try one hidden layer,\n"
+                "expecting a similar best validation loss reached a little later."
             ),
             "grid_search": (
                 "from keras.wrappers import SKLearnClassifier\n"
