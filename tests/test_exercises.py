@@ -183,18 +183,23 @@ def test_release_gives_nothing_away(assignment):
 
 
 # ------------------------------------------------------------------ the round trip
-@pytest.fixture(scope="session")
-def graded_course(tmp_path_factory):
-    """``graded_course(assignment)``: that assignment's course copy, every kind of student graded, once a session."""
+def graded_once(tmp_path_factory, prefix: str, grade):
+    """``graded(assignment)``: ``grade(course, assignment)`` on a fresh course copy, once a session per assignment."""
     courses: dict[str, Path] = {}
 
     def graded(assignment: str) -> Path:
         if assignment not in courses:
-            course = tmp_path_factory.mktemp(f"graded-{assignment}") / "course"
-            courses[assignment] = grade_round_trip(course, assignment)
+            course = tmp_path_factory.mktemp(f"{prefix}-{assignment}") / "course"
+            courses[assignment] = grade(course, assignment)
         return courses[assignment]
 
     return graded
+
+
+@pytest.fixture(scope="session")
+def graded_course(tmp_path_factory):
+    """``graded_course(assignment)``: that assignment's course copy, every kind of student graded by the grader."""
+    return graded_once(tmp_path_factory, "graded", grade_round_trip)
 
 
 def autograded(course: Path, student: str, assignment: str):
@@ -323,16 +328,8 @@ def feedback_text(path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def plain_graded_course(tmp_path_factory):
-    """``plain_graded_course(assignment)``: graded once a session by plain nbgrader (autograde, generate_feedback)."""
-    courses: dict[str, Path] = {}
-
-    def graded(assignment: str) -> Path:
-        if assignment not in courses:
-            course = tmp_path_factory.mktemp(f"plain-{assignment}") / "course"
-            courses[assignment] = grade_with_plain_nbgrader(course, assignment)
-        return courses[assignment]
-
-    return graded
+    """``plain_graded_course(assignment)``: the PLAIN pair graded by plain nbgrader (autograde, generate_feedback)."""
+    return graded_once(tmp_path_factory, "plain", grade_with_plain_nbgrader)
 
 
 @pytest.mark.slow
