@@ -817,6 +817,7 @@ def transfer_head(model: Any, n_features: int, classes: int, task: str) -> tuple
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
+    """Each row of ``logits`` as probabilities (shifted by its maximum, so large logits do not overflow)."""
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     return exp / exp.sum(axis=1, keepdims=True)
@@ -987,7 +988,9 @@ def binary_cross_entropy(probabilities: np.ndarray, labels: np.ndarray) -> float
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def recording_builder(x_train, y_train, x_val, y_val, epochs: int, batch_size: int) -> tuple[Callable, dict]:
+def recording_builder(
+    x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, epochs: int, batch_size: int
+) -> tuple[Callable, dict]:
     """The ``build`` the grader hands to exercise 5's ``run_experiment``: ``(build, runs)``.
 
     ``build(hidden_units=16, l2=None, dropout=None, input_dim=...)`` builds the task's network
