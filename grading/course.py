@@ -228,14 +228,16 @@ class Course:
                     gb.remove_assignment(other.name)
         with sqlite3.connect(target) as db:  # drop the deleted rows' bytes from the file too
             db.execute("VACUUM")
-        os.chmod(target, 0o600)
 
 
 def copy_sqlite(source: Path, target: Path) -> None:
+    """A copy of a SQLite database, complete or absent (written aside, then renamed)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        target.unlink()
-    restore_sqlite(source, target)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    restore_sqlite(source, partial)
+    os.chmod(partial, 0o600)
+    os.replace(partial, target)
 
 
 def gradebook_digest(path: Path) -> str:

@@ -20,6 +20,9 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+from nbgrader.utils import find_all_files, parse_utc
 
 from . import feedback as fb
 from .config import Grader, size
@@ -348,8 +351,9 @@ class Lane:
 # ------------------------------------------------------------------ main
 
 
-def grade(options: Options, log=print) -> dict:
-    started = time.monotonic()
+def grade(options: Options, log=print, grade_job=None) -> dict:
+    """Grade a folder of submissions; ``grade_job(job) -> answer`` replaces the worker processes (tests)."""
+    started, started_at = time.monotonic(), datetime.now().isoformat(timespec="seconds")
     course = Course(options.course)
     options = resolve_options(options, course)
     check_visible(options)
@@ -370,7 +374,8 @@ def grade(options: Options, log=print) -> dict:
     run_dir = Path(options.run_dir or tempfile.mkdtemp(prefix=f"grading-{options.assignment}-")).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(run_dir, 0o711)  # kernels running as nobody traverse to their own folder only
-    for private in ("originals", "prepared", "replaced", "instructor-before", "feedback"):
+    finished = resume(run_dir, course, options)
+    for private in ("originals", "prepared", "replaced", "instructor-before", "feedback", "results"):
         (run_dir / private).mkdir(exist_ok=True)
         os.chmod(run_dir / private, 0o700)
     (run_dir / "jobs").mkdir(exist_ok=True)
@@ -391,25 +396,27 @@ def grade(options: Options, log=print) -> dict:
             + "; ".join(containment["refused"] + containment["warnings"])
         )
 
-    digest_before = course.backup_gradebook(run_dir / "gradebook-before.db")
-    if digest_before is not None:
-        os.chmod(run_dir / "gradebook-before.db", 0o600)
+    # the gradebook as it was before the first run; a resumed run checks against its own copy
+    gradebook_copy = run_dir / "gradebook-before.db"
+    if gradebook_copy.exists():
+        gradebook_copy = run_dir / "gradebook-resumed.db"
+    digest_before = course.backup_gradebook(gradebook_copy)
     protected = Snapshot([course.source_dir(options.assignment), course.config_file], run_dir / "instructor-before")
     template = run_dir / "template.db"
     course.make_template(options.assignment, template)
     source_dir = course.source_dir(options.assignment)
-    source_files = (
-        {
-            str(p.relative_to(source_dir)): str(p)
-            for p in sorted(source_dir.rglob("*"))
-            if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts
-        }
-        if source_dir.is_dir()
-        else {}
-    )
+    # the instructor's files nbgrader's Autograde copies (not the ignored ones: c.CourseDirectory.ignore)
+    source_files = {
+        os.path.relpath(p, source_dir): p
+        for p in find_all_files(str(source_dir), course.coursedir.ignore + ["*.ipynb"])
+        if not os.path.islink(p)
+    }
 
     subs, notes = discover(submissions, options.assignment)
+    subs, done = [s for s in subs if s.student not in finished], [s for s in subs if s.student in finished]
     for sub in subs:
+        for leftover in ("originals", "prepared", "jobs"):  # of an earlier run that was stopped
+            shutil.rmtree(run_dir / leftover / sub.student, ignore_errors=True)
         prepare(
             sub,
             assignment,
@@ -419,6 +426,8 @@ def grade(options: Options, log=print) -> dict:
         )
     accepted = [s for s in subs if s.status == "pending"]
     log(f"{len(subs)} submissions: {len(accepted)} to grade, {len(subs) - len(accepted)} rejected")
+    if done:
+        log(f"{len(done)} graded by an earlier run in {run_dir}: not graded again")
 
     limits = {
         "cell_timeout": cell_timeout,
@@ -459,7 +468,7 @@ def grade(options: Options, log=print) -> dict:
                     "events_file": str(job_dir / "events.jsonl"),
                 }
                 t0 = time.monotonic()
-                answer = lane.run(job, submission_timeout)
+                answer = grade_job(job) if grade_job else lane.run(job, submission_timeout)
                 if answer is None:
                     answer = {
                         "ok": False,
@@ -511,7 +520,8 @@ def grade(options: Options, log=print) -> dict:
         "course": str(course.root),
         "submissions": str(submissions),
         "run_dir": str(run_dir),
-        "started": datetime.now().isoformat(timespec="seconds"),
+        "started": started_at,
+        "resumed": len(done),
         "workers": options.workers,
         "cell_timeout": cell_timeout,
         "submission_timeout": submission_timeout,
@@ -521,11 +531,36 @@ def grade(options: Options, log=print) -> dict:
         "total_seconds": round(time.monotonic() - started, 2),
         "problems": problems,
         "notes": notes,
-        "students": [merged.get(s.student) or student_entry(s) for s in subs],
+        "students": sorted(
+            [*(finished.pop(s.student) for s in done), *(merged.get(s.student) or student_entry(s) for s in subs)],
+            key=lambda entry: entry["student"],
+        ),
     }
-    (run_dir / "report.json").write_text(json.dumps(report, indent=2))
-    os.chmod(run_dir / "report.json", 0o600)
+    write_atomic(run_dir / "report.json", report)
     return report
+
+
+def write_atomic(path: Path, data: dict) -> None:
+    """Write JSON so that a reader (or a run after a kill) sees the whole file or none of it."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(data, indent=2))
+    os.chmod(partial, 0o600)
+    os.replace(partial, path)
+
+
+def resume(run_dir: Path, course: Course, options: Options) -> dict[str, dict]:
+    """The students a run in ``run_dir`` graded already (student -> report entry): ``run.json``
+    names the run; each graded student's entry is ``results/<student>.json``, written last."""
+    run = {"course": str(course.root), "assignment": options.assignment, "submissions": str(options.submissions)}
+    run["seed"] = options.seed
+    if (run_dir / "run.json").exists():
+        earlier = json.loads((run_dir / "run.json").read_text())
+        if earlier != run:
+            differ = ", ".join(f"{k}: {earlier.get(k)} here, {v} now" for k, v in run.items() if earlier.get(k) != v)
+            raise CourseError(f"{run_dir} holds another run ({differ}): choose another run folder")
+    else:
+        write_atomic(run_dir / "run.json", run)
+    return {p.stem: json.loads(p.read_text()) for p in sorted(run_dir.glob("results/*.json"))}
 
 
 def student_entry(sub: Submission, **extra) -> dict:
@@ -556,10 +591,6 @@ def merge_all(
     run_dir: Path,
 ) -> dict[str, dict]:
     """Serially: copy autograded notebooks into the course, record grades, write feedback."""
-    from nbgrader.api import Gradebook
-    from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
-    from nbgrader.utils import parse_utc
-
     merged = {}
     for sub in sorted(accepted, key=lambda s: s.student):
         result = results.get(sub.student, {"ok": False, "error": "not graded"})
@@ -578,25 +609,16 @@ def merge_all(
             )
             continue
         graded = {Path(p).stem: nbformat.read(p, as_version=4) for p in result["notebooks"]}
+        # nbgrader's autograded folder from the worker's scratch course: the student's files and
+        # the instructor's, as nbgrader copied them (c.CourseDirectory.ignore, exclude_overwriting)
         target = course.path("autograded", sub.student, options.assignment)
-        if target.exists():
-            backup = run_dir / "replaced" / sub.student
-            shutil.move(str(target), str(backup))
-        target.mkdir(parents=True)
-        for relative in sub.files:  # the student's other files, as submitted
-            if not relative.endswith(".ipynb"):
-                destination = target / relative
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(sub.archive / relative, destination)
-        source_dir = course.source_dir(options.assignment)
-        if source_dir.is_dir():  # instructor files overwrite the student's, as nbgrader does
-            for path in source_dir.rglob("*"):
-                if path.is_file() and path.suffix != ".ipynb" and ".ipynb_checkpoints" not in path.parts:
-                    destination = target / path.relative_to(source_dir)
-                    destination.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(path, destination)
-        for name, nb in graded.items():
-            nbformat.write(nb, target / f"{name}.ipynb")
+        staged = target.with_name(target.name + ".grading")
+        shutil.rmtree(staged, ignore_errors=True)  # half a copy, from a run that was stopped
+        shutil.copytree(Path(result["notebooks"][0]).parent, staged, symlinks=True)
+        if target.exists() and not (run_dir / "replaced" / sub.student).exists():
+            shutil.move(str(target), str(run_dir / "replaced" / sub.student))
+        shutil.rmtree(target, ignore_errors=True)  # (one this run put there before it was stopped)
+        os.rename(staged, target)
         with Gradebook(course.db_url, course.coursedir.course_id) as gb:
             gb.update_or_create_student(sub.student)
             timestamp = parse_utc(sub.timestamp) if sub.timestamp else None
@@ -668,4 +690,5 @@ def merge_all(
             feedback=[str(p) for p in feedback_files],
             autograded=str(target),
         )
+        write_atomic(run_dir / "results" / f"{sub.student}.json", merged[sub.student])
     return merged

@@ -185,6 +185,7 @@ def messages(entry: dict) -> str:
 # ------------------------------------------------------------------ outcomes
 
 
+@pytest.mark.slow  # starts kernels
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_every_submission_gets_its_required_outcome(hostile, student):
     entry = hostile["students"][student]
@@ -199,6 +200,7 @@ def test_every_submission_gets_its_required_outcome(hostile, student):
         assert not entry["needs_manual_grade"]
 
 
+@pytest.mark.slow  # starts kernels
 def test_time_limits_stop_endless_cells_and_say_so(hostile):
     loop = hostile["students"]["loop"]
     assert [t for t in loop["tests"] if t["id"] == "test_square"][0]["message"].startswith("CellTimeoutError")
@@ -206,11 +208,13 @@ def test_time_limits_stop_endless_cells_and_say_so(hostile):
     assert "did not stop when interrupted" in deaf and "kernel was replaced" in deaf
 
 
+@pytest.mark.slow  # starts kernels
 def test_memory_limits_stop_hogs_and_say_so(hostile):
     assert "300 MiB of memory" in messages(hostile["students"]["hog"])
     assert "MemoryError" in outputs_text(hostile["course"], "hog_once")  # the address-space limit
 
 
+@pytest.mark.slow  # starts kernels
 def test_dying_kernels_are_reported_and_replaced(hostile):
     assert "exited with code 3" in messages(hostile["students"]["exits"])
     assert "segmentation fault" in messages(hostile["students"]["segfault"])
@@ -218,12 +222,14 @@ def test_dying_kernels_are_reported_and_replaced(hostile):
         assert hostile["students"][student]["kernels"] >= 2  # a fresh kernel ran the later cells
 
 
+@pytest.mark.slow  # starts kernels
 def test_gigantic_output_is_capped(hostile):
     path = hostile["course"] / "autograded" / "flood" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.ipynb"
     assert path.stat().st_size < 3 * MiB  # it printed over 60 MB
     assert "output beyond" in outputs_text(hostile["course"], "flood")
 
 
+@pytest.mark.slow  # starts kernels
 def test_tampering_with_error_reporting_is_undone(hostile):
     assert "showtraceback" in messages(hostile["students"]["hide_tracebacks"])
     assert "set_custom_exc" in messages(hostile["students"]["custom_exc"])
@@ -231,6 +237,7 @@ def test_tampering_with_error_reporting_is_undone(hostile):
     assert "numpy.testing.assert_allclose was replaced" in fake and "builtins.AssertionError" in fake
 
 
+@pytest.mark.slow  # starts kernels
 def test_test_cells_edited_or_removed_are_restored(hostile):
     assert "metadata edited" in messages(hostile["students"]["unmarked_test"])
     deleted = messages(hostile["students"]["deleted_tests"])
@@ -241,6 +248,7 @@ def test_test_cells_edited_or_removed_are_restored(hostile):
         assert sorted(ids) == ["test_means", "test_square"]  # each test counted exactly once
 
 
+@pytest.mark.slow  # starts kernels
 def test_rejections_say_what_is_wrong(hostile):
     s = hostile["students"]
     assert "not valid notebook JSON" in messages(s["malformed"])
@@ -252,6 +260,7 @@ def test_rejections_say_what_is_wrong(hostile):
 # ------------------------------------------------------------------ containment
 
 
+@pytest.mark.slow  # starts kernels
 def test_student_code_cannot_read_hidden_tests_or_other_submissions(hostile):
     text = outputs_text(hostile["course"], "reads_secrets")
     assert "read cwd_notebook: BLOCKED" in text  # the sanitized notebook never sits in the kernel's folder
@@ -262,6 +271,7 @@ def test_student_code_cannot_read_hidden_tests_or_other_submissions(hostile):
     assert "secrets found: 0" in text
 
 
+@pytest.mark.slow  # starts kernels
 def test_student_code_cannot_write_to_the_gradebook_or_course(hostile):
     text = outputs_text(hostile["course"], "writes_gradebook")
     if not hostile["isolated"]:
@@ -271,6 +281,7 @@ def test_student_code_cannot_write_to_the_gradebook_or_course(hostile):
     assert hostile["report"]["problems"] == []
 
 
+@pytest.mark.slow  # starts kernels
 def test_no_network_inside_the_sandbox(hostile):
     text = outputs_text(hostile["course"], "network")
     assert "network: BLOCKED" in text
@@ -278,6 +289,7 @@ def test_no_network_inside_the_sandbox(hostile):
         assert "interfaces: ['lo']" in text
 
 
+@pytest.mark.slow  # starts kernels
 def test_gradebook_stays_intact_and_other_grades_unchanged(hostile):
     course = hostile["course"]
     assert grades(course, "zoe") == hostile["zoe_grades"]
@@ -294,6 +306,7 @@ def test_gradebook_stays_intact_and_other_grades_unchanged(hostile):
     db.close()
 
 
+@pytest.mark.slow  # starts kernels
 def test_originals_and_instructor_files_untouched(hostile):
     assert digests(hostile["subs"]) == hostile["originals"]
     assert digests(hostile["course"] / "source") == hostile["source_before"]
@@ -302,6 +315,7 @@ def test_originals_and_instructor_files_untouched(hostile):
 # ------------------------------------------------------------------ feedback
 
 
+@pytest.mark.slow  # starts kernels
 def test_feedback_shows_results_and_messages_but_never_hidden_tests(hostile):
     course = hostile["course"]
     feedback = sorted((course / "feedback").rglob("*.html"))
@@ -363,6 +377,7 @@ def test_sanitize_removes_hidden_source_from_outputs_too(course_template):
 # ------------------------------------------------------------------ seeding
 
 
+@pytest.mark.slow  # starts kernels
 def test_seeds_are_per_student_and_reproducible(course_template, tmp_path):
     course = fx.copy_course(course_template, tmp_path / "course")
     subs = tmp_path / "subs"
@@ -389,6 +404,7 @@ def test_seeds_are_per_student_and_reproducible(course_template, tmp_path):
 # ------------------------------------------------------------------ without a sandbox
 
 
+@pytest.mark.slow  # starts kernels
 def test_without_sandbox_damage_is_detected_and_undone(course_template, tmp_path):
     course = fx.copy_course(course_template, tmp_path / "course")
     subs = tmp_path / "subs"
@@ -474,6 +490,7 @@ def test_gradebook_digest_ignores_file_layout(course_template, tmp_path):
     assert gradebook_digest(db) == gradebook_digest(course_template / "gradebook.db")
 
 
+@pytest.mark.slow  # starts kernels
 def test_nbgrader_layout_in_the_course_submitted_folder(course_template, tmp_path):
     course = fx.copy_course(course_template, tmp_path / "course")
     submitted = course / "submitted"
@@ -495,6 +512,7 @@ def test_nbgrader_layout_in_the_course_submitted_folder(course_template, tmp_pat
 # ------------------------------------------------------------------ command line
 
 
+@pytest.mark.slow  # starts kernels
 def test_command_line_grades_and_reports(course_template, tmp_path):
     course = fx.copy_course(course_template, tmp_path / "course")
     subs = tmp_path / "subs"
@@ -621,6 +639,7 @@ def socket_folder(command: list[str]) -> str | None:
     return None
 
 
+@pytest.mark.slow  # starts kernels
 @pytest.mark.parametrize("moment", ["starting", "running"])
 def test_a_killed_grader_leaves_no_kernel_and_no_kernel_folder(course_template, tmp_path, moment):
     # Killed while the kernels start, the kernel may end just as the supervisor's parent-death
@@ -682,6 +701,41 @@ def test_a_killed_grader_leaves_no_kernel_and_no_kernel_folder(course_template, 
                 pass
         for folder in folders:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.slow  # starts kernels
+def test_a_killed_batch_completes_when_run_again_in_the_same_run_folder(course_template, tmp_path):
+    course = fx.copy_course(course_template, tmp_path / "course")
+    subs, run_dir = tmp_path / "subs", tmp_path / "run"
+    for student in ("r1", "r2", "r3", "r4"):
+        fx.submit(subs, student, fx.answered(course, None if student != "r2" else {"square": fx.WRONG_SQUARE}))
+    flags = ["--submissions", str(subs), "--run-dir", str(run_dir), "--workers", "2", "--cell-timeout", "20"]
+    grader = subprocess.Popen(
+        fx.grader_command(course, fx.ASSIGNMENT, *flags),
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not list(run_dir.glob("results/*.json")) and grader.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        grader.send_signal(signal.SIGKILL)  # as the first student's result is recorded
+        grader.wait()
+    finally:
+        if grader.poll() is None:
+            grader.kill()
+    first = {p.name: p.read_bytes() for p in run_dir.glob("results/*.json")}
+    assert 1 <= len(first) < 4, first.keys()
+    result = fx.run_grader(course, fx.ASSIGNMENT, *flags)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((run_dir / "report.json").read_text())
+    assert {s["student"]: s["score"] for s in report["students"]} == {"r1": 5, "r2": 3, "r3": 5, "r4": 5}
+    assert report["resumed"] == len(first)
+    assert {p.name: p.read_bytes() for p in run_dir.glob("results/*.json") if p.name in first} == first
+    assert students_in_gradebook(course) == {"r1", "r2", "r3", "r4"}
+    assert sorted(p.name for p in (course / "autograded").iterdir()) == ["r1", "r2", "r3", "r4"]
 
 
 # ------------------------------------------------------------------ one configuration
