@@ -485,6 +485,22 @@ fine_tune_history = model.fit(
 figure = plots.plot_history(fine_tune_history, title="Fine-tuning block 5")
 
 # %% [markdown]
+# ### Fine-tuning networks with batch normalization
+#
+# VGG16 has no normalization layers, but most convnets after it (ResNet, EfficientNet and
+# their successors) do, and fine-tuning them needs one more precaution. **Batch
+# normalization** {cite}`ioffe2015` (`layers.BatchNormalization`) rescales each feature of a
+# layer's output to zero mean and unit variance, then applies a learned scale and offset;
+# keeping activations well scaled this way helps much deeper networks train. In training it uses the statistics of the current batch
+# and updates moving averages of them; at inference it uses those moving averages. A
+# pretrained base's moving averages come from ImageNet, and a few epochs of small batches of
+# a new dataset would overwrite them. So call such a base with `training=False` when you
+# build the new model (`features = base(inputs, training=False)`): its batch-normalization
+# layers then stay in inference mode even while the unfrozen layers train. Setting a
+# `BatchNormalization` layer's `trainable` to `False` also puts it in inference mode in
+# Keras 3.
+
+# %% [markdown]
 # ### Evaluating the best model on the test set
 #
 # We reload the best checkpoint, which restores the architecture, the weights (and which
@@ -554,12 +570,8 @@ checkpoint_folder.cleanup()  # remove the saved model from the temporary folder
 #   trainable parameter count: a loop that was meant to unfreeze may unfreeze nothing.
 # * Data augmentation fights overfitting when images are scarce; in Keras it is a stack of
 #   preprocessing layers inside the model, active only during training.
-# * **Batch normalization** (`layers.BatchNormalization`) normalizes the outputs of a layer
-#   over each batch, which keeps activations well scaled and helps to train much deeper
-#   networks than VGG16 (ResNet, EfficientNet and most modern convnets use it). When
-#   fine-tuning such a network, keep its batch-normalization layers in inference mode, by
-#   calling the base with `training=False`, so that their statistics are not overwritten
-#   by the small new dataset.
+# * When fine-tuning a base with batch normalization, call it with `training=False`, so
+#   that its ImageNet statistics are not overwritten by the small new dataset.
 # * Representations are easy to inspect: filters and feature maps are images
 #   ({doc}`06_convnets`), so we can see what each layer responds to.
 #

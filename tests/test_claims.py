@@ -130,9 +130,37 @@ def test_ch7_a_frozen_base_gets_no_update_and_no_optimizer_slot():
     for old, new in zip(before, base.get_weights()):
         np.testing.assert_array_equal(old, new)
     assert len(model.trainable_weights) == 2
-    velocities = [v.path for v in model.optimizer.variables if "velocity" in v.path]
-    base_layer = base.layers[0].name
-    assert len(velocities) == 2 and not any(base_layer in path for path in velocities), velocities
+    velocities = [v for v in model.optimizer.variables if "velocity" in v.path]
+    shapes = sorted(tuple(v.shape) for v in velocities)
+    assert shapes == [(1,), (4, 1)], f"slots only for the head's kernel and bias: {[v.path for v in velocities]}"
+
+
+def test_ch7_vgg16_has_no_batch_normalization():
+    """Chapter 7, "Fine-tuning networks with batch normalization": VGG16 has no normalization layers."""
+    base = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
+    kinds = {type(layer).__name__ for layer in base.layers}
+    assert kinds == {"InputLayer", "Conv2D", "MaxPooling2D"}, kinds
+
+
+def test_ch7_batch_normalization_uses_batch_statistics_in_training_and_moving_averages_otherwise():
+    """Chapter 7, "Fine-tuning networks with batch normalization": in training the layer normalizes
+    with the batch's own statistics and updates its moving averages; with `training=False`, or with
+    `trainable = False`, it uses the moving averages and leaves them unchanged."""
+    features = np.random.default_rng(0).normal(loc=5.0, scale=3.0, size=(64, 4)).astype("float32")
+    norm = layers.BatchNormalization()
+    norm.build(features.shape)
+    trained = np.asarray(norm(features, training=True))
+    np.testing.assert_allclose(trained.mean(axis=0), 0, atol=1e-4)
+    np.testing.assert_allclose(trained.std(axis=0), 1, atol=1e-2)
+    moving = np.asarray(norm.moving_mean)
+    assert np.all(moving > 0), "the moving mean moved towards the batch's mean"
+    inferred = np.asarray(norm(features, training=False))
+    expected = (features - moving) / np.sqrt(np.asarray(norm.moving_variance) + norm.epsilon)
+    np.testing.assert_allclose(inferred, expected, rtol=1e-4, atol=1e-4)
+    np.testing.assert_array_equal(np.asarray(norm.moving_mean), moving)
+    norm.trainable = False
+    np.testing.assert_allclose(np.asarray(norm(features, training=True)), expected, rtol=1e-4, atol=1e-4)
+    np.testing.assert_array_equal(np.asarray(norm.moving_mean), moving)
 
 
 def test_ch2_the_lectures_scikit_learn_wrapper_is_gone_and_keras_3_has_its_own():
