@@ -1,6 +1,7 @@
-"""Benchmark the book: wall time and peak RSS per chapter, the whole book, the cached rebuild.
+"""Benchmark the book: wall time and peak RSS per chapter and exercise, two open notebooks, the rebuild.
 
 Usage: python tools/benchmark.py [--profile smoke|cpu|full] [--chapters 01_mnist ...]
+                                 [--exercises 02_imdb ...] [--no-exercises] [--no-pairs]
                                  [--no-rebuild] [--json FILE] [--strict]
 
 Each chapter (from ``_toc.yml``, else ``chapters/*.ipynb``) is executed top to bottom in
@@ -8,14 +9,28 @@ a fresh process, with the profile given, the way the book build runs it (its own
 as working directory, matplotlib's inline backend). Its wall time includes starting the
 kernel; its peak RSS is that of the kernel's process tree, the larger of psutil polling
 (every 0.1 s, the tree summed) and ``getrusage(RUSAGE_CHILDREN)`` (the kernel, once
-reaped). Then the book is built twice with ``jupyter-book build -W`` into a temporary
-folder: the first build executes everything, the second is the rebuild of an unchanged
-book, the one that counts.
+reaped).
+
+Each exercise (``exercises/source/<id>/<id>.ipynb``) is measured the same way as a student
+runs it when done: solved, top to bottom, with the hidden tests removed by nbgrader's own
+``ClearHiddenTests`` (solutions and visible tests kept).
+
+"Two open notebooks" is what a Binder session holds when a student opens a chapter and then
+its exercise without shutting the chapter's kernel: the chapter is executed, its kernel is
+kept alive and idle, the exercise is executed in a second kernel, and the peak of the two
+process trees' RSS summed (polled) is reported. The pairs are a chapter and the exercise
+whose id starts with the same number.
+
+Then the book is built twice with ``jupyter-book build -W`` into a temporary folder: the
+first build executes everything, the second is the rebuild of an unchanged book, the one
+that counts.
 
 The goals (CONTRIBUTING.md §5) are printed next to the numbers: ``smoke`` ≤ 60 s a chapter
-and ≤ 5 min for the whole book; ``cpu`` ≤ 5 min and ≤ 2 GB a chapter; an unchanged
-rebuild ≤ 10 s. Timings on a shared machine are noisy. The exit status is 1 when a
-chapter fails to run, and with ``--strict`` also when a goal is missed.
+and ≤ 5 min for the whole book; ``cpu`` ≤ 5 min and ≤ 1.5 GB a chapter, ≤ 1.5 GB an
+exercise, and a chapter with its exercise open beside it ≤ 1.85 GB (Binder's 2 GB less the
+Jupyter server's ~150 MB); an unchanged rebuild ≤ 10 s. Timings on a shared machine are
+noisy; memory is not. The exit status is 1 when a notebook fails to run, and with
+``--strict`` also when a goal is missed.
 
 This is a command, not a test: the test suite checks behaviour, this measures cost.
 """
@@ -38,12 +53,14 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULT_PREFIX = "BENCHMARK_RESULT "
 MB = 1_000_000
 
-#: Goals per profile: seconds and bytes per chapter, seconds for the whole book.
+#: Goals per profile: seconds and bytes per chapter (bytes also per exercise), bytes for a
+#: chapter and its exercise open at once, seconds for the whole book.
 GOALS = {
-    "smoke": {"chapter_s": 60, "chapter_rss": None, "book_s": 300},
-    "cpu": {"chapter_s": 300, "chapter_rss": 2000 * MB, "book_s": None},
-    "full": {"chapter_s": None, "chapter_rss": None, "book_s": None},
+    "smoke": {"chapter_s": 60, "chapter_rss": None, "pair_rss": None, "book_s": 300},
+    "cpu": {"chapter_s": 300, "chapter_rss": 1500 * MB, "pair_rss": 1850 * MB, "book_s": None},
+    "full": {"chapter_s": None, "chapter_rss": None, "pair_rss": None, "book_s": None},
 }
+EXERCISES = ROOT / "exercises" / "source"
 REBUILD_GOAL_S = 10
 
 
@@ -52,6 +69,11 @@ def chapters_in_toc() -> list[Path]:
     from book import chapters  # tools/ is this script's own folder, so it is on sys.path
 
     return chapters()
+
+
+def exercises() -> list[Path]:
+    """The exercises' source notebooks (solved, hidden tests included), in order."""
+    return sorted(EXERCISES.glob("*/*.ipynb"), key=lambda path: path.stem)
 
 
 def chapter_env(profile: str) -> dict[str, str]:
@@ -82,26 +104,75 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def execute_one(path: Path, cell_timeout: int) -> dict:
-    """Execute one notebook (in this process's kernel child); return its measurements."""
+def tree_pss(pid: int) -> int:
+    """Proportional set size of a process tree: a shared library's pages split among the processes
+    that map it, so two kernels count TensorFlow's libraries once between them (slower to read)."""
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        members = [process] + process.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for member in members:
+        try:
+            total += member.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
+            pass
+    return total
+
+
+def read_notebook(path: Path):
+    """A notebook as a reader runs it: an exercise's source loses its hidden tests (nbgrader's own
+    ``ClearHiddenTests``), keeping its solutions; a chapter is read as it is."""
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
     notebook = nbformat.read(path, as_version=4)
+    if path.resolve().is_relative_to(EXERCISES):
+        from nbgrader.preprocessors import ClearHiddenTests
+
+        notebook, _ = ClearHiddenTests().preprocess(notebook, {})
+    return notebook
+
+
+def client_for(path: Path, cell_timeout: int):
+    from nbclient import NotebookClient
+
     # The client owns its kernel manager, so it shuts the kernel down and reaps it at the end.
-    client = NotebookClient(
-        notebook, timeout=cell_timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    return NotebookClient(
+        read_notebook(path),
+        timeout=cell_timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
     )
+
+
+def kernel_pid(client) -> int | None:
+    process = getattr(getattr(client.km, "provisioner", None), "process", None)
+    return None if process is None else process.pid
+
+
+def failure_text(failure: Exception) -> str:
+    from nbclient.exceptions import CellExecutionError
+
+    if isinstance(failure, CellExecutionError):
+        return str(failure).strip().splitlines()[-1][:300]
+    return f"{type(failure).__name__}: {failure}"[:300]  # a timeout or a dead kernel
+
+
+def execute_one(path: Path, cell_timeout: int) -> dict:
+    """Execute one notebook (in this process's kernel child); return its measurements."""
+    client = client_for(path, cell_timeout)
     peak = 0
     done = threading.Event()
 
     def poll():
         nonlocal peak
         while not done.wait(0.1):
-            process = getattr(getattr(client.km, "provisioner", None), "process", None)
-            if process is not None:
-                peak = max(peak, tree_rss(process.pid))
+            pid = kernel_pid(client)
+            if pid is not None:
+                peak = max(peak, tree_rss(pid))
 
     watcher = threading.Thread(target=poll, daemon=True)
     start = time.perf_counter()
@@ -109,10 +180,8 @@ def execute_one(path: Path, cell_timeout: int) -> dict:
     error = None
     try:
         client.execute()
-    except CellExecutionError as failure:
-        error = str(failure).strip().splitlines()[-1][:300]
-    except Exception as failure:  # a timeout or a dead kernel: still report the time
-        error = f"{type(failure).__name__}: {failure}"[:300]
+    except Exception as failure:  # a failed cell, a timeout or a dead kernel: still report the time
+        error = failure_text(failure)
     finally:
         done.set()
         watcher.join()
@@ -127,29 +196,85 @@ def execute_one(path: Path, cell_timeout: int) -> dict:
     }
 
 
-def run_chapter(path: Path, profile: str, cell_timeout: int) -> dict:
+def execute_pair(first: Path, second: Path, cell_timeout: int) -> dict:
+    """Execute ``first``, keep its kernel alive and idle, execute ``second`` in a second kernel;
+    return the peak of the two kernels' process trees' RSS summed (polled every 0.1 s), the first
+    one's peak and idle RSS, and the peak of their PSS summed (polled every second while both run)."""
+    one, two = client_for(first, cell_timeout), client_for(second, cell_timeout)
+    peak_sum = peak_first = idle_first = pss_sum = 0
+    running_second = threading.Event()
+    done = threading.Event()
+
+    def poll():
+        nonlocal peak_sum, peak_first, idle_first, pss_sum
+        ticks = 0
+        while not done.wait(0.1):
+            pids = [kernel_pid(one), kernel_pid(two) if running_second.is_set() else None]
+            first_rss = tree_rss(pids[0]) if pids[0] else 0
+            if running_second.is_set():
+                idle_first = max(idle_first, first_rss)
+            else:
+                peak_first = max(peak_first, first_rss)
+            peak_sum = max(peak_sum, first_rss + (tree_rss(pids[1]) if pids[1] else 0))
+            ticks += 1
+            if running_second.is_set() and ticks % 10 == 0:
+                pss_sum = max(pss_sum, sum(tree_pss(pid) for pid in pids if pid))
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    error = None
+    try:
+        with one.setup_kernel():
+            for index, cell in enumerate(one.nb.cells):
+                one.execute_cell(cell, index)
+            time.sleep(1)  # the first kernel idles, as when a student moves on to the exercise
+            running_second.set()
+            two.execute()
+    except Exception as failure:
+        error = failure_text(failure)
+    finally:
+        done.set()
+        watcher.join()
+    return {
+        "peak_rss": peak_sum,
+        "first_peak_rss": peak_first,
+        "first_idle_rss": idle_first,
+        "peak_pss": pss_sum,
+        "error": error,
+    }
+
+
+def run_measured(paths: list[Path], profile: str, cell_timeout: int) -> dict:
+    """Measure one notebook (or, given two, the pair) in a fresh process of this script."""
     start = time.perf_counter()
+    command = [sys.executable, str(Path(__file__).resolve()), "--cell-timeout", str(cell_timeout)]
+    command += ["--execute-one", str(paths[0])] if len(paths) == 1 else ["--execute-pair", *map(str, paths)]
     result = subprocess.run(
-        [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--execute-one",
-            str(path),
-            "--cell-timeout",
-            str(cell_timeout),
-        ],
-        cwd=path.parent,
+        command,
+        cwd=paths[-1].parent,
         env=chapter_env(profile),
         capture_output=True,
         text=True,
     )
     wall = time.perf_counter() - start
+    name = " + ".join(path.stem for path in paths)
     lines = [line for line in result.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
     if not lines:
         tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-        return {"chapter": path.stem, "wall_s": wall, "peak_rss": None, "error": tail[0][:300]}
+        return {"chapter": name, "wall_s": wall, "peak_rss": None, "error": tail[0][:300]}
     measured = json.loads(lines[-1][len(RESULT_PREFIX) :])
-    return {"chapter": path.stem, "wall_s": wall, **measured}
+    return {"chapter": name, "wall_s": wall, **measured}
+
+
+def run_chapter(path: Path, profile: str, cell_timeout: int) -> dict:
+    return run_measured([path], profile, cell_timeout)
+
+
+def pairs(chapters: list[Path], exercise_paths: list[Path]) -> list[tuple[Path, Path]]:
+    """Each chapter with the exercise of the same number (``02_imdb`` and ``02_imdb``, ``04_boston_housing``
+    and ``04_boston``)."""
+    by_number = {path.stem[:2]: path for path in exercise_paths}
+    return [(path, by_number[path.stem[:2]]) for path in chapters if path.stem[:2] in by_number]
 
 
 # -- the book build ------------------------------------------------------------------------------
@@ -179,7 +304,13 @@ def verdict(value: float | None, goal: float | None) -> str:
     return "ok" if value <= goal else "MISSED"
 
 
-def report(profile: str, rows: list[dict], rebuild: dict | None) -> tuple[str, bool]:
+def report(
+    profile: str,
+    rows: list[dict],
+    rebuild: dict | None,
+    exercise_rows: list[dict] = (),
+    pair_rows: list[dict] = (),
+) -> tuple[str, bool]:
     goals = GOALS[profile]
     lines = [
         f"Benchmark, profile {profile!r}: {os.cpu_count()} cores, {platform.machine()}, "
@@ -209,6 +340,41 @@ def report(profile: str, rows: list[dict], rebuild: dict | None) -> tuple[str, b
     lines.append("-" * len(header))
     book_goal = f"≤{goals['book_s']} {book_ok}" if goals["book_s"] else "-"
     lines.append(f"{'whole book (sum)':<28} {total:>8.1f} {worst / MB:>12.0f}  {book_goal:>10}")
+    if exercise_rows:
+        lines += ["", "exercises (solved, hidden tests removed, as a student runs them)"]
+        header = f"{'exercise':<28} {'wall s':>8} {'peak RSS MB':>12}  {'RSS goal':>10}  status"
+        lines += [header, "-" * len(header)]
+        for row in exercise_rows:
+            rss_ok = verdict(row.get("peak_rss"), goals["chapter_rss"])
+            missed |= rss_ok == "MISSED"
+            rss_goal = f"≤{goals['chapter_rss'] // MB} {rss_ok}" if goals["chapter_rss"] else "-"
+            status = f"FAILED: {row['error']}" if row.get("error") else "ran"
+            rss = "?" if row.get("peak_rss") is None else f"{row['peak_rss'] / MB:.0f}"
+            lines.append(f"{row['chapter']:<28} {row['wall_s']:>8.1f} {rss:>12}  {rss_goal:>10}  {status}")
+    if pair_rows:
+        lines += [
+            "",
+            "two open notebooks: the chapter run, its kernel left idle, then its exercise in a second kernel",
+            "(sum: both trees' RSS, the goal's measure; PSS: the same with shared libraries counted once)",
+        ]
+        header = (
+            f"{'chapter + exercise':<42} {'chapter MB':>10} {'idle MB':>8} {'sum MB':>8} {'PSS MB':>8}  "
+            f"{'goal':>10}  status"
+        )
+        lines += [header, "-" * len(header)]
+        for row in pair_rows:
+            rss_ok = verdict(row.get("peak_rss"), goals["pair_rss"])
+            missed |= rss_ok == "MISSED"
+            goal = f"≤{goals['pair_rss'] // MB} {rss_ok}" if goals["pair_rss"] else "-"
+            status = f"FAILED: {row['error']}" if row.get("error") else "ran"
+
+            def mb(key, row=row):
+                return "?" if row.get(key) is None else f"{row[key] / MB:.0f}"
+
+            lines.append(
+                f"{row['chapter']:<42} {mb('first_peak_rss'):>10} {mb('first_idle_rss'):>8} "
+                f"{mb('peak_rss'):>8} {mb('peak_pss'):>8}  {goal:>10}  {status}"
+            )
     if rebuild:
         lines.append("")
         lines.append(
@@ -228,15 +394,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=sorted(GOALS), default="smoke")
     parser.add_argument("--chapters", nargs="*", help="chapter names (e.g. 01_mnist); default: all in _toc.yml")
+    parser.add_argument("--exercises", nargs="*", help="exercise ids (e.g. 02_imdb); default: all")
+    parser.add_argument("--no-exercises", action="store_true", help="skip the exercises (and the pairs)")
+    parser.add_argument("--no-pairs", action="store_true", help="skip the two-open-notebooks measurement")
     parser.add_argument("--no-rebuild", action="store_true", help="skip the two book builds")
     parser.add_argument("--cell-timeout", type=int, default=1800, help="seconds per cell (default 1800)")
     parser.add_argument("--json", type=Path, help="also write the measurements to this file")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     parser.add_argument("--execute-one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--execute-pair", type=Path, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.execute_one:
         print(RESULT_PREFIX + json.dumps(execute_one(args.execute_one.resolve(), args.cell_timeout)), flush=True)
+        return 0
+    if args.execute_pair:
+        first, second = (path.resolve() for path in args.execute_pair)
+        print(RESULT_PREFIX + json.dumps(execute_pair(first, second, args.cell_timeout)), flush=True)
         return 0
 
     chapters = chapters_in_toc()
@@ -245,10 +419,25 @@ def main(argv: list[str] | None = None) -> int:
         unknown = set(args.chapters) - {path.stem for path in chapters}
         if unknown:
             parser.error(f"no such chapter in the book: {', '.join(sorted(unknown))}")
+    exercise_paths = [] if args.no_exercises else exercises()
+    if args.exercises is not None and not args.no_exercises:
+        known = {path.stem for path in exercise_paths}
+        unknown = set(args.exercises) - known
+        if unknown:
+            parser.error(f"no such exercise: {', '.join(sorted(unknown))}")
+        exercise_paths = [path for path in exercise_paths if path.stem in args.exercises]
     rows = []
     for path in chapters:
         print(f"running {path.stem} ({args.profile}) ...", file=sys.stderr, flush=True)
         rows.append(run_chapter(path, args.profile, args.cell_timeout))
+    exercise_rows = []
+    for path in exercise_paths:
+        print(f"running exercise {path.stem} ...", file=sys.stderr, flush=True)
+        exercise_rows.append(run_measured([path], args.profile, args.cell_timeout))
+    pair_rows = []
+    for chapter, exercise in [] if args.no_pairs else pairs(chapters, exercise_paths):
+        print(f"running {chapter.stem} with {exercise.stem} open beside it ...", file=sys.stderr, flush=True)
+        pair_rows.append(run_measured([chapter, exercise], args.profile, args.cell_timeout))
     rebuild = None
     if not args.no_rebuild:
         with tempfile.TemporaryDirectory(prefix="bdls-benchmark-") as output:
@@ -259,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         rebuild = {"first_s": first_s, "first_rc": first_rc, "second_s": second_s, "second_rc": second_rc}
         if first_rc or second_rc:
             print(first_log if first_rc else second_log, file=sys.stderr)
-    text, missed = report(args.profile, rows, rebuild)
+    text, missed = report(args.profile, rows, rebuild, exercise_rows, pair_rows)
     print(text)
     if args.json:
         args.json.write_text(
@@ -267,6 +456,8 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "profile": args.profile,
                     "chapters": rows,
+                    "exercises": exercise_rows,
+                    "pairs": pair_rows,
                     "rebuild": rebuild,
                     "goals": GOALS[args.profile],
                     "rebuild_goal_s": REBUILD_GOAL_S,
@@ -275,7 +466,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             + "\n"
         )
-    failed = any(row.get("error") for row in rows) or bool(rebuild and (rebuild["first_rc"] or rebuild["second_rc"]))
+    failed = any(row.get("error") for row in [*rows, *exercise_rows, *pair_rows])
+    failed |= bool(rebuild and (rebuild["first_rc"] or rebuild["second_rc"]))
     return 1 if failed or (args.strict and missed) else 0
 
 
