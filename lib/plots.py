@@ -35,7 +35,7 @@ def _label_epoch_axes(ax, metric: str) -> None:
     ax.legend()
 
 
-def plot_history(history, metrics: Sequence[str] | None = None, title: str | None = None):
+def plot_history(history: object, metrics: Sequence[str] | None = None, title: str | None = None) -> Figure:
     """Learning curves from one ``fit``: one panel per metric, training vs validation.
 
     ``metrics`` defaults to every metric in the history that is not a
@@ -60,7 +60,7 @@ def plot_history(history, metrics: Sequence[str] | None = None, title: str | Non
     return fig
 
 
-def compare_histories(histories: Mapping[str, object], metric: str = "val_loss", title: str | None = None):
+def compare_histories(histories: Mapping[str, object], metric: str = "val_loss", title: str | None = None) -> Figure:
     """One curve per model for the same metric (e.g. validation loss of several variants).
 
     Used where the deck puts an original model and its variants on one plot.
@@ -81,8 +81,8 @@ def compare_histories(histories: Mapping[str, object], metric: str = "val_loss",
 
 
 def image_grid(
-    images, titles: Sequence[str] | None = None, ncols: int = 8, cmap: str | None = "gray", size: float = 1.4
-):
+    images: ArrayLike, titles: Sequence[str] | None = None, ncols: int = 8, cmap: str | None = "gray", size: float = 1.4
+) -> Figure:
     """Show images in a grid with optional titles; grayscale (H×W) or colour (H×W×3).
 
     Colour images may be uint8 or floats in [0, 255] or [0, 1].
@@ -116,7 +116,9 @@ def image_grid(
     return fig
 
 
-def plot_predictions(images, probabilities, true_labels, class_names: Sequence[str] | None = None):
+def plot_predictions(
+    images: ArrayLike, probabilities: ArrayLike, true_labels: ArrayLike, class_names: Sequence[str] | None = None
+) -> Figure:
     """Each image above a bar chart of the predicted class probabilities (chapter 1).
 
     The true class's bar is drawn in green when it is the prediction and the

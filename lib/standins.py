@@ -82,7 +82,9 @@ IMDB_LABEL_NOISE = 0.04
 REUTERS_LABEL_NOISE = 0.10
 
 
-def imdb_like(n_train: int, n_test: int, vocabulary_size: int = 20000, seed: int = 113):
+def imdb_like(
+    n_train: int, n_test: int, vocabulary_size: int = 20000, seed: int = 113
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
     """IMDB-format stand-in: sentiment-labelled rank sequences and a word index (chapter 2).
 
     Returns ``(train_sequences, train_labels, test_sequences, test_labels, word_index)``
@@ -104,7 +106,9 @@ def imdb_like(n_train: int, n_test: int, vocabulary_size: int = 20000, seed: int
     return sequences[:n_train], labels[:n_train], sequences[n_train:], labels[n_train:], word_index
 
 
-def reuters_like(n_train: int, n_test: int, vocabulary_size: int = 30000, n_topics: int = 46, seed: int = 113):
+def reuters_like(
+    n_train: int, n_test: int, vocabulary_size: int = 30000, n_topics: int = 46, seed: int = 113
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
     """Reuters-format stand-in: 46 unevenly frequent topics with topic words, and a word index (chapter 3).
 
     Topics draw their 25 topic words from one shared pool of 400, so topics
@@ -129,7 +133,7 @@ def reuters_like(n_train: int, n_test: int, vocabulary_size: int = 30000, n_topi
     return sequences[:n_train], labels[:n_train], sequences[n_train:], labels[n_train:], word_index
 
 
-def image_classes_like(n: int, n_classes: int = 10, size: int = 28, seed: int = 0):
+def image_classes_like(n: int, n_classes: int = 10, size: int = 28, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Grayscale uint8 images whose class sets the position/orientation of a bar, plus noise."""
     rng = np.random.default_rng(seed)
     labels = rng.integers(0, n_classes, size=n)

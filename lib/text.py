@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 
 def reverse_word_index(word_index: Mapping[str, int]) -> dict[int, str]:
@@ -42,7 +43,7 @@ def decode_sequence(
     return " ".join(words)
 
 
-def multi_hot(sequences: Iterable[Sequence[int]], dimension: int = 10000, dtype=np.float32) -> np.ndarray:
+def multi_hot(sequences: Iterable[Sequence[int]], dimension: int = 10000, dtype: DTypeLike = np.float32) -> np.ndarray:
     """Encode sequences as a (n, dimension) 0/1 matrix: 1 where a word occurs.
 
     Unlike the deck's ``np.zeros(...)`` (float64), this allocates the result

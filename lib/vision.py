@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 PADDINGS = ("valid", "same")
 
 
-def check_positive_int(value, name: str) -> int:
+def check_positive_int(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a positive integer, not {value!r}")
     return int(value)
