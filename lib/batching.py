@@ -5,8 +5,14 @@ TensorFlow tensor and builds a data pipeline around it. For the 25,000 × 10,000
 multi-hot IMDB matrix that copy is another 250 MB (uint8), and the memory is
 not all handed back afterwards, so a few ``fit``/``evaluate`` calls push a
 2 GB Binder session over its limit. :class:`ArrayBatches` serves the rows
-batch by batch instead; only one batch at a time is converted. Chapters 2 and 5
-(IMDB) use it.
+batch by batch instead; only one batch at a time is converted. Chapters 2, 3 and 5
+use it.
+
+TensorFlow keeps every dataset that Keras has read from alive until the process ends
+(Keras reads a ``PyDataset`` through ``tf.data.Dataset.from_generator``, whose generator
+TensorFlow never lets go of), so deleting the last name of an array an ``ArrayBatches``
+serves does not free it: :meth:`ArrayBatches.release` drops the batches' own references
+first.
 """
 
 from __future__ import annotations
@@ -46,6 +52,8 @@ class ArrayBatches(keras.utils.PyDataset):
         self._order = self._rng.permutation(len(x)) if self.shuffle else np.arange(len(x))
 
     def __len__(self) -> int:
+        if self.x is None:
+            raise RuntimeError("these batches were released (ArrayBatches.release)")
         return -(-len(self.x) // self.batch_size)  # ceiling division: a last, smaller batch
 
     def __getitem__(self, index: int):
@@ -56,6 +64,17 @@ class ArrayBatches(keras.utils.PyDataset):
         inputs = self.x[rows].astype(self.dtype)
         return inputs if self.y is None else (inputs, self.y[rows])
 
+    def release(self) -> None:
+        """Let go of ``x`` and ``y``, so their memory is freed once no other name refers to them.
+
+        Needed because TensorFlow holds on to every dataset Keras has read from (see the
+        module's docstring): ``del x`` alone frees nothing while an ``ArrayBatches`` used in
+        ``fit``, ``evaluate`` or ``predict`` still refers to ``x``. The batches cannot be
+        used afterwards.
+        """
+        self.x = self.y = None
+        self._order = np.arange(0)
+
     def on_epoch_end(self) -> None:
-        if self.shuffle:
+        if self.shuffle and self.x is not None:
             self._order = self._rng.permutation(len(self.x))

@@ -1,8 +1,10 @@
-"""lib.batching.ArrayBatches: feeding a large array to Keras batch by batch (chapters 2 and 5)."""
+"""lib.batching.ArrayBatches: feeding a large array to Keras batch by batch (chapters 2, 3 and 5)."""
 
 from __future__ import annotations
 
+import gc
 import tracemalloc
+import weakref
 
 import keras
 import numpy as np
@@ -75,6 +77,25 @@ def test_keras_trains_evaluates_and_predicts_from_batches():
     _, accuracy = model.evaluate(ArrayBatches(x, y, batch_size=64), verbose=0)
     assert accuracy > 0.95
     assert model.predict(ArrayBatches(x, batch_size=100), verbose=0).shape == (256, 1)
+
+
+def test_release_lets_the_array_go_although_tensorflow_keeps_the_dataset():
+    """The memory claim of chapters 2 and 5: after Keras has read from batches, TensorFlow holds
+    them, so deleting the array's name frees nothing until the batches are released."""
+    model = keras.Sequential([keras.Input(shape=(20,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy")
+    x = np.zeros((64, 20), dtype=np.uint8)
+    gone = weakref.ref(x)
+    batches = ArrayBatches(x, batch_size=16)
+    model.predict(batches, verbose=0)
+    del x
+    gc.collect()
+    assert gone() is not None, "TensorFlow let the dataset go: chapters 2 and 5 need release() no longer"
+    batches.release()
+    gc.collect()
+    assert gone() is None
+    with pytest.raises(RuntimeError, match="released"):
+        len(batches)
 
 
 def test_bad_input_is_reported_clearly():
