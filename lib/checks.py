@@ -1144,6 +1144,28 @@ def experiment_as_the_task_says(histories: Any, runs: dict, epochs: int, batch_s
     return found
 
 
+def experiment_measures(found: dict, parts: Sequence[tuple]) -> dict:
+    """What exercise 5's effect test measures of each variant of :func:`experiment_run`, in NumPy from
+    its final weights (no dropout, no penalty): ``{name: {...}}`` with the accuracy on the training,
+    and held-out reviews (``parts`` = training, validation, held out), the *gap* (validation minus
+    training cross-entropy: how much the network overfits) and ``squares``, the sum of the squared
+    weights of its two hidden kernels (what L2 penalises)."""
+    (x_train, y_train), (x_val, y_val), (x_held, y_held) = parts[:3]
+    measured = {}
+    for name, (model, _) in found.items():
+        units = REGULARIZATION_VARIANTS[name]["hidden_units"]
+        train = imdb_probabilities(model, x_train, units)
+        kernels = imdb_weights(model, np.shape(x_train)[1], units)[0:4:2]
+        measured[name] = {
+            "train": float(np.mean((train > 0.5) == y_train)),
+            "held": float(np.mean((imdb_probabilities(model, x_held, units) > 0.5) == y_held)),
+            "gap": binary_cross_entropy(imdb_probabilities(model, x_val, units), y_val)
+            - binary_cross_entropy(train, y_train),
+            "squares": float(sum(np.sum(np.asarray(kernel, dtype=np.float64) ** 2) for kernel in kernels)),
+        }
+    return measured
+
+
 def experiment_run(
     run_experiment: Callable, rng: np.random.Generator, sizes: Sequence[int], epochs: int, batch_size: int
 ) -> tuple[dict, list]:
