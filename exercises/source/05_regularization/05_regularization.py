@@ -546,6 +546,7 @@ _grade()
 del _grade
 ### END HIDDEN TESTS
 
+
 # %% nbgrader={"grade": true, "grade_id": "test_experiment_effect", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 def cross_entropy(model, x, y):
     """Mean binary cross-entropy of the model's predictions (no dropout, no penalty)."""
