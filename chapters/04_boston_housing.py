@@ -141,9 +141,8 @@ axes[0].set_ylabel("median price ($1000s)")
 mean = train_data.mean(axis=0)
 std = train_data.std(axis=0)
 x_train = ((train_data - mean) / std).astype("float32")
-x_test = ((test_data - mean) / std).astype(
-    "float32"
-)  # the training statistics, not the test's
+# the training statistics, not the test's
+x_test = ((test_data - mean) / std).astype("float32")
 y_train, y_test = train_targets.astype("float32"), test_targets.astype("float32")
 print("training means after scaling:", np.round(x_train.mean(axis=0), 2))
 print(
@@ -161,9 +160,8 @@ print(
 
 # %%
 normalizer = keras.layers.Normalization()
-normalizer.adapt(
-    train_data
-)  # learns the training data's mean and variance, per feature
+# learns the training data's mean and variance, per feature
+normalizer.adapt(train_data)
 print(
     "same as by hand, training:",
     np.allclose(normalizer(train_data), x_train, atol=1e-4),
@@ -280,19 +278,17 @@ def k_fold_curves(x, y, k, epochs, batch_size):
     after every epoch."""
     training_mae, validation_mae = [], []
     for training, validation in k_fold_splits(len(x), k):
-        mean, std = (
-            x[training].mean(axis=0),
-            x[training].std(axis=0),
-        )  # this fold's training part only
+        # this fold's training part only
+        mean, std = x[training].mean(axis=0), x[training].std(axis=0)
         x_scaled = ((x - mean) / std).astype("float32")
         model = build_model(x_scaled, y)
         history = model.fit(
             as_dataset(x_scaled[training], y[training], batch_size, shuffle=True),
             validation_data=as_dataset(x_scaled[validation], y[validation], batch_size),
             epochs=epochs,
-            shuffle=False,
+            shuffle=False,  # the dataset shuffles itself
             verbose=0,
-        )  # the dataset shuffles itself
+        )
         training_mae.append(history.history["mae"])
         validation_mae.append(history.history["val_mae"])
     return np.array(training_mae), np.array(validation_mae)

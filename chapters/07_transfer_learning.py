@@ -424,9 +424,8 @@ for layer in conv_base.layers:
     else:
         layer.trainable = False
 trainable = freezing.parameter_counts(model)["trainable"]
-assert trainable == 2_097_665, (
-    trainable
-)  # the classifier's weights only: block 5 stayed frozen
+# the classifier's weights only: block 5 stayed frozen
+assert trainable == 2_097_665, trainable
 print(f"trainable parameters after the lecture's loop: {trainable:,}")
 
 # %% [markdown]
@@ -489,16 +488,16 @@ figure = plots.plot_history(fine_tune_history, title="Fine-tuning block 5")
 #
 # VGG16 has no normalization layers, but most convnets after it (ResNet, EfficientNet and
 # their successors) do, and fine-tuning them needs one more precaution. **Batch
-# normalization** {cite}`ioffe2015` (`layers.BatchNormalization`) rescales each feature of a
-# layer's output to zero mean and unit variance, then applies a learned scale and offset;
-# keeping activations well scaled this way helps much deeper networks train. In training it uses the statistics of the current batch
-# and updates moving averages of them; at inference it uses those moving averages. A
-# pretrained base's moving averages come from ImageNet, and a few epochs of small batches of
-# a new dataset would overwrite them. So call such a base with `training=False` when you
-# build the new model (`features = base(inputs, training=False)`): its batch-normalization
-# layers then stay in inference mode even while the unfrozen layers train. Setting a
-# `BatchNormalization` layer's `trainable` to `False` also puts it in inference mode in
-# Keras 3.
+# normalization** {cite}`ioffe2015` (`layers.BatchNormalization`) rescales each feature of
+# a layer's output to zero mean and unit variance, then applies a learned scale and
+# offset; keeping activations well scaled this way helps much deeper networks train. In
+# training it uses the statistics of the current batch and updates moving averages of
+# them; at inference it uses those moving averages. A pretrained base's moving averages
+# come from ImageNet, and a few epochs of small batches of a new dataset would overwrite
+# them. So call such a base with `training=False` when you build the new model (`features
+# = base(inputs, training=False)`): its batch-normalization layers then stay in inference
+# mode even while the unfrozen layers train. Setting a `BatchNormalization` layer's
+# `trainable` to `False` also puts it in inference mode in Keras 3.
 
 # %% [markdown]
 # ### Evaluating the best model on the test set
