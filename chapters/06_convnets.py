@@ -353,14 +353,14 @@ for ax, (name, picture) in zip(axes, shrinking.items(), strict=True):
 
 
 # %% [markdown]
-# Pooling helps for two reasons.
+# Pooling helps for three reasons.
 #
 # 1. **Fewer numbers, fewer weights.** The dense layers that eventually read the feature
 #    map need far fewer weights, which means less overfitting.
 # 2. **A wider view.** After pooling, a 3×3 window of the next layer covers a 6×6 area of
-#    the layer before it. Without pooling, one input pixel only reaches a 3×3 neighbourhood
-#    in the first layer, 5×5 in the second, 7×7 in the third: a network would need many
-#    more layers before a unit could see a whole digit.
+#    the layer before it. Without pooling, a unit of the first layer sees a 3×3 patch of
+#    the input, of the second 5×5, of the third 7×7: a network would need many more
+#    layers before a unit could see a whole digit.
 # 3. **Some tolerance to shifts.** Moving a stroke by one pixel often leaves the maximum
 #    of its 2×2 window unchanged, so pooled maps change less under small shifts than the
 #    maps they come from: a little of the translation *invariance* convolutions lack.
