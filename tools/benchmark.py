@@ -2,6 +2,7 @@
 
 Usage: python tools/benchmark.py [--profile smoke|cpu|full] [--chapters 01_mnist ...]
                                  [--exercises 02_imdb ...] [--no-exercises] [--no-pairs]
+                                 [--only chapters|exercises|pairs ...]
                                  [--no-rebuild] [--json FILE] [--strict]
 
 Each chapter (from ``_toc.yml``, else ``chapters/*.ipynb``) is executed top to bottom in
@@ -318,28 +319,29 @@ def report(
         "(wall time includes kernel start; peak RSS is the kernel's process tree; a shared machine is noisy)",
         "",
     ]
-    header = f"{'chapter':<28} {'wall s':>8} {'peak RSS MB':>12}  {'time goal':>10} {'RSS goal':>10}  status"
-    lines += [header, "-" * len(header)]
     missed = False
-    for row in rows:
-        rss_mb = None if row.get("peak_rss") is None else row["peak_rss"] / MB
-        time_ok = verdict(row["wall_s"], goals["chapter_s"])
-        rss_ok = verdict(row.get("peak_rss"), goals["chapter_rss"])
-        status = f"FAILED: {row['error']}" if row.get("error") else "ran"
-        missed |= "MISSED" in (time_ok, rss_ok)
-        time_goal = f"≤{goals['chapter_s']} {time_ok}" if goals["chapter_s"] else "-"
-        rss_goal = f"≤{goals['chapter_rss'] // MB} {rss_ok}" if goals["chapter_rss"] else "-"
-        lines.append(
-            f"{row['chapter']:<28} {row['wall_s']:>8.1f} "
-            f"{'?' if rss_mb is None else f'{rss_mb:.0f}':>12}  {time_goal:>10} {rss_goal:>10}  {status}"
-        )
-    total = sum(row["wall_s"] for row in rows)
-    worst = max((row.get("peak_rss") or 0 for row in rows), default=0)
-    book_ok = verdict(total, goals["book_s"])
-    missed |= book_ok == "MISSED"
-    lines.append("-" * len(header))
-    book_goal = f"≤{goals['book_s']} {book_ok}" if goals["book_s"] else "-"
-    lines.append(f"{'whole book (sum)':<28} {total:>8.1f} {worst / MB:>12.0f}  {book_goal:>10}")
+    if rows:
+        header = f"{'chapter':<28} {'wall s':>8} {'peak RSS MB':>12}  {'time goal':>10} {'RSS goal':>10}  status"
+        lines += [header, "-" * len(header)]
+        for row in rows:
+            rss_mb = None if row.get("peak_rss") is None else row["peak_rss"] / MB
+            time_ok = verdict(row["wall_s"], goals["chapter_s"])
+            rss_ok = verdict(row.get("peak_rss"), goals["chapter_rss"])
+            status = f"FAILED: {row['error']}" if row.get("error") else "ran"
+            missed |= "MISSED" in (time_ok, rss_ok)
+            time_goal = f"≤{goals['chapter_s']} {time_ok}" if goals["chapter_s"] else "-"
+            rss_goal = f"≤{goals['chapter_rss'] // MB} {rss_ok}" if goals["chapter_rss"] else "-"
+            lines.append(
+                f"{row['chapter']:<28} {row['wall_s']:>8.1f} "
+                f"{'?' if rss_mb is None else f'{rss_mb:.0f}':>12}  {time_goal:>10} {rss_goal:>10}  {status}"
+            )
+        total = sum(row["wall_s"] for row in rows)
+        worst = max((row.get("peak_rss") or 0 for row in rows), default=0)
+        book_ok = verdict(total, goals["book_s"])
+        missed |= book_ok == "MISSED"
+        lines.append("-" * len(header))
+        book_goal = f"≤{goals['book_s']} {book_ok}" if goals["book_s"] else "-"
+        lines.append(f"{'whole book (sum)':<28} {total:>8.1f} {worst / MB:>12.0f}  {book_goal:>10}")
     if exercise_rows:
         lines += ["", "exercises (solved, hidden tests removed, as a student runs them)"]
         header = f"{'exercise':<28} {'wall s':>8} {'peak RSS MB':>12}  {'RSS goal':>10}  status"
@@ -397,6 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exercises", nargs="*", help="exercise ids (e.g. 02_imdb); default: all")
     parser.add_argument("--no-exercises", action="store_true", help="skip the exercises (and the pairs)")
     parser.add_argument("--no-pairs", action="store_true", help="skip the two-open-notebooks measurement")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=["chapters", "exercises", "pairs"],
+        help="measure only these (e.g. to run the parts in parallel); the book build follows --no-rebuild",
+    )
     parser.add_argument("--no-rebuild", action="store_true", help="skip the two book builds")
     parser.add_argument("--cell-timeout", type=int, default=1800, help="seconds per cell (default 1800)")
     parser.add_argument("--json", type=Path, help="also write the measurements to this file")
@@ -426,16 +434,17 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"no such exercise: {', '.join(sorted(unknown))}")
         exercise_paths = [path for path in exercise_paths if path.stem in args.exercises]
+    parts = set(args.only or ["chapters", "exercises", "pairs"])
     rows = []
-    for path in chapters:
+    for path in chapters if "chapters" in parts else []:
         print(f"running {path.stem} ({args.profile}) ...", file=sys.stderr, flush=True)
         rows.append(run_chapter(path, args.profile, args.cell_timeout))
     exercise_rows = []
-    for path in exercise_paths:
+    for path in exercise_paths if "exercises" in parts else []:
         print(f"running exercise {path.stem} ...", file=sys.stderr, flush=True)
         exercise_rows.append(run_measured([path], args.profile, args.cell_timeout))
     pair_rows = []
-    for chapter, exercise in [] if args.no_pairs else pairs(chapters, exercise_paths):
+    for chapter, exercise in [] if args.no_pairs or "pairs" not in parts else pairs(chapters, exercise_paths):
         print(f"running {chapter.stem} with {exercise.stem} open beside it ...", file=sys.stderr, flush=True)
         pair_rows.append(run_measured([chapter, exercise], args.profile, args.cell_timeout))
     rebuild = None
