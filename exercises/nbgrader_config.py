@@ -81,7 +81,9 @@ c.Grader.sandbox = "auto"  # "require" refuses to grade on a machine without nam
 c.Grader.feedback = True
 c.Grader.integrity_checks = True
 c.Grader.hide = []  # more paths kernels must not see
-c.Grader.pass_env = []  # more environment variables for kernels (BDLS_* and TF_* pass already)
+# The book's own variables reach the kernels (the grader knows nothing of the book): the compute
+# profile and offline mode (BDLS_PROFILE, BDLS_OFFLINE) and the data cache (BDLS_DATA_DIR).
+c.Grader.pass_env = ["BDLS_*"]  # glob patterns; PATH, locale, TF_*, thread settings... pass already
 # The book's data cache (lib.sources): kernels read it, read-only, when BDLS_DATA_DIR names one;
 # the grader stops before grading if the kernels' user (nobody, when grading as root) cannot read it.
 # Without BDLS_DATA_DIR each kernel starts with an empty cache in a home of its own.

@@ -3,8 +3,9 @@
 Run ``python -m grading --help`` from the repository root; see ``grading/README.md``.
 """
 
+from .config import Grader
 from .course import CourseError
-from .runner import Options, grade
+from .runner import grade
 from .seeding import student_seed
 
-__all__ = ["CourseError", "Options", "grade", "student_seed"]
+__all__ = ["CourseError", "Grader", "grade", "student_seed"]

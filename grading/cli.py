@@ -1,12 +1,10 @@
 """``python -m grading``: grade a folder of submissions (see ``grading/README.md``).
 
-Every option except the paths can also be set in the course's ``nbgrader_config.py``
-as ``c.Grader.<name>`` (``grading.config.Grader``); a flag given here overrides it.
+The options are the traits of ``grading.config.Grader`` (``--help-all`` lists them).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -16,90 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import traitlets
+from traitlets import TraitError
 
-from . import config
+from .config import Grader
 from .course import Course, CourseError, copy_sqlite
-from .runner import Options, describe_containment, grade, probe_sandbox, resolve_options, sandbox_policy
-
-
-def size(text: str) -> int:
-    try:
-        return config.size(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _flag(trait: str) -> str:
-    """Help text of an option: the trait's own help (defaults included) and its config name."""
-    spec = config.Grader.class_traits()[trait]
-    default = f" Default: {spec.default()}." if spec.default() not in (0, "", []) else ""
-    repeat = " Repeat the flag for more." if isinstance(spec, traitlets.List) else ""
-    return f"{spec.help}{default}{repeat} [c.Grader.{trait}]"
-
-
-#: ``Options`` field of each ``c.Grader`` trait whose name differs from the trait's
-OPTION_FIELD = {
-    "memory": "memory_bytes",
-    "address_space": "address_space_bytes",
-    "max_output": "max_output_bytes",
-    "pass_env": "env_keep",
-}
-PATH_TRAITS = {"hide", "visible"}  # lists of paths
-
-
-def _flag_kind(trait: str, spec) -> dict:
-    """argparse's keywords for the flag of a ``c.Grader`` trait: typed after the trait."""
-    if isinstance(spec, traitlets.Bool):
-        return {"action": argparse.BooleanOptionalAction}
-    if isinstance(spec, traitlets.Enum):
-        return {"choices": list(spec.values)}
-    if isinstance(spec, traitlets.List):
-        if trait in PATH_TRAITS:
-            return {"action": "append", "type": Path, "metavar": "PATH"}
-        return {"action": "append", "metavar": "PATTERN"}
-    if isinstance(spec, traitlets.Integer):
-        return {"type": int, "metavar": "N"}
-    return {"type": size, "metavar": "SIZE"}  # the Unicode traits are sizes (3G, 1M)
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m grading",
-        description="Autograde a folder of nbgrader submissions: seeded, sandboxed, in parallel, "
-        "with feedback that never shows hidden tests. Options not given here come from "
-        "c.Grader in the course's nbgrader_config.py.",
-    )
-    p.add_argument("--course", required=True, type=Path, help="nbgrader course root (has nbgrader_config.py)")
-    p.add_argument("--assignment", help="assignment id, as in the gradebook (required to grade)")
-    p.add_argument(
-        "--submissions", type=Path, help="folder with one sub-folder per student (default: the course's submitted/)"
-    )
-    for trait, spec in config.Grader.class_traits(config=True).items():
-        p.add_argument("--" + trait.replace("_", "-"), help=_flag(trait), **_flag_kind(trait, spec))
-    p.add_argument("--run-dir", type=Path, help="where to keep this run's files (default: a new temp folder)")
-    p.add_argument("--report", type=Path, help="also write the JSON report here")
-    p.add_argument(
-        "--compare-nbgrader",
-        action="store_true",
-        help="afterwards, time plain `nbgrader autograde` on a scratch copy with the same submissions",
-    )
-    p.add_argument("--check-sandbox", action="store_true", help="only report what the sandbox can do here")
-    return p
-
-
-def options_from(args: argparse.Namespace) -> Options:
-    """The run's options as given on the command line (``None``: from ``c.Grader``)."""
-    configurable = {
-        OPTION_FIELD.get(trait, trait): getattr(args, trait) for trait in config.Grader.class_traits(config=True)
-    }
-    return Options(
-        course=args.course,
-        assignment=args.assignment,
-        submissions=args.submissions,
-        run_dir=args.run_dir,
-        **configurable,
-    )
+from .runner import describe_containment, grade, probe_sandbox, sandbox_policy
 
 
 def plain_nbgrader(course: Course, assignment: str, report: dict, cell_timeout: int) -> dict:
@@ -170,28 +89,24 @@ def print_report(report: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = parser()
-    args = arguments.parse_args(argv)
-    if not args.assignment and not args.check_sandbox:
-        arguments.error("--assignment is required")
-    options = options_from(args)
+    settings = Grader()
     try:
-        if args.check_sandbox:
-            course = Course(options.course)
-            options = resolve_options(options, course)
+        course = settings.initialize(argv)
+        if settings.check_sandbox:
             run_dir = Path(tempfile.mkdtemp(prefix="grading-check-"))
             os.chmod(run_dir, 0o711)
-            status = probe_sandbox(sandbox_policy(options, course, run_dir), run_dir)
+            status = probe_sandbox(sandbox_policy(settings, course, run_dir, None), run_dir)
             shutil.rmtree(run_dir, ignore_errors=True)
             print(json.dumps(describe_containment(status), indent=2))
             return 0
-        report = grade(options, log=lambda message: print(message, file=sys.stderr))
-    except CourseError as exc:
+        if not settings.assignment:
+            raise TraitError("--assignment is required")
+        report = grade(settings, log=lambda message: print(message, file=sys.stderr))
+    except (CourseError, TraitError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.compare_nbgrader:
-        course = Course(options.course)
-        plain = plain_nbgrader(course, options.assignment, report, report["cell_timeout"])
+    if settings.compare_nbgrader:
+        plain = plain_nbgrader(course, settings.assignment, report, report["cell_timeout"])
         report["plain_nbgrader"] = plain
         report["speedup"] = round(plain["seconds"] / max(report["grading_seconds"], 1e-9), 2)
     print_report(report)
@@ -202,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             f"(exit {p['exit']}); this grader: {report['grading_seconds']} s "
             f"-> speed-up {report['speedup']}x"
         )
-    if args.report:
-        args.report.write_text(json.dumps(report, indent=2))
+    if settings.report:
+        Path(settings.report).write_text(json.dumps(report, indent=2))
     print(f"\nreport: {Path(report['run_dir']) / 'report.json'}")
     return 1 if any(s["status"] == "failed" for s in report["students"]) else 0

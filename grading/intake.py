@@ -5,6 +5,7 @@ would otherwise mis-grade (nbgrader metadata edited, graded cells deleted)."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import re
@@ -13,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-
-from lib.sources import file_digest
 
 from .course import AssignmentInfo, NotebookInfo
 
@@ -39,6 +38,11 @@ class Submission:
         self.status = "rejected"
         self.messages.append(message)
         return self
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def discover(submissions: Path, assignment: str) -> tuple[list[Submission], list[str]]:
@@ -97,7 +101,7 @@ def archive(sub: Submission, target: Path, max_bytes: int) -> None:
             destination = target / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, destination)
-            sub.files[str(relative)] = file_digest(destination, "sha256")
+            sub.files[str(relative)] = file_digest(destination)
     sub.archive = target
     stamp = target / "timestamp.txt"
     if stamp.exists():
@@ -329,7 +333,7 @@ def verify_originals(subs: list[Submission]) -> list[str]:
                 path.unlink(missing_ok=True)
         for relative, digest in sub.files.items():
             original = sub.folder / relative
-            if not original.exists() or original.is_symlink() or file_digest(original, "sha256") != digest:
+            if not original.exists() or original.is_symlink() or file_digest(original) != digest:
                 problems.append(f"{sub.student}: {relative} changed during grading; restored from the archive")
                 original.parent.mkdir(parents=True, exist_ok=True)
                 if original.is_symlink():
@@ -355,12 +359,12 @@ class Snapshot:
                 copy = backup / str(index) / (path.relative_to(root) if root.is_dir() else path.name)
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, copy)
-                self.entries[path] = (file_digest(copy, "sha256"), copy)
+                self.entries[path] = (file_digest(copy), copy)
 
     def verify_and_restore(self) -> list[str]:
         problems = []
         for path, (digest, saved) in self.entries.items():
-            if path.is_symlink() or not path.exists() or file_digest(path, "sha256") != digest:
+            if path.is_symlink() or not path.exists() or file_digest(path) != digest:
                 problems.append(f"{path} changed while submissions ran; restored from the copy taken before")
                 if path.is_symlink():
                     path.unlink()

@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 import warnings
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 from nbgrader.utils import find_all_files, parse_utc
 
 from . import feedback as fb
-from .config import Grader, size
+from .config import Grader
 from .course import AssignmentInfo, Course, CourseError, gradebook_digest, restore_sqlite
 from .intake import Snapshot, Submission, discover, prepare, verify_originals
 from .kernel import remove_stale_ipc_dirs
@@ -43,7 +43,6 @@ ENV_KEEP = [
     "VIRTUAL_ENV",
     "PYTHONPATH",
     "PYTHONNOUSERSITE",
-    "BDLS_*",
     "TF_*",
     "KERAS_*",
     "MPLBACKEND",
@@ -57,71 +56,16 @@ ENV_KEEP = [
 GiB = 2**30
 
 
-@dataclass
-class Options:
-    """One grading run. A field left ``None`` takes its value from ``c.Grader`` in the course's
-    ``nbgrader_config.py`` (``grading.config.Grader``, where the defaults are documented);
-    ``resolve_options`` fills them in."""
-
-    course: Path
-    assignment: str | None
-    submissions: Path | None = None  # default: the course's submitted/ folder
-    workers: int | None = None
-    cell_timeout: int | None = None  # 0 or None: Grader.cell_timeout, else the course's Execute.timeout
-    submission_timeout: int | None = None  # 0 or None: Grader.submission_timeout, else computed per assignment
-    memory_bytes: int | None = None
-    address_space_bytes: int | None = None  # 0 or None: Grader.address_space, else max(8 GiB, 4 x memory)
-    max_output_bytes: int | None = None
-    seed: int | None = None
-    sandbox: str | None = None  # auto | require | off
-    hide: list[Path] | None = None
-    visible: list[Path] | None = None
-    env_keep: list[str] | None = None
-    run_dir: Path | None = None
-    feedback: bool | None = None
-    integrity_checks: bool | None = None
-    # fixed limits (not options)
-    file_size_bytes: int = 256 * 2**20
-    tmp_bytes: int = 256 * 2**20
-    nproc: int = 1024
-    max_notebook_bytes: int = 20 * 2**20
-    max_file_bytes: int = 100 * 2**20
+# fixed limits (not options)
+FILE_SIZE_BYTES = TMP_BYTES = 256 * 2**20  # per file a kernel writes; its private /tmp
+NPROC = 1024  # processes of the kernel's user (when it runs as nobody)
+MAX_NOTEBOOK_BYTES, MAX_FILE_BYTES = 20 * 2**20, 100 * 2**20  # bigger ones are rejected, ignored
 
 
-def default_cell_timeout(course: Course) -> int:
+def cell_timeout_of(settings: Grader, course: Course) -> int:
+    """``c.Grader.cell_timeout``, else the course's ``Execute.timeout``, else 60 s."""
     configured = course.config.get("Execute", {}).get("timeout")
-    return int(configured) if isinstance(configured, int) and configured > 0 else 60
-
-
-def resolve_options(options: Options, course: Course) -> Options:
-    """``options`` with every unset field taken from the course's ``c.Grader`` configuration."""
-    grader = Grader(config=course.config)
-
-    def pick(value, configured):
-        return configured if value is None else value
-
-    memory = pick(options.memory_bytes, size(grader.memory))
-    address_space = (
-        options.address_space_bytes
-        or (size(grader.address_space) if grader.address_space else 0)
-        or max(8 * GiB, 4 * memory)
-    )
-    return replace(
-        options,
-        workers=pick(options.workers, grader.workers),
-        cell_timeout=options.cell_timeout or grader.cell_timeout or default_cell_timeout(course),
-        submission_timeout=options.submission_timeout or grader.submission_timeout or None,
-        memory_bytes=memory,
-        address_space_bytes=address_space,
-        max_output_bytes=pick(options.max_output_bytes, size(grader.max_output)),
-        seed=pick(options.seed, grader.seed),
-        sandbox=pick(options.sandbox, grader.sandbox),
-        hide=pick(options.hide, [Path(p) for p in grader.hide]),
-        visible=pick(options.visible, [Path(p) for p in grader.visible]),
-        env_keep=pick(options.env_keep, list(grader.pass_env)),
-        feedback=pick(options.feedback, grader.feedback),
-        integrity_checks=pick(options.integrity_checks, grader.integrity_checks),
-    )
+    return settings.cell_timeout or (configured if isinstance(configured, int) and configured > 0 else 60)
 
 
 # ------------------------------------------------------------------ sandbox
@@ -143,32 +87,32 @@ def editable_project_dirs() -> list[str]:
     return found
 
 
-def sandbox_policy(options: Options, course: Course, run_dir: Path) -> SandboxPolicy:
-    """What every kernel's sandbox hides, keeps visible and limits (``options`` resolved)."""
+def sandbox_policy(settings: Grader, course: Course, run_dir: Path, submissions: Path | None) -> SandboxPolicy:
+    """What every kernel's sandbox hides, keeps visible and limits."""
     hide = [
         course.root,
-        course.source_dir(options.assignment or ".").parent,
+        course.source_dir(settings.assignment or ".").parent,
         run_dir,
         Path.home(),
-        options.submissions,
-        *options.hide,
+        submissions,
+        *settings.hide,
     ]
     for step in ("submitted", "autograded", "feedback"):  # also named one by one, in case the course
         hide.append(course.root / getattr(course.coursedir, f"{step}_directory"))  # root must stay visible
     hide = [str(p) for p in hide if p]
     if course.gradebook_path is not None:
         hide.append(str(course.gradebook_path))
-    needed = {*python_paths(), *(str(p) for p in options.visible)}
+    needed = {*python_paths(), *settings.visible}
     return SandboxPolicy(
-        mode=options.sandbox,
+        mode=settings.sandbox,
         hide=sorted(set(hide)),
         needed=sorted(p for p in needed if p),
-        memory_bytes=options.memory_bytes,
-        address_space_bytes=options.address_space_bytes,
-        file_size_bytes=options.file_size_bytes,
-        tmp_bytes=options.tmp_bytes,
-        nproc=options.nproc,
-        env_keep=ENV_KEEP + list(options.env_keep),
+        memory_bytes=settings.memory,
+        address_space_bytes=settings.address_space or max(8 * GiB, 4 * settings.memory),
+        file_size_bytes=FILE_SIZE_BYTES,
+        tmp_bytes=TMP_BYTES,
+        nproc=NPROC,
+        env_keep=ENV_KEEP + list(settings.pass_env),
     )
 
 
@@ -186,19 +130,18 @@ def python_closed_to_nobody() -> list[str]:
     return usable_by_nobody([sys.executable, *sorted(python_paths())])
 
 
-def check_visible(options: Options) -> None:
+def check_visible(settings: Grader) -> None:
     """Stop before grading if a path kernels must see is closed to ``nobody``, whom a grader running
     as root runs them as (the sandbox would otherwise fall back to running them as root). Where
     ``nobody`` cannot reach Python itself either, the kernels run as root anyway (each kernel's
     report says why), and root reads the path: nothing to stop for."""
     if os.geteuid() != 0:
         return  # the kernels run as the grader's own user, who can read what the grader can
-    blocked = usable_by_nobody([str(p) for p in options.visible if p.exists()])
+    blocked = usable_by_nobody([p for p in settings.visible if os.path.exists(p)])
     if blocked and not python_closed_to_nobody():
         raise CourseError(
             f"kernels run as user nobody, who cannot read {blocked[0]}: make it readable by "
-            "other users (chmod o+rX), or use another folder (for the book's data cache: "
-            "BDLS_DATA_DIR)"
+            "other users (chmod o+rX), or use another folder"
         )
 
 
@@ -351,37 +294,35 @@ class Lane:
 # ------------------------------------------------------------------ main
 
 
-def grade(options: Options, log=print, grade_job=None) -> dict:
+def grade(settings: Grader, log=print, grade_job=None) -> dict:
     """Grade a folder of submissions; ``grade_job(job) -> answer`` replaces the worker processes (tests)."""
     started, started_at = time.monotonic(), datetime.now().isoformat(timespec="seconds")
-    course = Course(options.course)
-    options = resolve_options(options, course)
-    check_visible(options)
-    assignment = course.assignment(options.assignment)
+    course = Course(settings.course)
+    check_visible(settings)
+    assignment = course.assignment(settings.assignment)
     for stale in remove_stale_ipc_dirs():
         log(f"removed the kernel folder {stale} of a grading run that was killed")
-    submissions = Path(options.submissions or course.coursedir.submitted_directory)
+    submissions = Path(settings.submissions or course.coursedir.submitted_directory)
     if not submissions.is_absolute():
         submissions = course.root / submissions
     submissions = submissions.resolve()
     if not submissions.is_dir():
         raise CourseError(f"submissions folder {submissions} does not exist")
-    options.submissions = submissions
-    cell_timeout = options.cell_timeout
+    cell_timeout = cell_timeout_of(settings, course)
     code_cells = max(1, sum(1 for nb in assignment.notebooks.values() for c in nb.cells if c.cell_type == "code"))
-    submission_timeout = options.submission_timeout or max(300, cell_timeout * (code_cells + 3) + 60)
+    submission_timeout = settings.submission_timeout or max(300, cell_timeout * (code_cells + 3) + 60)
 
-    run_dir = Path(options.run_dir or tempfile.mkdtemp(prefix=f"grading-{options.assignment}-")).resolve()
+    run_dir = Path(settings.run_dir or tempfile.mkdtemp(prefix=f"grading-{settings.assignment}-")).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(run_dir, 0o711)  # kernels running as nobody traverse to their own folder only
-    finished = resume(run_dir, course, options)
+    finished = resume(run_dir, course, settings, submissions)
     for private in ("originals", "prepared", "replaced", "instructor-before", "feedback", "results"):
         (run_dir / private).mkdir(exist_ok=True)
         os.chmod(run_dir / private, 0o700)
     (run_dir / "jobs").mkdir(exist_ok=True)
     os.chmod(run_dir / "jobs", 0o711)
 
-    policy = sandbox_policy(options, course, run_dir)
+    policy = sandbox_policy(settings, course, run_dir, submissions)
     probe = probe_sandbox(policy, run_dir)
     containment = describe_containment(probe)
     log(
@@ -390,7 +331,7 @@ def grade(options: Options, log=print, grade_job=None) -> dict:
     )
     for warning in containment["warnings"] + containment["refused"]:
         log(f"sandbox warning: {warning}")
-    if options.sandbox == "require" and (probe.get("probe_exit") != 0 or containment["refused"]):
+    if settings.sandbox == "require" and (probe.get("probe_exit") != 0 or containment["refused"]):
         raise CourseError(
             "--sandbox require: this machine does not allow the sandbox: "
             + "; ".join(containment["refused"] + containment["warnings"])
@@ -401,10 +342,10 @@ def grade(options: Options, log=print, grade_job=None) -> dict:
     if gradebook_copy.exists():
         gradebook_copy = run_dir / "gradebook-resumed.db"
     digest_before = course.backup_gradebook(gradebook_copy)
-    protected = Snapshot([course.source_dir(options.assignment), course.config_file], run_dir / "instructor-before")
+    protected = Snapshot([course.source_dir(settings.assignment), course.config_file], run_dir / "instructor-before")
     template = run_dir / "template.db"
-    course.make_template(options.assignment, template)
-    source_dir = course.source_dir(options.assignment)
+    course.make_template(settings.assignment, template)
+    source_dir = course.source_dir(settings.assignment)
     # the instructor's files nbgrader's Autograde copies (not the ignored ones: c.CourseDirectory.ignore)
     source_files = {
         os.path.relpath(p, source_dir): p
@@ -412,7 +353,7 @@ def grade(options: Options, log=print, grade_job=None) -> dict:
         if not os.path.islink(p)
     }
 
-    subs, notes = discover(submissions, options.assignment)
+    subs, notes = discover(submissions, settings.assignment)
     subs, done = [s for s in subs if s.student not in finished], [s for s in subs if s.student in finished]
     for sub in subs:
         for leftover in ("originals", "prepared", "jobs"):  # of an earlier run that was stopped
@@ -421,8 +362,8 @@ def grade(options: Options, log=print, grade_job=None) -> dict:
             sub,
             assignment,
             run_dir,
-            max_notebook_bytes=options.max_notebook_bytes,
-            max_file_bytes=options.max_file_bytes,
+            max_notebook_bytes=MAX_NOTEBOOK_BYTES,
+            max_file_bytes=MAX_FILE_BYTES,
         )
     accepted = [s for s in subs if s.status == "pending"]
     log(f"{len(subs)} submissions: {len(accepted)} to grade, {len(subs) - len(accepted)} rejected")
@@ -431,14 +372,14 @@ def grade(options: Options, log=print, grade_job=None) -> dict:
 
     limits = {
         "cell_timeout": cell_timeout,
-        "max_output_bytes": options.max_output_bytes,
-        "integrity_checks": options.integrity_checks,
+        "max_output_bytes": settings.max_output,
+        "integrity_checks": settings.integrity_checks,
     }
     results: dict[str, dict] = {}
     pending = list(accepted)
     lock = threading.Lock()
 
-    lanes = [Lane(run_dir, index) for index in range(options.workers)]
+    lanes = [Lane(run_dir, index) for index in range(settings.workers)]
 
     def lane_main(index: int) -> None:
         lane = lanes[index]
@@ -451,10 +392,10 @@ def grade(options: Options, log=print, grade_job=None) -> dict:
                 job_dir = run_dir / "jobs" / sub.student
                 job_dir.mkdir()
                 os.chmod(job_dir, 0o711)
-                seed = student_seed(options.seed, options.assignment, sub.student)
+                seed = student_seed(settings.seed, settings.assignment, sub.student)
                 job = {
                     "student": sub.student,
-                    "assignment": options.assignment,
+                    "assignment": settings.assignment,
                     "job_dir": str(job_dir),
                     "template_db": str(template),
                     "prepared": str(sub.prepared),
@@ -485,7 +426,7 @@ def grade(options: Options, log=print, grade_job=None) -> dict:
             lane.stop()
 
     t_grade = time.monotonic()
-    threads = [threading.Thread(target=lane_main, args=(i,), daemon=True) for i in range(options.workers)]
+    threads = [threading.Thread(target=lane_main, args=(i,), daemon=True) for i in range(settings.workers)]
     for thread in threads:
         thread.start()
     try:
@@ -514,18 +455,18 @@ def grade(options: Options, log=print, grade_job=None) -> dict:
         # nbgrader 0.9 with SQLAlchemy 2 warns about its own session handling when it adds a
         # submission; the rows are written correctly (the tests read them back).
         warnings.filterwarnings("ignore", message=r".*not in session, add operation along.*")
-        merged = merge_all(course, assignment, options, accepted, results, run_dir)
+        merged = merge_all(course, assignment, settings, accepted, results, run_dir)
     report = {
-        "assignment": options.assignment,
+        "assignment": settings.assignment,
         "course": str(course.root),
         "submissions": str(submissions),
         "run_dir": str(run_dir),
         "started": started_at,
         "resumed": len(done),
-        "workers": options.workers,
+        "workers": settings.workers,
         "cell_timeout": cell_timeout,
         "submission_timeout": submission_timeout,
-        "memory_limit_bytes": options.memory_bytes,
+        "memory_limit_bytes": settings.memory,
         "containment": containment,
         "grading_seconds": round(grading_seconds, 2),
         "total_seconds": round(time.monotonic() - started, 2),
@@ -548,11 +489,11 @@ def write_atomic(path: Path, data: dict) -> None:
     os.replace(partial, path)
 
 
-def resume(run_dir: Path, course: Course, options: Options) -> dict[str, dict]:
+def resume(run_dir: Path, course: Course, settings: Grader, submissions: Path) -> dict[str, dict]:
     """The students a run in ``run_dir`` graded already (student -> report entry): ``run.json``
     names the run; each graded student's entry is ``results/<student>.json``, written last."""
-    run = {"course": str(course.root), "assignment": options.assignment, "submissions": str(options.submissions)}
-    run["seed"] = options.seed
+    run = {"course": str(course.root), "assignment": settings.assignment, "submissions": str(submissions)}
+    run["seed"] = settings.seed
     if (run_dir / "run.json").exists():
         earlier = json.loads((run_dir / "run.json").read_text())
         if earlier != run:
@@ -585,7 +526,7 @@ def _events(job_dir: Path) -> tuple[list[dict], list[dict]]:
 def merge_all(
     course: Course,
     assignment: AssignmentInfo,
-    options: Options,
+    settings: Grader,
     accepted: list[Submission],
     results: dict[str, dict],
     run_dir: Path,
@@ -611,7 +552,7 @@ def merge_all(
         graded = {Path(p).stem: nbformat.read(p, as_version=4) for p in result["notebooks"]}
         # nbgrader's autograded folder from the worker's scratch course: the student's files and
         # the instructor's, as nbgrader copied them (c.CourseDirectory.ignore, exclude_overwriting)
-        target = course.path("autograded", sub.student, options.assignment)
+        target = course.path("autograded", sub.student, settings.assignment)
         staged = target.with_name(target.name + ".grading")
         shutil.rmtree(staged, ignore_errors=True)  # half a copy, from a run that was stopped
         shutil.copytree(Path(result["notebooks"][0]).parent, staged, symlinks=True)
@@ -623,13 +564,13 @@ def merge_all(
             gb.update_or_create_student(sub.student)
             timestamp = parse_utc(sub.timestamp) if sub.timestamp else None
             if timestamp is not None:
-                gb.update_or_create_submission(options.assignment, sub.student, timestamp=timestamp)
+                gb.update_or_create_submission(settings.assignment, sub.student, timestamp=timestamp)
             else:
-                gb.update_or_create_submission(options.assignment, sub.student)
+                gb.update_or_create_submission(settings.assignment, sub.student)
             for name in assignment.notebooks:
                 if name in graded:
                     continue
-                for grade in gb.find_submission_notebook(name, options.assignment, sub.student).grades:
+                for grade in gb.find_submission_notebook(name, settings.assignment, sub.student).grades:
                     grade.auto_score = 0
                     grade.needs_manual_grade = False
                 gb.db.commit()
@@ -637,7 +578,7 @@ def merge_all(
             resources = {
                 "nbgrader": {
                     "notebook": name,
-                    "assignment": options.assignment,
+                    "assignment": settings.assignment,
                     "student": sub.student,
                     "db_url": course.db_url,
                 }
@@ -655,15 +596,15 @@ def merge_all(
             clean.cells.insert(0, fb.summary_cell(sub.student, f"{name}.ipynb", results_nb, notes))
             sanitized[name] = clean
         with Gradebook(course.db_url, course.coursedir.course_id) as gb:
-            submission = gb.find_submission(options.assignment, sub.student)
+            submission = gb.find_submission(settings.assignment, sub.student)
             score, max_score = float(submission.score), float(submission.max_score)
             needs_manual = bool(submission.needs_manual_grade)
         feedback_files = []
-        if options.feedback:
+        if settings.feedback:
             try:
                 feedback_files = fb.write_feedback(
                     course,
-                    options.assignment,
+                    settings.assignment,
                     sub.student,
                     sanitized,
                     assignment.notebooks,

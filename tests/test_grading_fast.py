@@ -1,16 +1,21 @@
 """The grader's own logic without kernels: seconds, not minutes.
 
-Each run here is the real ``grading.grade`` (intake, the worker's nbgrader ``Autograde`` in a
-scratch course, checks, merge into the gradebook, feedback, report, resume) with one step
-replaced: the cells are not executed (``SafeExecute.preprocess`` is a stub), so no kernel
-starts. A test cell "fails" when the submission's answer contains ``FAIL_MARK``. Kernel round
-trips are in ``tests/test_grading.py`` (marked slow).
+Options: the course's ``c.Grader`` and the command line. Each grading run here is the real
+``grading.grade`` (intake, the worker's nbgrader ``Autograde`` in a scratch course, checks,
+merge into the gradebook, feedback, report, resume) with one step replaced: the cells are not
+executed (``SafeExecute.preprocess`` is a stub), so no kernel starts. A test cell "fails" when
+the submission's answer contains ``FAIL_MARK``. Kernel round trips are in
+``tests/test_grading.py`` (marked slow).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from datetime import datetime, timedelta
@@ -20,9 +25,16 @@ import grading_fixtures as fx
 import nbformat
 import pytest
 
-from grading import Options, grade, worker
+from grading import Grader, grade, student_seed, worker
+from grading.cli import main
+from grading.config import size
+from grading.course import Course, gradebook_digest
+from grading.feedback import HIDDEN_NOTE, sanitize
+from grading.intake import normalize, read_notebook
 from grading.kernel import SafeExecute
+from grading.sandbox import IPC_PREFIX, plan_mounts
 
+MiB = 2**20
 FAIL_MARK = "x + x"  # fx.WRONG_SQUARE: test_square fails (3/5)
 
 
@@ -63,11 +75,8 @@ class FakeWorker:
 def run(course: Path, subs: Path, run_dir: Path, fake: FakeWorker, **options) -> dict:
     options.setdefault("sandbox", "off")
     options.setdefault("feedback", False)
-    return grade(
-        Options(course=course, assignment=fx.ASSIGNMENT, submissions=subs, run_dir=run_dir, **options),
-        log=lambda message: None,
-        grade_job=fake,
-    )
+    settings = Grader.for_course(course, assignment=fx.ASSIGNMENT, submissions=subs, run_dir=run_dir, **options)
+    return grade(settings, log=lambda message: None, grade_job=fake)
 
 
 def gradebook_rows(course: Path) -> list[tuple]:
@@ -78,12 +87,12 @@ def gradebook_rows(course: Path) -> list[tuple]:
         db.close()
 
 
-SCORES = {"s1": 5, "s2": 3, "s3": 5, "s4": 5}
+SCORES = {"s1": 5, "s2": 3, "s3": 5}
 
 
 @pytest.fixture
 def batch(course_template, tmp_path):
-    """A course copy and four submissions (s2 answers square wrongly)."""
+    """A course copy and three submissions (s2 answers square wrongly)."""
     course = fx.copy_course(course_template, tmp_path / "course")
     subs = tmp_path / "subs"
     for student in SCORES:
@@ -111,8 +120,8 @@ def test_a_batch_is_graded_into_the_gradebook_without_kernels(batch, tmp_path, m
 def test_the_report_says_when_the_run_started(batch, tmp_path, monkeypatch):
     course, subs = batch
     before = datetime.now().replace(microsecond=0)
-    report = run(course, subs, tmp_path / "run", FakeWorker(monkeypatch, delay=0.7))
-    assert datetime.now() - before >= timedelta(seconds=2.5)  # the grading took a while
+    report = run(course, subs, tmp_path / "run", FakeWorker(monkeypatch, delay=0.5))
+    assert datetime.now() - before >= timedelta(seconds=1.5)  # the grading took a while
     assert before <= datetime.fromisoformat(report["started"]) <= before + timedelta(seconds=1)
 
 
@@ -170,7 +179,6 @@ CRASH_POINTS = {  # where: the function that stops the grader on its third call 
     "merge-copy": ("shutil", "copytree"),
     "merge-gradebook": ("grading.runner", "SaveAutoGrades"),
     "feedback": ("grading.feedback", "write_feedback"),
-    "record-write": ("grading.runner", "write_atomic"),
     "record-rename": ("os", "replace"),
 }
 
@@ -197,9 +205,9 @@ def test_a_batch_killed_at_any_step_completes_when_run_again(batch, tmp_path, mo
     with monkeypatch.context() as patch:
         patch.setattr(module, name, crashing)
         with pytest.raises(Crash):
-            run(course, subs, run_dir, FakeWorker(monkeypatch), feedback=True)
+            run(course, subs, run_dir, FakeWorker(monkeypatch), feedback=where == "feedback")
     again = FakeWorker(monkeypatch)
-    report = run(course, subs, run_dir, again, feedback=True)
+    report = run(course, subs, run_dir, again, feedback=where == "feedback")
     assert scores(report) == SCORES
     assert [s["status"] for s in report["students"]] == ["graded"] * len(SCORES)
     assert [row[0] for row in gradebook_rows(course)] == sorted(SCORES)  # each student once
@@ -208,5 +216,242 @@ def test_a_batch_killed_at_any_step_completes_when_run_again(batch, tmp_path, mo
     for student in SCORES:
         autograded = course / "autograded" / student / fx.ASSIGNMENT
         assert sorted(p.name for p in autograded.iterdir()) == ["data.txt", f"{fx.ASSIGNMENT}.ipynb"]
-        assert (course / "feedback" / student / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.html").exists()
+        assert (course / "feedback" / student).exists() == (where == "feedback")
     assert len(again.graded) < len(SCORES)  # the finished were not graded again
+
+
+# ------------------------------------------------------------------ options: nbgrader_config.py, then the command line
+
+
+def settings_of(*argv: str) -> Grader:
+    settings = Grader()
+    settings.initialize(list(argv))
+    return settings
+
+
+def test_options_come_from_nbgrader_config_and_flags_override_them(course_template, tmp_path):
+    from grading.runner import cell_timeout_of, sandbox_policy
+
+    course = fx.copy_course(course_template, tmp_path / "course")
+    with open(course / "nbgrader_config.py", "a") as handle:
+        handle.write("c.Grader.memory = '1G'\nc.Grader.seed = 7\nc.Grader.workers = 1\nc.Grader.feedback = False\n")
+    configured = settings_of("--course", str(course))
+    assert (configured.memory, configured.seed, configured.workers, configured.feedback) == (2**30, 7, 1, False)
+    assert cell_timeout_of(configured, Course(course)) == 30  # the course's Execute.timeout
+    assert sandbox_policy(configured, Course(course), tmp_path, None).address_space_bytes == 8 * 2**30
+    flagged = settings_of("--course", str(course), "--memory", "2G", "--feedback", "--hide", "/a", "--hide", "/b")
+    assert (flagged.memory, flagged.seed, flagged.feedback, flagged.hide) == (2 * 2**30, 7, True, ["/a", "/b"])
+    assert Grader.for_course(course, memory="300M", workers=3).memory == 300 * 2**20  # the same, from Python
+
+
+def test_every_option_has_a_flag_and_help(course_template, capsys):
+    settings = {"workers": 3, "cell_timeout": 9, "submission_timeout": 99, "memory": "2G", "address_space": "16G"}
+    settings.update(max_output="2M", seed=5, sandbox="off", hide="/a", visible="/c", pass_env="CUDA_*")
+    settings.update(submissions="/s", run_dir="/r", report="/r.json", assignment="x")
+    yes_no = ["no-feedback", "no-integrity-checks", "check-sandbox", "compare-nbgrader"]
+    argv = ["--course", str(course_template)] + [f"--{name.replace('_', '-')}={v}" for name, v in settings.items()]
+    parsed = settings_of(*argv, *(f"--{flag}" for flag in yes_no))
+    options = {name for name, trait in Grader.class_own_traits(config=True).items()}
+    assert options == {*settings, "course", "feedback", "integrity_checks", "check_sandbox", "compare_nbgrader"}
+    for name, value in Grader.for_course(course_template).trait_values().items():
+        if name in options and name != "course":
+            assert getattr(parsed, name) != value, f"--{name} did not reach c.Grader.{name}"
+    with pytest.raises(SystemExit) as end:
+        main(["--help-all"])
+    assert end.value.code == 0
+    text = capsys.readouterr().out
+    for name, trait in Grader.class_own_traits(config=True).items():
+        assert f"--{name.replace('_', '-')}" in text and trait.help.split()[0] in text, name
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--memory", "lots"], "a size such as 3G"),
+        (["--workers", "0"], "at least 1"),
+        (["--bogus", "1"], "unknown option --bogus"),
+        (["--Grader.wrokers=2"], "unknown option --Grader.wrokers"),
+        (["stray"], "unknown option stray"),
+        ([], "--assignment is required"),
+    ],
+)
+def test_bad_options_stop_with_a_clear_message(course_template, capsys, argv, message):
+    try:
+        status = main(["--course", str(course_template), *argv])
+    except SystemExit as end:  # traitlets itself stops on a value of the wrong type
+        status = end.code
+    assert status == 2
+    captured = capsys.readouterr()
+    assert message in captured.err + captured.out
+
+
+def test_a_bad_size_in_nbgrader_config_stops_with_a_clear_message(course_template, tmp_path, capsys):
+    course = fx.copy_course(course_template, tmp_path / "course")
+    with open(course / "nbgrader_config.py", "a") as handle:
+        handle.write("c.Grader.max_output = 'plenty'\n")
+    assert main(["--course", str(course), "--assignment", fx.ASSIGNMENT]) == 2
+    assert "a size such as 3G" in capsys.readouterr().err
+
+
+def test_the_course_passes_its_own_variables_and_data_folder(monkeypatch, tmp_path):
+    # the grader knows nothing of the book: exercises/nbgrader_config.py names what its kernels need
+    monkeypatch.setenv("BDLS_DATA_DIR", str(tmp_path))
+    settings = Grader.for_course(Path(__file__).resolve().parents[1] / "exercises")
+    assert settings.visible == [str(tmp_path)] and "BDLS_*" in settings.pass_env
+
+
+# ------------------------------------------------------------------ intake, sanitising, markers, sandbox plans
+
+
+def test_sanitize_removes_hidden_source_from_outputs_too(course_template):
+    course = Course(course_template)
+    info = course.assignment(fx.ASSIGNMENT).notebooks[fx.ASSIGNMENT]
+    nb = fx.source_notebook()
+    test_cell = fx.find_cell(nb, "test_square")
+    test_cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="leak: result = square(12)\n"),
+        nbformat.v4.new_output(
+            "error",
+            ename="AssertionError",
+            evalue="square of an int must be an int",
+            traceback=["---", "Cell In[4], line 5", "assert type(result) is int, 'x'"],
+        ),
+    ]
+    means_cell = fx.find_cell(nb, "test_means")
+    means_cell.outputs = [
+        nbformat.v4.new_output(
+            "error",
+            ename="AssertionError",
+            evalue="\nNot equal to tolerance\n DESIRED: array([4.5, 5.5, 6.5])",
+            traceback=["\x1b[36mCell\x1b[39m \x1b[32mIn[6]\x1b[39m\x1b[32m, line 7\x1b[39m", "..."],
+        )
+    ]
+    later = fx.find_cell(nb, "means")
+    later.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text='stolen: assert result == 144, "square(12) is wrong"\n')
+    ]
+    clean = sanitize(nb, info)
+    text = json.dumps(clean)
+    assert "SECRET_SQUARE" not in text and "result == 144" not in text and "square(12)" not in text
+    assert "square of an int must be an int" in text
+    assert "Not equal to tolerance" in text and "4.5" not in text  # a hidden failure keeps its first line only
+    assert info.delimiters.strip_hidden(fx.find_cell(nb, "test_square").source, HIDDEN_NOTE).endswith(HIDDEN_NOTE)
+
+
+def test_plan_mounts_covers_hidden_paths_but_keeps_needed_ones(tmp_path):
+    home = tmp_path / "home"
+    python = home / ".pyenv" / "versions" / "3"
+    course = home / "repo" / "exercises"
+    for folder in (python, course, home / "secrets", tmp_path / "subs"):
+        folder.mkdir(parents=True)
+    (home / "notes.txt").write_text("x")
+    ops = plan_mounts([str(home), str(course), str(tmp_path / "subs")], [str(python), str(home / "repo")])
+    assert ("cover", str(home)) in ops
+    assert ("rebind", str(python)) in ops and ("rebind", str(home / "repo")) in ops
+    assert ops.index(("cover", str(home))) < ops.index(("rebind", str(python)))
+    assert ops.index(("rebind", str(home / "repo"))) < ops.index(("cover", str(course)))
+    assert ("cover", str(tmp_path / "subs")) in ops
+    # a target inside a covered folder needs no mount of its own; the system is never covered
+    assert plan_mounts([str(home), str(home / "secrets")], []) == [("cover", str(home))]
+    assert plan_mounts(["/", "/usr", str(home)], []) == [("cover", str(home))]
+
+
+def test_normalize_restores_metadata_and_deleted_cells(course_template):
+    info = Course(course_template).assignment(fx.ASSIGNMENT).notebooks[fx.ASSIGNMENT]
+    nb = fx.answered(course_template)
+    fx.find_cell(nb, "test_square").metadata["nbgrader"].update(grade=False, points=99)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_means"]
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "x = 1", metadata={"nbgrader": {"grade_id": "elsewhere", "grade": True, "points": 50}}
+        )
+    )
+    fixed, notes = normalize(nb, info)
+    square = fx.find_cell(fixed, "test_square").metadata["nbgrader"]
+    assert square["grade"] is True and square["points"] == 2 and square["locked"] is True
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in fixed.cells]
+    assert ids.index("test_means") == ids.index("means") + 1  # restored in place
+    assert "elsewhere" not in ids
+    assert any("metadata edited" in n for n in notes) and any("deleted: restored" in n for n in notes)
+
+
+def test_read_notebook_explains_damage(tmp_path):
+    cases = {"cut.ipynb": '{"cells": [', "list.ipynb": "[1, 2]", "bytes.ipynb": b"\xff\xfe\x00"}
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        nb, problem = read_notebook(path, 10 * MiB)
+        assert nb is None and name in problem
+
+
+def test_sizes_and_seeds():
+    assert size("2G") == 2 * 2**30 and size("300M") == 300 * MiB and size("512") == 512
+    assert student_seed(0, "a", "x") == student_seed(0, "a", "x") != student_seed(1, "a", "x")
+
+
+def test_gradebook_digest_ignores_file_layout(course_template, tmp_path):
+    db = tmp_path / "copy.db"
+    Course(course_template).backup_gradebook(db)
+    assert gradebook_digest(db) == gradebook_digest(course_template / "gradebook.db")
+
+
+def test_command_line_reports_missing_assignment(course_template, tmp_path, capsys):
+    assert main(["--course", str(course_template), "--assignment", "nope", "--submissions", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "not in the gradebook" in error and "generate_assignment nope" in error
+
+
+def test_markers_are_the_courses_own(course_template, tmp_path):
+    from grading.course import NotebookInfo, delimiters
+
+    (tmp_path / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.ClearHiddenTests.begin_test_delimeter = 'SECRET START'\n"
+        "c.ClearHiddenTests.end_test_delimeter = 'SECRET STOP'\nc.ClearSolutions.begin_solution_delimeter = 'ANSWER'\n"
+    )
+    marks = delimiters(tmp_path)
+    assert marks.hidden_tests == ("SECRET START", "SECRET STOP") and marks.solution == ("ANSWER", "END SOLUTION")
+    assert delimiters(course_template).hidden_tests == ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")  # nbgrader's
+    source = "assert f(1) == 1\n# SECRET START\nassert f(2) == 'hidden-expected'\n# SECRET STOP"
+    assert marks.hidden_lines(source) == ["assert f(2) == 'hidden-expected'"]
+    cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": {"grade_id": "t", "grade": True}})
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="assert f(2) == 'hidden-expected'\n")]
+    info = NotebookInfo("n", [fx_cell_info("t", marks.hidden_lines(source))], marks)
+    text = json.dumps(sanitize(nbformat.v4.new_notebook(cells=[cell]), info))
+    assert "hidden-expected" not in text and "SECRET START" not in text and "assert f(1) == 1" in text
+
+
+def fx_cell_info(name: str, hidden: list[str]):
+    from grading.course import CellInfo
+
+    return CellInfo(name=name, cell_type="code", grade=True, locked=True, points=1.0, hidden_lines=hidden)
+
+
+def test_a_closed_data_cache_stops_grading_only_where_kernels_would_run_as_nobody(monkeypatch, tmp_path):
+    from grading import runner
+
+    private = Path(tempfile.mkdtemp())  # 0700, as `mktemp -d` makes it
+    settings = Grader.for_course(tmp_path, visible=[private])
+    monkeypatch.setattr(runner.os, "geteuid", lambda: 0)  # a grader running as root
+    try:
+        monkeypatch.setattr(runner, "python_closed_to_nobody", lambda: [])  # kernels would run as nobody
+        with pytest.raises(runner.CourseError, match=f"kernels run as user nobody, who cannot read {private}"):
+            runner.check_visible(settings)
+        monkeypatch.setattr(runner, "python_closed_to_nobody", lambda: ["/x/.venv"])  # they run as root anyway
+        runner.check_visible(settings)  # and root reads the cache: no reason to stop
+    finally:
+        private.rmdir()
+
+
+def test_kernel_folders_of_a_killed_run_are_removed_at_the_next_start():
+    from grading.kernel import remove_stale_ipc_dirs
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = Path(tempfile.mkdtemp(prefix=f"{IPC_PREFIX}{finished.stdout.strip()}-", dir="/tmp"))
+    (dead / "connection.json").write_text("{}")
+    legacy = Path(tempfile.mkdtemp(prefix="gk-", dir="/tmp"))  # not named after a worker: left alone
+    try:
+        assert str(dead) in remove_stale_ipc_dirs() and not dead.exists()
+        assert legacy.exists()
+    finally:
+        shutil.rmtree(dead, ignore_errors=True)
+        shutil.rmtree(legacy, ignore_errors=True)
