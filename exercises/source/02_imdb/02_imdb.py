@@ -50,23 +50,30 @@ from lib import data
 # The book's IMDB stand-in (source="offline"): reviews generated in IMDB's format, word
 # indices with sentiment words planted in noise. It is the same data on Colab, on your
 # laptop and at the grader, online or not, so the grader sees exactly what you see. To
-# keep the exercise fast we use the first 4,000 training and the first 2,000 test reviews.
+# keep the exercise fast we use the first 4,000 training and the first 2,000 test
+# reviews.
 NUM_WORDS = 10_000
 imdb = data.load_imdb(num_words=NUM_WORDS, source="offline")
 print(imdb.provenance.summary())
 (train_data, train_labels), (test_data, test_labels) = imdb
-train_data, train_labels = train_data[:4000].copy(), train_labels[:4000].astype("float32")
+train_data, train_labels = (
+    train_data[:4000].copy(),
+    train_labels[:4000].astype("float32"),
+)
 test_data, test_labels = test_data[:2000].copy(), test_labels[:2000].astype("float32")
 del imdb  # keep only the sample in memory
-print("first review, as word indices:", train_data[0][:12], "...  label:", train_labels[0])
+print(
+    "first review, as word indices:", train_data[0][:12], "...  label:", train_labels[0]
+)
 
-# Keras (and TensorFlow) only now: loading the reviews needs a few hundred MB for a moment,
-# given back before TensorFlow takes its own share.
+# Keras (and TensorFlow) only now: loading the reviews needs a few hundred MB for a
+# moment, given back before TensorFlow takes its own share.
 import keras
 
 from lib.seeding import exercise_seed, seed_everything
 
-SEED = exercise_seed(42)  # 42 for you; the grader gives each student a seed of their own
+# 42 for you; the grader gives each student a seed of their own
+SEED = exercise_seed(42)
 seed_everything(SEED)
 
 
@@ -116,18 +123,33 @@ def _grade():
     sequences = [[int(i) for i in rng.integers(0, 50, size=n)] for n in (0, 1, 7, 30)]
     sequences.append(sequences[3] + sequences[3][:5])  # some words twice
     before = [list(s) for s in sequences]
-    out, libraries = checks.libraries_run_by(vectorize_sequences, sequences, dimension=50)
-    assert not libraries, "write the multi-hot encoding yourself with NumPy, without lib.text, Keras or another library"
-    assert isinstance(out, np.ndarray) and out.shape == (5, 50) and out.dtype == np.float32
+    out, libraries = checks.libraries_run_by(
+        vectorize_sequences, sequences, dimension=50
+    )
+    assert not libraries, (
+        "write the multi-hot encoding yourself with NumPy, without lib.text, Keras or "
+        "another library"
+    )
+    assert (
+        isinstance(out, np.ndarray) and out.shape == (5, 50) and out.dtype == np.float32
+    )
     assert sequences == before, "the input sequences were modified"
     np.testing.assert_array_equal(out, checks.multi_hot(sequences, 50))
     lengths = rng.integers(20, 400, size=60)
     reviews = [[1] + [int(i) for i in rng.integers(2, 10_000, size=n)] for n in lengths]
     reviews[3] = reviews[3] + reviews[3]  # every word twice
-    as_arrays = [np.asarray(review) for review in reviews[:10]]  # reviews may come as arrays too
+    # reviews may come as arrays too
+    as_arrays = [np.asarray(review) for review in reviews[:10]]
     encoded, libraries = checks.libraries_run_by(vectorize_sequences, reviews)
-    assert not libraries, "write the multi-hot encoding yourself with NumPy, without lib.text, Keras or another library"
-    assert isinstance(encoded, np.ndarray) and encoded.shape == (60, 10_000) and encoded.dtype == np.float32
+    assert not libraries, (
+        "write the multi-hot encoding yourself with NumPy, without lib.text, Keras or "
+        "another library"
+    )
+    assert (
+        isinstance(encoded, np.ndarray)
+        and encoded.shape == (60, 10_000)
+        and encoded.dtype == np.float32
+    )
     np.testing.assert_array_equal(encoded, checks.multi_hot(reviews, 10_000))
     from_arrays = checks.call_student(vectorize_sequences, as_arrays, dimension=10_000)
     np.testing.assert_array_equal(from_arrays, checks.multi_hot(reviews[:10], 10_000))
@@ -169,7 +191,8 @@ y_train, y_test = train_labels, test_labels
 
 # %% nbgrader={"grade": false, "grade_id": "build_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def build_model(hidden_units=16, hidden_layers=2, input_dim=10000):
-    """A new compiled binary classifier: input_dim -> hidden_layers x hidden_units (ReLU) -> 1 (sigmoid)."""
+    """A new compiled binary classifier: input_dim -> hidden_layers x hidden_units
+    (ReLU) -> 1 (sigmoid)."""
     ### BEGIN SOLUTION
     model = keras.Sequential([keras.Input(shape=(input_dim,))])
     for _ in range(hidden_layers):
@@ -193,8 +216,12 @@ default_model = checks.call_student(build_model)
 assert isinstance(default_model, keras.Model), "build_model must return a Keras model"
 probe = (np.random.default_rng(0).random((8, 10_000)) < 0.02).astype("float32")
 probabilities = checks.predict(default_model, probe)
-assert probabilities.shape == (8, 1), f"the network gives outputs of shape {probabilities.shape} for 8 reviews"
-assert default_model.count_params() == 160_305, f"{default_model.count_params():,} parameters, expected 160,305"
+assert probabilities.shape == (8, 1), (
+    f"the network gives outputs of shape {probabilities.shape} for 8 reviews"
+)
+assert default_model.count_params() == 160_305, (
+    f"{default_model.count_params():,} parameters, expected 160,305"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -206,43 +233,81 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
-    assert checks.call_student(build_model) is not default_model, "build_model must build a new model on every call"
-    units, layers, inputs = int(rng.integers(5, 40)), int(rng.integers(1, 4)), int(rng.integers(20, 400))
+    assert checks.call_student(build_model) is not default_model, (
+        "build_model must build a new model on every call"
+    )
+    units, layers, inputs = (
+        int(rng.integers(5, 40)),
+        int(rng.integers(1, 4)),
+        int(rng.integers(20, 400)),
+    )
     for options, sizes in (
         ({}, (10_000, 16, 16, 1)),
-        ({"hidden_units": units, "hidden_layers": layers, "input_dim": inputs}, (inputs, *[units] * layers, 1)),
+        (
+            {"hidden_units": units, "hidden_layers": layers, "input_dim": inputs},
+            (inputs, *[units] * layers, 1),
+        ),
         ({"hidden_units": 8, "hidden_layers": 3, "input_dim": 20}, (20, 8, 8, 8, 1)),
     ):
-        model = default_model if not options else checks.call_student(build_model, **options)
+        model = (
+            default_model
+            if not options
+            else checks.call_student(build_model, **options)
+        )
         assert isinstance(model, keras.Model), "build_model must return a Keras model"
-        probe = (rng.random((64, sizes[0])) < 0.05).astype("float32") * rng.uniform(-2, 2, size=(64, sizes[0]))
+        probe = (rng.random((64, sizes[0])) < 0.05).astype("float32") * rng.uniform(
+            -2, 2, size=(64, sizes[0])
+        )
         probabilities = checks.predict(model, probe.astype("float32"))
         assert probabilities.shape == (64, 1), "one output unit per review"
-        assert model.count_params() == sum(a * b + b for a, b in zip(sizes, sizes[1:])), (
-            "the network does not have the layers and sizes the arguments ask for: re-read Task 2"
+        assert model.count_params() == sum(
+            a * b + b for a, b in zip(sizes, sizes[1:])
+        ), (
+            "the network does not have the layers and sizes the arguments ask for: "
+            "re-read Task 2"
         )
-        # the network's output before the sigmoid, in NumPy from its weights (ReLU hidden layers)
+        # the network's output before the sigmoid, in NumPy from its weights (ReLU
+        # hidden layers)
         logits = checks.dense_logits(model, probe, sizes)
-        assert np.allclose(probabilities, 1 / (1 + np.exp(-logits)), rtol=1e-3, atol=1e-5), (
-            "the network does not compute dense ReLU layers followed by one sigmoid unit: re-read 'The network' "
+        assert np.allclose(
+            probabilities, 1 / (1 + np.exp(-logits)), rtol=1e-3, atol=1e-5
+        ), (
+            "the network does not compute dense ReLU layers followed by one sigmoid "
+            "unit: re-read 'The network' "
             "in chapter 2"
         )
-        assert isinstance(model.optimizer, keras.optimizers.RMSprop), "compile with the RMSprop optimizer"
-        assert int(model.optimizer.iterations.numpy()) == 0, "build_model must return an untrained network"
+        assert isinstance(model.optimizer, keras.optimizers.RMSprop), (
+            "compile with the RMSprop optimizer"
+        )
+        assert int(model.optimizer.iterations.numpy()) == 0, (
+            "build_model must return an untrained network"
+        )
     targets = rng.integers(0, 2, size=64).astype("float32")
     checks.assert_genuine_model(model)
-    scores = checks.call_student(keras.Model.evaluate, model, probe, targets, verbose=0, return_dict=True)
+    scores = checks.call_student(
+        keras.Model.evaluate, model, probe, targets, verbose=0, return_dict=True
+    )
     p = np.clip(probabilities.ravel(), 1e-7, 1 - 1e-7)
-    expected_loss = float(np.mean(-(targets * np.log(p) + (1 - targets) * np.log(1 - p))))
+    expected_loss = float(
+        np.mean(-(targets * np.log(p) + (1 - targets) * np.log(1 - p)))
+    )
     assert abs(scores["loss"] - expected_loss) <= 1e-3 * expected_loss, (
         "the loss must be the binary cross-entropy: re-read 'Compiling' in chapter 2"
     )
     reported = [value for name, value in scores.items() if "acc" in name]
     assert reported, "compile with the accuracy metric"
-    assert abs(reported[0] - float(np.mean((probabilities.ravel() > 0.5) == (targets > 0.5)))) < 1e-6, (
-        "the metric is not the accuracy of the predictions: compile with the accuracy metric"
+    assert (
+        abs(
+            reported[0]
+            - float(np.mean((probabilities.ravel() > 0.5) == (targets > 0.5)))
+        )
+        < 1e-6
+    ), (
+        "the metric is not the accuracy of the predictions: compile with the accuracy "
+        "metric"
     )
 
 
@@ -273,7 +338,9 @@ def best_epoch(history):
 import numbers
 
 chosen = best_epoch({"loss": [0.6, 0.4, 0.3, 0.2], "val_loss": [0.5, 0.35, 0.38, 0.45]})
-assert isinstance(chosen, numbers.Integral) and not isinstance(chosen, bool), "return an int"
+assert isinstance(chosen, numbers.Integral) and not isinstance(chosen, bool), (
+    "return an int"
+)
 assert chosen == 2, f"expected epoch 2, got {chosen}"
 
 
@@ -298,9 +365,12 @@ def _grade():
         expected = int(np.argmin(curve)) + 1
         logs = {"loss": sorted(curve, reverse=True), "val_loss": list(curve)}
         got = checks.call_student(best_epoch, logs)
-        assert isinstance(got, numbers.Integral) and not isinstance(got, bool), "return an int"
+        assert isinstance(got, numbers.Integral) and not isinstance(got, bool), (
+            "return an int"
+        )
         assert got == expected, (
-            "best_epoch does not give the first epoch (counting from 1) of the lowest validation loss"
+            "best_epoch does not give the first epoch (counting from 1) of the lowest "
+            "validation loss"
         )
     recorded = keras.callbacks.History()
     recorded.history = {
@@ -310,7 +380,9 @@ def _grade():
         "val_accuracy": [0.4, 0.99, 0.3],
     }
     from_object = checks.call_student(best_epoch, recorded)
-    assert isinstance(from_object, numbers.Integral) and from_object == 2, "use the validation loss of a History"
+    assert isinstance(from_object, numbers.Integral) and from_object == 2, (
+        "use the validation loss of a History"
+    )
 
 
 _grade()
@@ -340,12 +412,18 @@ del _grade
 
 # %% nbgrader={"grade": false, "grade_id": "choose_epochs", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def choose_epochs(model, x, y, validation_rows=1000, epochs=10, batch_size=128):
-    """Train model on x[validation_rows:], validated on x[:validation_rows]; return (best epoch, History)."""
+    """Train model on x[validation_rows:], validated on x[:validation_rows]; return
+    (best epoch, History)."""
     ### BEGIN SOLUTION
     x_val, partial_x = x[:validation_rows], x[validation_rows:]
     y_val, partial_y = y[:validation_rows], y[validation_rows:]
     history = model.fit(
-        partial_x, partial_y, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0
+        partial_x,
+        partial_y,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_data=(x_val, y_val),
+        verbose=0,
     )
     return best_epoch(history), history
     ### END SOLUTION
@@ -385,7 +463,10 @@ chosen_epochs, history = choose_epochs(build_model(), x_train, y_train)
 final_model = build_model()
 train_final(final_model, x_train, y_train, chosen_epochs)
 test_loss, test_accuracy = final_model.evaluate(x_test, y_test, verbose=0)
-print(f"validation loss was lowest after epoch {chosen_epochs}; test accuracy {test_accuracy:.3f}")
+print(
+    f"validation loss was lowest after epoch {chosen_epochs}; test accuracy "
+    f"{test_accuracy:.3f}"
+)
 
 # %% nbgrader={"grade": true, "grade_id": "test_choose_epochs", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 import numbers
@@ -393,10 +474,17 @@ import numbers
 import keras
 import numpy as np
 
-assert isinstance(history, keras.callbacks.History), "choose_epochs must return the History that fit returns"
+assert isinstance(history, keras.callbacks.History), (
+    "choose_epochs must return the History that fit returns"
+)
 assert len(history.history["loss"]) == 10, "train for `epochs` epochs"
-assert "val_loss" in history.history, "pass the validation set to fit (validation_data=...)"
-assert isinstance(chosen_epochs, numbers.Integral) and chosen_epochs == int(np.argmin(history.history["val_loss"])) + 1
+assert "val_loss" in history.history, (
+    "pass the validation set to fit (validation_data=...)"
+)
+assert (
+    isinstance(chosen_epochs, numbers.Integral)
+    and chosen_epochs == int(np.argmin(history.history["val_loss"])) + 1
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -408,7 +496,8 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
     validation_rows, epochs, batch_size = (
         int(rng.choice([800, 1000])),
@@ -419,30 +508,63 @@ def _grade():
     model, fits = checks.imdb_recording_network(x.shape[1])
     initial = [np.array(weight.numpy()) for weight in model.weights]
     returned = checks.call_student(
-        choose_epochs, model, x.copy(), y.copy(), validation_rows=validation_rows, epochs=epochs, batch_size=batch_size
+        choose_epochs,
+        model,
+        x.copy(),
+        y.copy(),
+        validation_rows=validation_rows,
+        epochs=epochs,
+        batch_size=batch_size,
     )
-    assert isinstance(returned, tuple) and len(returned) == 2, "return (best_epoch(history), history)"
+    assert isinstance(returned, tuple) and len(returned) == 2, (
+        "return (best_epoch(history), history)"
+    )
     chosen, history = returned
-    fit = checks.imdb_fit_as_asked(model, fits, initial, "choose_epochs", epochs, batch_size)
+    fit = checks.imdb_fit_as_asked(
+        model, fits, initial, "choose_epochs", epochs, batch_size
+    )
     (trained_x, trained_y), validation = fit["data"], fit["validation"]
-    assert np.array_equal(np.asarray(trained_x), x[validation_rows:]) and np.array_equal(
-        np.asarray(trained_y).ravel(), y[validation_rows:]
-    ), "train on the rows after the first validation_rows, exactly as given (re-read Task 4)"
+    assert np.array_equal(
+        np.asarray(trained_x), x[validation_rows:]
+    ) and np.array_equal(np.asarray(trained_y).ravel(), y[validation_rows:]), (
+        "train on the rows after the first validation_rows, exactly as given (re-read "
+        "Task 4)"
+    )
     assert (
         isinstance(validation, tuple)
         and len(validation) == 2
         and np.array_equal(np.asarray(validation[0]), x[:validation_rows])
         and np.array_equal(np.asarray(validation[1]).ravel(), y[:validation_rows])
-    ), "pass the first validation_rows rows and their labels to fit as validation_data (re-read Task 4)"
-    assert history is fit["history"] and history.history == fit["numbers"], "return the History as fit returned it"
-    assert fit["iterations"] == epochs * int(np.ceil((len(x) - validation_rows) / batch_size))
-    assert isinstance(chosen, numbers.Integral) and not isinstance(chosen, bool), "the chosen epoch is an int"
-    assert chosen == int(np.argmin(fit["numbers"]["val_loss"])) + 1, (
-        "the chosen epoch is not the one with the lowest validation loss of the returned History"
+    ), (
+        "pass the first validation_rows rows and their labels to fit as "
+        "validation_data (re-read Task 4)"
     )
-    held_accuracy = float(np.mean((checks.imdb_probabilities_of(model, x_held)[:, 0] > 0.5) == (y_held > 0.5)))
-    assert checks.needs("held-out accuracy on the grader's random rule (choose_epochs)", held_accuracy, ">=", 0.6), (
-        "the network choose_epochs trained does not follow the labels of the reviews it was given"
+    assert history is fit["history"] and history.history == fit["numbers"], (
+        "return the History as fit returned it"
+    )
+    assert fit["iterations"] == epochs * int(
+        np.ceil((len(x) - validation_rows) / batch_size)
+    )
+    assert isinstance(chosen, numbers.Integral) and not isinstance(chosen, bool), (
+        "the chosen epoch is an int"
+    )
+    assert chosen == int(np.argmin(fit["numbers"]["val_loss"])) + 1, (
+        "the chosen epoch is not the one with the lowest validation loss of the "
+        "returned History"
+    )
+    held_accuracy = float(
+        np.mean(
+            (checks.imdb_probabilities_of(model, x_held)[:, 0] > 0.5) == (y_held > 0.5)
+        )
+    )
+    assert checks.needs(
+        "held-out accuracy on the grader's random rule (choose_epochs)",
+        held_accuracy,
+        ">=",
+        0.6,
+    ), (
+        "the network choose_epochs trained does not follow the labels of the reviews "
+        "it was given"
     )
 
 
@@ -453,8 +575,12 @@ del _grade
 # %% nbgrader={"grade": true, "grade_id": "test_train_final", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 import keras
 
-assert isinstance(final_model, keras.Model) and final_model is not history.model, "final_model must be a new model"
-assert int(final_model.optimizer.iterations.numpy()) == chosen_epochs * 32, "train on all 4,000 reviews (32 batches)"
+assert isinstance(final_model, keras.Model) and final_model is not history.model, (
+    "final_model must be a new model"
+)
+assert int(final_model.optimizer.iterations.numpy()) == chosen_epochs * 32, (
+    "train on all 4,000 reviews (32 batches)"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -466,26 +592,41 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
     epochs, batch_size = int(rng.integers(3, 5)), int(rng.choice([100, 128]))
     (x, y), (x_held, y_held) = checks.imdb_teacher_draw(rng, (3000, 2000))
     model, fits = checks.imdb_recording_network(x.shape[1])
     initial = [np.array(weight.numpy()) for weight in model.weights]
-    returned = checks.call_student(train_final, model, x.copy(), y.copy(), epochs, batch_size=batch_size)
-    fit = checks.imdb_fit_as_asked(model, fits, initial, "train_final", epochs, batch_size)
+    returned = checks.call_student(
+        train_final, model, x.copy(), y.copy(), epochs, batch_size=batch_size
+    )
+    fit = checks.imdb_fit_as_asked(
+        model, fits, initial, "train_final", epochs, batch_size
+    )
     trained_x, trained_y = fit["data"]
-    assert np.array_equal(np.asarray(trained_x), x) and np.array_equal(np.asarray(trained_y).ravel(), y), (
-        "train on all the rows and labels given, as given (re-read Task 5)"
-    )
+    assert np.array_equal(np.asarray(trained_x), x) and np.array_equal(
+        np.asarray(trained_y).ravel(), y
+    ), "train on all the rows and labels given, as given (re-read Task 5)"
     assert fit["validation"] is None, "train on all the rows: nothing is set aside now"
-    assert isinstance(returned, keras.callbacks.History) and returned is fit["history"], (
-        "return the History that fit returned"
-    )
+    assert (
+        isinstance(returned, keras.callbacks.History) and returned is fit["history"]
+    ), "return the History that fit returned"
     assert fit["iterations"] == epochs * int(np.ceil(len(x) / batch_size))
-    held_accuracy = float(np.mean((checks.imdb_probabilities_of(model, x_held)[:, 0] > 0.5) == (y_held > 0.5)))
-    assert checks.needs("held-out accuracy on the grader's random rule (train_final)", held_accuracy, ">=", 0.6), (
-        "the network train_final trained does not follow the labels of the reviews it was given"
+    held_accuracy = float(
+        np.mean(
+            (checks.imdb_probabilities_of(model, x_held)[:, 0] > 0.5) == (y_held > 0.5)
+        )
+    )
+    assert checks.needs(
+        "held-out accuracy on the grader's random rule (train_final)",
+        held_accuracy,
+        ">=",
+        0.6,
+    ), (
+        "the network train_final trained does not follow the labels of the reviews it "
+        "was given"
     )
 
 
@@ -544,7 +685,9 @@ def make_classifier(X, y, hidden_units=16):
             keras.layers.Dense(y.shape[1], activation="softmax"),
         ]
     )
-    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
     ### END SOLUTION
 
@@ -559,7 +702,9 @@ import lib.checks
 
 checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
 X_probe = np.zeros((5, 20), dtype="float32")
-built = checks.call_student(make_classifier, X_probe, np.eye(2, dtype="float32")[[0, 1, 1, 0, 1]])
+built = checks.call_student(
+    make_classifier, X_probe, np.eye(2, dtype="float32")[[0, 1, 1, 0, 1]]
+)
 assert isinstance(built, keras.Model), "make_classifier must return a Keras model"
 assert checks.predict(built, X_probe).shape == (5, 2), "one output unit per column of y"
 
@@ -573,16 +718,26 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
-    for features, classes, units in ((int(rng.integers(20, 60)), 3, int(rng.integers(3, 12))), (10_000, 2, None)):
+    for features, classes, units in (
+        (int(rng.integers(20, 60)), 3, int(rng.integers(3, 12))),
+        (10_000, 2, None),
+    ):
         X = (rng.random((12, features)) < 0.1).astype("float32")
         Y = np.eye(classes, dtype="float32")[rng.integers(0, classes, size=12)]
         options = {} if units is None else {"hidden_units": units}
         built = checks.call_student(make_classifier, X, Y, **options)
-        assert isinstance(built, keras.Model), "make_classifier must return a Keras model"
-        assert checks.call_student(make_classifier, X, Y, **options) is not built, "build a new model on every call"
-        probe = (rng.normal(size=(32, features)) * (rng.random((32, features)) < 0.2)).astype("float32")
+        assert isinstance(built, keras.Model), (
+            "make_classifier must return a Keras model"
+        )
+        assert checks.call_student(make_classifier, X, Y, **options) is not built, (
+            "build a new model on every call"
+        )
+        probe = (
+            rng.normal(size=(32, features)) * (rng.random((32, features)) < 0.2)
+        ).astype("float32")
         rows = checks.predict(built, probe)
         assert rows.shape == (32, classes), "one output unit per column of y"
         sizes = (features, units or 16, units or 16, classes)
@@ -590,15 +745,26 @@ def _grade():
         softmax = np.exp(logits - logits.max(axis=1, keepdims=True))
         softmax /= softmax.sum(axis=1, keepdims=True)
         assert np.allclose(rows, softmax, rtol=1e-3, atol=1e-5), (
-            "the network does not compute two dense ReLU layers of hidden_units followed by a softmax layer"
+            "the network does not compute two dense ReLU layers of hidden_units "
+            "followed by a softmax layer"
         )
-        assert isinstance(built.optimizer, keras.optimizers.RMSprop), "compile with the RMSprop optimizer"
-        assert int(built.optimizer.iterations.numpy()) == 0, "make_classifier must return an untrained network"
+        assert isinstance(built.optimizer, keras.optimizers.RMSprop), (
+            "compile with the RMSprop optimizer"
+        )
+        assert int(built.optimizer.iterations.numpy()) == 0, (
+            "make_classifier must return an untrained network"
+        )
     targets = np.eye(2, dtype="float32")[rng.integers(0, 2, size=32)]
     checks.assert_genuine_model(built)
-    loss = checks.call_student(keras.Model.evaluate, built, probe, targets, verbose=0, return_dict=True)["loss"]
-    expected_loss = float(np.mean(-np.sum(targets * np.log(np.clip(rows, 1e-7, 1)), axis=1)))
-    assert abs(loss - expected_loss) <= 1e-3 * expected_loss, "use the categorical cross-entropy loss"
+    loss = checks.call_student(
+        keras.Model.evaluate, built, probe, targets, verbose=0, return_dict=True
+    )["loss"]
+    expected_loss = float(
+        np.mean(-np.sum(targets * np.log(np.clip(rows, 1e-7, 1)), axis=1))
+    )
+    assert abs(loss - expected_loss) <= 1e-3 * expected_loss, (
+        "use the categorical cross-entropy loss"
+    )
 
 
 _grade()
@@ -611,7 +777,8 @@ from sklearn.model_selection import GridSearchCV
 
 
 def grid_search(build, x, y, hidden_units=(4, 32), cv=2, epochs=3, batch_size=32):
-    """A GridSearchCV over SKLearnClassifier(model=build) and hidden_units, fitted on (x, y); return it."""
+    """A GridSearchCV over SKLearnClassifier(model=build) and hidden_units, fitted on
+    (x, y); return it."""
     ### BEGIN SOLUTION
     classifier = SKLearnClassifier(model=build)
     param_grid = {"model_kwargs": [{"hidden_units": units} for units in hidden_units]}
@@ -626,10 +793,13 @@ def grid_search(build, x, y, hidden_units=(4, 32), cv=2, epochs=3, batch_size=32
 # cell earns no points: the test below runs `grid_search` itself.)
 
 # %% nbgrader={"grade": false, "grade_id": "run_grid_search", "locked": true, "schema_version": 3, "solution": false, "task": false}
-keras.config.disable_interactive_logging()  # no progress bar for every fold's predictions
+# no progress bar for every fold's predictions
+keras.config.disable_interactive_logging()
 grid = grid_search(make_classifier, x_train[:1000], y_train[:1000])
 keras.config.enable_interactive_logging()
-print("best:", grid.best_params_, "cross-validated accuracy:", round(grid.best_score_, 3))
+print(
+    "best:", grid.best_params_, "cross-validated accuracy:", round(grid.best_score_, 3)
+)
 
 # %% nbgrader={"grade": true, "grade_id": "test_grid_search", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 from sklearn.model_selection import GridSearchCV
@@ -652,40 +822,76 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
     units = (int(rng.integers(3, 7)), int(rng.integers(16, 41)))
-    folds, epochs, batch_size = 2, 4, 16  # 4 x 32 steps per fold: enough for the smaller candidate to learn
-    (x, y), (x_held, y_held) = checks.imdb_teacher_draw(rng, (1000, 2000), words=(500, 1000), teacher_words=20)
+    # 4 x 32 steps per fold: enough for the smaller candidate to learn
+    folds, epochs, batch_size = 2, 4, 16
+    (x, y), (x_held, y_held) = checks.imdb_teacher_draw(
+        rng, (1000, 2000), words=(500, 1000), teacher_words=20
+    )
     built = []
 
     def build(X, y, hidden_units=16):
         """The network of make_classifier, as the grader builds it."""
-        model, fits = checks.imdb_recording_network(np.shape(X)[1], hidden_units, outputs=np.shape(y)[1])
+        model, fits = checks.imdb_recording_network(
+            np.shape(X)[1], hidden_units, outputs=np.shape(y)[1]
+        )
         initial = [np.array(weight.numpy()) for weight in model.weights]
-        built.append({"units": hidden_units, "model": model, "fits": fits, "initial": initial})
+        built.append(
+            {"units": hidden_units, "model": model, "fits": fits, "initial": initial}
+        )
         return model
 
-    with contextlib.redirect_stdout(io.StringIO()):  # the wrapper's progress bars, one per fold
+    # the wrapper's progress bars, one per fold
+    with contextlib.redirect_stdout(io.StringIO()):
         grid = checks.call_student(
-            grid_search, build, x.copy(), y.copy(), hidden_units=units, cv=folds, epochs=epochs, batch_size=batch_size
+            grid_search,
+            build,
+            x.copy(),
+            y.copy(),
+            hidden_units=units,
+            cv=folds,
+            epochs=epochs,
+            batch_size=batch_size,
         )
-    assert type(grid) is GridSearchCV and hasattr(grid, "cv_results_"), "return the fitted GridSearchCV"
-    assert isinstance(grid.estimator, keras.wrappers.SKLearnClassifier) and grid.estimator.model is build, (
-        "search over SKLearnClassifier(model=build), with the build passed in"
+    assert type(grid) is GridSearchCV and hasattr(grid, "cv_results_"), (
+        "return the fitted GridSearchCV"
     )
-    tried = [params.get("model_kwargs", {}).get("hidden_units") for params in grid.cv_results_["params"]]
-    assert sorted(tried) == sorted(units), "try every value of hidden_units, through the wrapper's model_kwargs"
+    assert (
+        isinstance(grid.estimator, keras.wrappers.SKLearnClassifier)
+        and grid.estimator.model is build
+    ), "search over SKLearnClassifier(model=build), with the build passed in"
+    tried = [
+        params.get("model_kwargs", {}).get("hidden_units")
+        for params in grid.cv_results_["params"]
+    ]
+    assert sorted(tried) == sorted(units), (
+        "try every value of hidden_units, through the wrapper's model_kwargs"
+    )
     assert grid.n_splits_ == folds, "cross-validate with cv folds"
     assert len(built) == len(units) * folds + 1, (
-        "one network per candidate and fold, and one refit: leave GridSearchCV's other settings as they are"
+        "one network per candidate and fold, and one refit: leave GridSearchCV's other "
+        "settings as they are"
     )
     for record in built:
-        checks.imdb_fit_as_asked(record["model"], record["fits"], record["initial"], "grid_search", epochs, batch_size)
+        checks.imdb_fit_as_asked(
+            record["model"],
+            record["fits"],
+            record["initial"],
+            "grid_search",
+            epochs,
+            batch_size,
+        )
     given = collections.Counter(checks.imdb_rows(x))
     *fold_records, refit = built
-    assert collections.Counter(checks.imdb_rows(refit["fits"][0]["data"][0])) == given, "refit the best on all the rows"
-    assert grid.best_estimator_.model_ is refit["model"], "the refitted network is the one trained on all the rows"
+    assert (
+        collections.Counter(checks.imdb_rows(refit["fits"][0]["data"][0])) == given
+    ), "refit the best on all the rows"
+    assert grid.best_estimator_.model_ is refit["model"], (
+        "the refitted network is the one trained on all the rows"
+    )
     for candidate, value in enumerate(tried):
         mine = [record for record in fold_records if record["units"] == value]
         seen = collections.Counter()
@@ -694,22 +900,41 @@ def _grade():
             rows = checks.imdb_rows(record["fits"][0]["data"][0])
             seen.update(rows)
             trained_on = set(rows)
-            left_out = [i for i, key in enumerate(checks.imdb_rows(x)) if key not in trained_on]
-            probabilities = checks.imdb_probabilities_of(record["model"], x[left_out], value)
+            left_out = [
+                i for i, key in enumerate(checks.imdb_rows(x)) if key not in trained_on
+            ]
+            probabilities = checks.imdb_probabilities_of(
+                record["model"], x[left_out], value
+            )
             measured.append(float(np.mean(probabilities.argmax(axis=1) == y[left_out])))
-        assert len(mine) == folds and seen == collections.Counter({k: n * (folds - 1) for k, n in given.items()}), (
-            "each candidate's networks must be trained on the rows given, each row in all folds but one"
+        assert len(mine) == folds and seen == collections.Counter(
+            {k: n * (folds - 1) for k, n in given.items()}
+        ), (
+            "each candidate's networks must be trained on the rows given, each row in "
+            "all folds but one"
         )
-        reported = sorted(float(grid.cv_results_[f"split{i}_test_score"][candidate]) for i in range(folds))
+        reported = sorted(
+            float(grid.cv_results_[f"split{i}_test_score"][candidate])
+            for i in range(folds)
+        )
         assert np.allclose(sorted(measured), reported, atol=0.006), (
-            "the cross-validated scores are not the accuracies of the folds' networks on the rows they left out"
+            "the cross-validated scores are not the accuracies of the folds' networks "
+            "on the rows they left out"
         )
     held_accuracy = float(
-        np.mean(checks.imdb_probabilities_of(refit["model"], x_held, refit["units"]).argmax(axis=1) == y_held)
+        np.mean(
+            checks.imdb_probabilities_of(refit["model"], x_held, refit["units"]).argmax(
+                axis=1
+            )
+            == y_held
+        )
     )
-    assert checks.needs("held-out accuracy of the refitted network on the grader's rule", held_accuracy, ">=", 0.55), (
-        "the refitted network does not follow the labels of the reviews it was given"
-    )
+    assert checks.needs(
+        "held-out accuracy of the refitted network on the grader's rule",
+        held_accuracy,
+        ">=",
+        0.55,
+    ), "the refitted network does not follow the labels of the reviews it was given"
 
 
 _grade()

@@ -56,15 +56,16 @@ import numpy as np
 from lib import data, text
 from lib.seeding import exercise_seed, seed_everything
 
-SEED = exercise_seed(42)  # 42 for you; the grader gives each student a seed of their own
+# 42 for you; the grader gives each student a seed of their own
+SEED = exercise_seed(42)
 seed_everything(SEED)
 NUM_WORDS = 10_000
 NUM_TOPICS = 46
 
-# Newswires as word indices: the course's generated Reuters stand-in (46 topics, the format
-# of keras.datasets.reuters), loaded with source="offline" so that every machine, the
-# grader's included, sees the same data. We use 4,000 training newswires and the whole
-# test set (2,246), multi-hot encoded as in chapter 2.
+# Newswires as word indices: the course's generated Reuters stand-in (46 topics, the
+# format of keras.datasets.reuters), loaded with source="offline" so that every machine,
+# the grader's included, sees the same data. We use 4,000 training newswires and the
+# whole test set (2,246), multi-hot encoded as in chapter 2.
 reuters = data.load_reuters(num_words=NUM_WORDS, source="offline")
 (train_data, train_labels), (test_data, test_labels) = reuters
 train_data, train_labels = train_data[:4000], train_labels[:4000]
@@ -87,8 +88,12 @@ LOSS_FOR_INTEGER_LABELS = "sparse_categorical_crossentropy"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "test_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-assert isinstance(LOSS_FOR_ONE_HOT, str) and isinstance(LOSS_FOR_INTEGER_LABELS, str), "give the losses' names"
-assert LOSS_FOR_ONE_HOT != LOSS_FOR_INTEGER_LABELS, "the two encodings need different losses"
+assert isinstance(LOSS_FOR_ONE_HOT, str) and isinstance(LOSS_FOR_INTEGER_LABELS, str), (
+    "give the losses' names"
+)
+assert LOSS_FOR_ONE_HOT != LOSS_FOR_INTEGER_LABELS, (
+    "the two encodings need different losses"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -97,24 +102,39 @@ def _grade():
     import numpy as np
 
     def plain(name):
-        return "".join(character for character in str(name).lower() if character.isalnum())
+        return "".join(
+            character for character in str(name).lower() if character.isalnum()
+        )
 
     one_hot, integer = str(LOSS_FOR_ONE_HOT), str(LOSS_FOR_INTEGER_LABELS)
     assert plain(one_hot) == "categoricalcrossentropy", (
-        "LOSS_FOR_ONE_HOT is not the Keras loss for one-hot labels: re-read 'Preparing the data' in chapter 3"
+        "LOSS_FOR_ONE_HOT is not the Keras loss for one-hot labels: re-read 'Preparing "
+        "the data' in chapter 3"
     )
     assert plain(integer) == "sparsecategoricalcrossentropy", (
-        "LOSS_FOR_INTEGER_LABELS is not the Keras loss for integer labels: re-read 'The alternative: integer labels'"
+        "LOSS_FOR_INTEGER_LABELS is not the Keras loss for integer labels: re-read "
+        "'The alternative: integer labels'"
     )
     rng = np.random.default_rng(4)
     probabilities = rng.dirichlet(np.ones(46), size=8).astype("float32")
     integers = rng.integers(0, 46, size=8)
     expected = -np.log(probabilities[np.arange(8), integers])
-    # a function name gives one loss per example, a class name a Loss object that averages them
-    found_one_hot = float(np.mean(np.asarray(keras.losses.get(one_hot)(np.eye(46)[integers], probabilities))))
-    found_integer = float(np.mean(np.asarray(keras.losses.get(integer)(integers, probabilities))))
-    assert np.isclose(found_one_hot, expected.mean(), rtol=1e-4), "LOSS_FOR_ONE_HOT must name a Keras loss"
-    assert np.isclose(found_integer, expected.mean(), rtol=1e-4), "LOSS_FOR_INTEGER_LABELS must name a Keras loss"
+    # a function name gives one loss per example, a class name a Loss object that
+    # averages them
+    found_one_hot = float(
+        np.mean(
+            np.asarray(keras.losses.get(one_hot)(np.eye(46)[integers], probabilities))
+        )
+    )
+    found_integer = float(
+        np.mean(np.asarray(keras.losses.get(integer)(integers, probabilities)))
+    )
+    assert np.isclose(found_one_hot, expected.mean(), rtol=1e-4), (
+        "LOSS_FOR_ONE_HOT must name a Keras loss"
+    )
+    assert np.isclose(found_integer, expected.mean(), rtol=1e-4), (
+        "LOSS_FOR_INTEGER_LABELS must name a Keras loss"
+    )
 
 
 _grade()
@@ -133,7 +153,8 @@ del _grade
 
 # %% nbgrader={"grade": false, "grade_id": "random_baseline", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def random_baseline_accuracy(labels):
-    """Expected accuracy of predicting a random permutation of `labels`: sum of squared class shares."""
+    """Expected accuracy of predicting a random permutation of `labels`: sum of squared
+    class shares."""
     ### BEGIN SOLUTION
     _, counts = np.unique(np.asarray(labels), return_counts=True)
     shares = counts / counts.sum()
@@ -152,8 +173,12 @@ import lib.checks
 checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
 value = checks.call_student_quietly(random_baseline_accuracy, np.array([0, 0, 1, 1]))
 assert isinstance(value, numbers.Real) and not isinstance(value, bool), "return a float"
-assert abs(value - 0.5) < 1e-9, f"random_baseline_accuracy([0, 0, 1, 1]) gives {value}; two equal shares give 0.5"
-print(f"random baseline on the test labels: {random_baseline_accuracy(test_labels):.3f}")
+assert abs(value - 0.5) < 1e-9, (
+    f"random_baseline_accuracy([0, 0, 1, 1]) gives {value}; two equal shares give 0.5"
+)
+print(
+    f"random baseline on the test labels: {random_baseline_accuracy(test_labels):.3f}"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -165,22 +190,34 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
     cases = [np.array([5, 5, 5, 9]), [3, 3, 3], np.arange(10)]
     for _ in range(3):
         classes = int(rng.integers(3, 60))
         values = rng.choice(np.arange(-5, 200), size=classes, replace=False)
-        cases.append(values[rng.choice(classes, size=int(rng.integers(50, 3000)), p=rng.dirichlet(np.ones(classes)))])
+        cases.append(
+            values[
+                rng.choice(
+                    classes,
+                    size=int(rng.integers(50, 3000)),
+                    p=rng.dirichlet(np.ones(classes)),
+                )
+            ]
+        )
     cases.append(list(cases[-1]))
     for labels in cases:
         counts = np.unique(np.asarray(labels), return_counts=True)[1]
         expected = float(np.sum((counts / counts.sum()) ** 2))
         copy = labels.copy() if isinstance(labels, np.ndarray) else list(labels)
         got = checks.call_student_quietly(random_baseline_accuracy, copy)
-        assert isinstance(got, numbers.Real) and not isinstance(got, bool), "return a float"
+        assert isinstance(got, numbers.Real) and not isinstance(got, bool), (
+            "return a float"
+        )
         assert abs(float(got) - expected) < 1e-9, (
-            "random_baseline_accuracy does not give the sum of the squared shares of the labels' classes"
+            "random_baseline_accuracy does not give the sum of the squared shares of "
+            "the labels' classes"
         )
 
 
@@ -222,9 +259,13 @@ probabilities = np.array([[0.1, 0.6, 0.3], [0.5, 0.2, 0.3], [0.2, 0.3, 0.5]])
 labels = np.array([2, 0, 1])
 top1 = checks.call_student_quietly(top_k_accuracy, probabilities, labels, k=1)
 assert isinstance(top1, numbers.Real) and not isinstance(top1, bool), "return a float"
-assert abs(top1 - 1 / 3) < 1e-9, f"top-1 accuracy {top1}; one of the three rows has its label on top"
+assert abs(top1 - 1 / 3) < 1e-9, (
+    f"top-1 accuracy {top1}; one of the three rows has its label on top"
+)
 top2 = checks.call_student_quietly(top_k_accuracy, probabilities, labels, k=2)
-assert abs(top2 - 1.0) < 1e-9, f"top-2 accuracy {top2}; every label is among its row's two highest"
+assert abs(top2 - 1.0) < 1e-9, (
+    f"top-2 accuracy {top2}; every label is among its row's two highest"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -236,23 +277,36 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
     for classes in (46, int(rng.integers(6, 30))):
         n = int(rng.integers(200, 800))
         probabilities = rng.dirichlet(np.ones(classes), size=n).astype("float32")
         labels = rng.integers(0, classes, size=n)
-        # how many classes are more probable than the true one (continuous draws: no ties)
-        above = (probabilities > probabilities[np.arange(n), labels][:, None]).sum(axis=1)
+        # how many classes are more probable than the true one (continuous draws: no
+        # ties)
+        above = (probabilities > probabilities[np.arange(n), labels][:, None]).sum(
+            axis=1
+        )
         for k in sorted({1, 2, 3, int(rng.integers(4, classes)), classes}):
-            got = checks.call_student_quietly(top_k_accuracy, probabilities.copy(), labels.copy(), k=k)
-            assert isinstance(got, numbers.Real) and not isinstance(got, bool), "return a float"
+            got = checks.call_student_quietly(
+                top_k_accuracy, probabilities.copy(), labels.copy(), k=k
+            )
+            assert isinstance(got, numbers.Real) and not isinstance(got, bool), (
+                "return a float"
+            )
             assert abs(float(got) - float(np.mean(above < k))) < 1e-9, (
-                f"top_k_accuracy is wrong for k={k} on {classes} classes: count a row when its label is among "
+                f"top_k_accuracy is wrong for k={k} on {classes} classes: count a row "
+                "when its label is among "
                 "its k highest probabilities"
             )
-        got = checks.call_student_quietly(top_k_accuracy, probabilities.copy(), probabilities.argmax(axis=1))
-        assert abs(float(got) - 1.0) < 1e-9, "with the default k=1, top_k_accuracy is the ordinary accuracy"
+        got = checks.call_student_quietly(
+            top_k_accuracy, probabilities.copy(), probabilities.argmax(axis=1)
+        )
+        assert abs(float(got) - 1.0) < 1e-9, (
+            "with the default k=1, top_k_accuracy is the ordinary accuracy"
+        )
 
 
 _grade()
@@ -278,7 +332,8 @@ del _grade
 
 # %% nbgrader={"grade": false, "grade_id": "build_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def build_model(second_layer_units=64, num_classes=46, input_dim=10000):
-    """input_dim -> 64 (ReLU) -> second_layer_units (ReLU) -> num_classes (softmax), for integer labels."""
+    """input_dim -> 64 (ReLU) -> second_layer_units (ReLU) -> num_classes (softmax),
+    for integer labels."""
     ### BEGIN SOLUTION
     model = keras.Sequential(
         [
@@ -288,7 +343,11 @@ def build_model(second_layer_units=64, num_classes=46, input_dim=10000):
             keras.layers.Dense(num_classes, activation="softmax"),
         ]
     )
-    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="rmsprop",
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
     ### END SOLUTION
 
@@ -303,10 +362,14 @@ import lib.checks
 
 checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
 model_under_test = checks.call_student_quietly(build_model)
-assert isinstance(model_under_test, keras.Model), "build_model must return a Keras model"
+assert isinstance(model_under_test, keras.Model), (
+    "build_model must return a Keras model"
+)
 probe = (np.random.default_rng(0).random((32, 10_000)) < 0.02).astype("float32")
 probabilities = checks.predict_quietly(model_under_test, probe)
-assert probabilities.shape == (32, 46), f"the network gives outputs of shape {probabilities.shape} for 32 newswires"
+assert probabilities.shape == (32, 46), (
+    f"the network gives outputs of shape {probabilities.shape} for 32 newswires"
+)
 parameters = sum(int(np.prod(weight.shape)) for weight in model_under_test.weights)
 assert parameters == 647_214, f"{parameters:,} parameters, expected 647,214"
 
@@ -320,9 +383,12 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     model = model_under_test
-    assert checks.call_student_quietly(build_model) is not model, "build_model must build a new model on every call"
+    assert checks.call_student_quietly(build_model) is not model, (
+        "build_model must build a new model on every call"
+    )
     rng = checks.grading_rng()
     shapes = [
         (64, 46, 10_000),
@@ -332,42 +398,73 @@ def _grade():
     for units, classes, inputs in shapes:
         if (units, classes, inputs) != (64, 46, 10_000):
             model = checks.call_student_quietly(
-                build_model, second_layer_units=units, num_classes=classes, input_dim=inputs
+                build_model,
+                second_layer_units=units,
+                num_classes=classes,
+                input_dim=inputs,
             )
-            assert isinstance(model, keras.Model), "build_model must return a Keras model"
-        probe = (rng.random((32, inputs)) < 0.1).astype("float32") - (rng.random((32, inputs)) < 0.05)
+            assert isinstance(model, keras.Model), (
+                "build_model must return a Keras model"
+            )
+        probe = (rng.random((32, inputs)) < 0.1).astype("float32") - (
+            rng.random((32, inputs)) < 0.05
+        )
         probabilities = checks.predict_quietly(model, probe)
         assert probabilities.shape == (32, classes), (
-            "build_model(second_layer_units, num_classes, input_dim) must give num_classes outputs for input_dim inputs"
+            "build_model(second_layer_units, num_classes, input_dim) must give "
+            "num_classes outputs for input_dim inputs"
         )
-        assert np.allclose(probabilities.sum(axis=1), 1, rtol=1e-4), "the outputs must be probabilities (softmax)"
+        assert np.allclose(probabilities.sum(axis=1), 1, rtol=1e-4), (
+            "the outputs must be probabilities (softmax)"
+        )
         logits = checks.reuters_logits(model, probe, units, classes, dtype=np.float64)
         softmax = np.exp(logits - logits.max(axis=1, keepdims=True))
         softmax /= softmax.sum(axis=1, keepdims=True)
         assert np.allclose(probabilities, softmax, rtol=1e-3, atol=1e-5), (
-            "the network does not compute two ReLU layers (64, then second_layer_units units) followed by a softmax "
+            "the network does not compute two ReLU layers (64, then second_layer_units "
+            "units) followed by a softmax "
             "layer: re-read 'The network, and why 16 units are too few' in chapter 3"
         )
-        assert isinstance(model.optimizer, keras.optimizers.RMSprop), "compile with the RMSprop optimizer"
-        assert np.isclose(float(np.asarray(model.optimizer.learning_rate)), 0.001), "use RMSprop's default settings"
-        assert int(np.asarray(model.optimizer.iterations)) == 0, "build_model must return an untrained network"
+        assert isinstance(model.optimizer, keras.optimizers.RMSprop), (
+            "compile with the RMSprop optimizer"
+        )
+        assert np.isclose(float(np.asarray(model.optimizer.learning_rate)), 0.001), (
+            "use RMSprop's default settings"
+        )
+        assert int(np.asarray(model.optimizer.iterations)) == 0, (
+            "build_model must return an untrained network"
+        )
     model = model_under_test
-    (_, _), (test_wires, test_topics) = checks.fresh_data().load_reuters(num_words=10_000, source="offline")
-    untrained = checks.accuracy(checks.reuters_logits(model, checks.multi_hot(test_wires, 10_000), 64), test_topics)
-    assert untrained <= 0.5, "build_model must return a new, untrained network, not trained weights"
+    (_, _), (test_wires, test_topics) = checks.fresh_data().load_reuters(
+        num_words=10_000, source="offline"
+    )
+    untrained = checks.accuracy(
+        checks.reuters_logits(model, checks.multi_hot(test_wires, 10_000), 64),
+        test_topics,
+    )
+    assert untrained <= 0.5, (
+        "build_model must return a new, untrained network, not trained weights"
+    )
     targets = rng.integers(0, 46, size=32)
     probe = (rng.random((32, 10_000)) < 0.02).astype("float32")
     probabilities = checks.predict_quietly(model, probe)
     checks.assert_genuine_model(model)
-    scores = checks.call_student_quietly(keras.Model.evaluate, model, probe, targets, verbose=0, return_dict=True)
-    expected_loss = float(np.mean(-np.log(np.clip(probabilities[np.arange(32), targets], 1e-7, 1))))
+    scores = checks.call_student_quietly(
+        keras.Model.evaluate, model, probe, targets, verbose=0, return_dict=True
+    )
+    expected_loss = float(
+        np.mean(-np.log(np.clip(probabilities[np.arange(32), targets], 1e-7, 1)))
+    )
     assert abs(scores["loss"] - expected_loss) <= 1e-3 * expected_loss, (
         "the loss must be the one for integer labels: re-read Task 1"
     )
     reported = [value for name, value in scores.items() if "acc" in name]
-    assert reported, f"compile with the accuracy metric (the model reports {sorted(scores)})"
+    assert reported, (
+        f"compile with the accuracy metric (the model reports {sorted(scores)})"
+    )
     assert abs(reported[0] - checks.accuracy(probabilities, targets)) < 1e-6, (
-        "the metric is not the accuracy of the predictions: compile with the accuracy metric"
+        "the metric is not the accuracy of the predictions: compile with the accuracy "
+        "metric"
     )
 
 
@@ -413,9 +510,17 @@ del _grade
 
 # %% nbgrader={"grade": false, "grade_id": "train_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def train_model(model, x_train, y_train, x_val, y_val, epochs=12, batch_size=128):
-    """Train the compiled model on (x_train, y_train), validating on (x_val, y_val); return the History."""
+    """Train the compiled model on (x_train, y_train), validating on (x_val, y_val);
+    return the History."""
     ### BEGIN SOLUTION
-    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0)
+    return model.fit(
+        x_train,
+        y_train,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_data=(x_val, y_val),
+        verbose=0,
+    )
     ### END SOLUTION
 
 
@@ -447,14 +552,29 @@ import numpy as np
 import lib.checks
 
 checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
-network = checks.reuters_network(np.random.default_rng(0), 64)  # the grader's own network of Task 4
+# the grader's own network of Task 4
+network = checks.reuters_network(np.random.default_rng(0), 64)
 trained = checks.call_student_quietly(
-    train_model, network, x_train[1000:2000], train_labels[1000:2000], x_train[:200], train_labels[:200], 2, 100
+    train_model,
+    network,
+    x_train[1000:2000],
+    train_labels[1000:2000],
+    x_train[:200],
+    train_labels[:200],
+    2,
+    100,
 )
-assert isinstance(trained, keras.callbacks.History), "return the History that fit returns"
-assert len(trained.history.get("val_loss", [])) == 2, "2 epochs asked for, validated after each: see the History"
+assert isinstance(trained, keras.callbacks.History), (
+    "return the History that fit returns"
+)
+assert len(trained.history.get("val_loss", [])) == 2, (
+    "2 epochs asked for, validated after each: see the History"
+)
 updates = int(network.optimizer.iterations.numpy())
-assert updates == 20, f"{updates} weight updates for 2 epochs of batch size 100 on 1,000 newswires (expected 20)"
+assert updates == 20, (
+    f"{updates} weight updates for 2 epochs of batch size 100 on 1,000 newswires "
+    "(expected 20)"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -463,14 +583,18 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
     parts = checks.reuters_draw(rng, (1500, 500, 1000))
     epochs, batch_size = int(rng.integers(4, 8)), int(rng.choice([64, 100, 150, 200]))
     model = checks.reuters_network(rng, 64)
     found = checks.reuters_training(train_model, model, 64, parts, epochs, batch_size)
-    assert checks.needs("validation minus kept-back accuracy", found["val"] - found["held"], "<=", 0.1), (
-        "the network does much better on its validation newswires than on others: train on x_train only"
+    assert checks.needs(
+        "validation minus kept-back accuracy", found["val"] - found["held"], "<=", 0.1
+    ), (
+        "the network does much better on its validation newswires than on others: "
+        "train on x_train only"
     )
 
 
@@ -486,13 +610,22 @@ import numpy as np
 import lib.checks
 
 checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
-network = checks.reuters_network(np.random.default_rng(1), 64)  # the grader's own network of Task 4
+# the grader's own network of Task 4
+network = checks.reuters_network(np.random.default_rng(1), 64)
 checks.call_student_quietly(
-    train_model, network, x_train[1000:], train_labels[1000:], x_train[:1000], train_labels[:1000]
+    train_model,
+    network,
+    x_train[1000:],
+    train_labels[1000:],
+    x_train[:1000],
+    train_labels[:1000],
 )
 test_accuracy = checks.accuracy(checks.reuters_logits(network, x_test, 64), test_labels)
-assert checks.needs("test accuracy of a network trained by train_model", test_accuracy, ">=", 0.65), (
-    "the network train_model trained is not accurate enough: train it on the newswires it is given, "
+assert checks.needs(
+    "test accuracy of a network trained by train_model", test_accuracy, ">=", 0.65
+), (
+    "the network train_model trained is not accurate enough: train it on the newswires "
+    "it is given, "
     "12 epochs with batch size 128 unless told otherwise"
 )
 
@@ -503,19 +636,26 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
     parts = checks.reuters_draw(rng, (2000, 500, 1000))
     model = checks.reuters_network(rng, 64)
     found = checks.reuters_training(train_model, model, 64, parts)
-    assert checks.needs("training accuracy of the 64-unit network", found["train"], ">=", 0.9), (
-        "the 64-unit network does not fit the newswires it was trained on: 12 epochs with batch size 128"
+    assert checks.needs(
+        "training accuracy of the 64-unit network", found["train"], ">=", 0.9
+    ), (
+        "the 64-unit network does not fit the newswires it was trained on: 12 epochs "
+        "with batch size 128"
     )
-    assert checks.needs("kept-back accuracy of the 64-unit network", found["held"], ">=", 0.6), (
-        "the 64-unit network learned less than an honest run of it does"
-    )
-    assert checks.needs("validation minus kept-back accuracy", found["val"] - found["held"], "<=", 0.1), (
-        "the network does much better on its validation newswires than on others: train on x_train only"
+    assert checks.needs(
+        "kept-back accuracy of the 64-unit network", found["held"], ">=", 0.6
+    ), "the 64-unit network learned less than an honest run of it does"
+    assert checks.needs(
+        "validation minus kept-back accuracy", found["val"] - found["held"], "<=", 0.1
+    ), (
+        "the network does much better on its validation newswires than on others: "
+        "train on x_train only"
     )
 
 
@@ -532,11 +672,21 @@ import numpy as np
 import lib.checks
 
 checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
-narrow = checks.reuters_network(np.random.default_rng(2), 4)  # the grader's network with a 4-unit second layer
+# the grader's network with a 4-unit second layer
+narrow = checks.reuters_network(np.random.default_rng(2), 4)
 trained = checks.call_student_quietly(
-    train_model, narrow, x_train[1000:1500], train_labels[1000:1500], x_train[:200], train_labels[:200], 1, 100
+    train_model,
+    narrow,
+    x_train[1000:1500],
+    train_labels[1000:1500],
+    x_train[:200],
+    train_labels[:200],
+    1,
+    100,
 )
-assert isinstance(trained, keras.callbacks.History), "train_model must train a network of any width"
+assert isinstance(trained, keras.callbacks.History), (
+    "train_model must train a network of any width"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -545,13 +695,15 @@ def _grade():
 
     import lib.checks
 
-    checks = importlib.reload(lib.checks)  # names the code above could have replaced, looked up afresh
+    # names the code above could have replaced, looked up afresh
+    checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
     parts = checks.reuters_draw(rng, (2000, 500, 1000))
     (x_train, y_train), _, (x_held, held_labels) = parts
     wide, narrow = checks.reuters_network(rng, 64), checks.reuters_network(rng, 4)
     reference = checks.reuters_network(rng, 4)
-    reference.set_weights(narrow.get_weights())  # the grader's own run starts where the narrow network starts
+    # the grader's own run starts where the narrow network starts
+    reference.set_weights(narrow.get_weights())
     found_wide = checks.reuters_training(train_model, wide, 64, parts)
     found_narrow = checks.reuters_training(train_model, narrow, 4, parts)
     checks.assert_trainable_as_is(reference)
@@ -559,27 +711,42 @@ def _grade():
     honest_logits = checks.reuters_logits(reference, x_held, 4)
     honest = checks.accuracy(honest_logits, held_labels)
     honest_loss = checks.cross_entropy_from_logits(honest_logits, held_labels)
-    assert checks.needs("training accuracy of the 64-unit network", found_wide["train"], ">=", 0.9), (
-        "the 64-unit network does not fit the newswires it was trained on: 12 epochs with batch size 128"
+    assert checks.needs(
+        "training accuracy of the 64-unit network", found_wide["train"], ">=", 0.9
+    ), (
+        "the 64-unit network does not fit the newswires it was trained on: 12 epochs "
+        "with batch size 128"
     )
-    assert checks.needs("kept-back accuracy of the 64-unit network", found_wide["held"], ">=", 0.6), (
-        "the 64-unit network learned less than an honest run of it does"
-    )
-    assert checks.needs("validation minus kept-back accuracy", found_wide["val"] - found_wide["held"], "<=", 0.1), (
-        "the network does much better on its validation newswires than on others: train on x_train only"
+    assert checks.needs(
+        "kept-back accuracy of the 64-unit network", found_wide["held"], ">=", 0.6
+    ), "the 64-unit network learned less than an honest run of it does"
+    assert checks.needs(
+        "validation minus kept-back accuracy",
+        found_wide["val"] - found_wide["held"],
+        "<=",
+        0.1,
+    ), (
+        "the network does much better on its validation newswires than on others: "
+        "train on x_train only"
     )
     lag = found_narrow["held"] - honest
-    assert checks.needs("4-unit network's accuracy minus the grader's own run's", lag, ">=", -0.08), (
-        "the 4-unit network learned less than an honest run of it does: train every network alike"
+    assert checks.needs(
+        "4-unit network's accuracy minus the grader's own run's", lag, ">=", -0.08
+    ), (
+        "the 4-unit network learned less than an honest run of it does: train every "
+        "network alike"
     )
     excess = found_narrow["held_loss"] - honest_loss
-    assert checks.needs("4-unit network's cross-entropy minus the grader's own run's", excess, "<=", 0.4), (
-        "the 4-unit network learned less than an honest run of it does: train every network alike"
+    assert checks.needs(
+        "4-unit network's cross-entropy minus the grader's own run's", excess, "<=", 0.4
+    ), (
+        "the 4-unit network learned less than an honest run of it does: train every "
+        "network alike"
     )
     lost = found_wide["held"] - found_narrow["held"]
-    assert checks.needs("kept-back accuracy lost to the bottleneck", lost, ">=", 0.05), (
-        "the 4-unit network should lose accuracy against the 64-unit one"
-    )
+    assert checks.needs(
+        "kept-back accuracy lost to the bottleneck", lost, ">=", 0.05
+    ), "the 4-unit network should lose accuracy against the 64-unit one"
 
 
 _grade()
@@ -592,9 +759,13 @@ del _grade
 # %%
 from lib import plots
 
-metric = next(name for name in history_64.history if name.startswith("val_") and "acc" in name)
+metric = next(
+    name for name in history_64.history if name.startswith("val_") and "acc" in name
+)
 plots.compare_histories(
-    {"64 units": history_64, "4 units": history_4}, metric=metric, title="Second hidden layer: 64 vs 4 units"
+    {"64 units": history_64, "4 units": history_4},
+    metric=metric,
+    title="Second hidden layer: 64 vs 4 units",
 )
 
 # %% [markdown]

@@ -55,17 +55,25 @@ import numpy as np
 from lib import data
 from lib.seeding import exercise_seed, seed_everything
 
-# The real Boston housing data, split as keras.datasets splits it (404 training and 102 test
-# houses), read from the complete table shipped with mlxtend (source="offline": no download,
-# the same numbers on every machine, the grader's included).
+# The real Boston housing data, split as keras.datasets splits it (404 training and 102
+# test houses), read from the complete table shipped with mlxtend (source="offline": no
+# download, the same numbers on every machine, the grader's included).
 boston = data.load_boston_housing(source="offline")
 (train_data, train_targets), (test_data, test_targets) = boston
 print(boston.provenance.summary())
 print("features:", boston.feature_names)
-print("train:", train_data.shape, " test:", test_data.shape, " first prices ($1000s):", train_targets[:5])
+print(
+    "train:",
+    train_data.shape,
+    " test:",
+    test_data.shape,
+    " first prices ($1000s):",
+    train_targets[:5],
+)
 
 # Seeded before any model is built (a model draws its initial weights when it is built).
-SEED = exercise_seed(42)  # 42 for you; the grader gives each student a seed of their own
+# 42 for you; the grader gives each student a seed of their own
+SEED = exercise_seed(42)
 seed_everything(SEED)
 
 
@@ -99,11 +107,17 @@ def normalize(train, test):
 import numpy as np
 
 train_n, test_n = normalize(train_data, test_data)
-assert isinstance(train_n, np.ndarray) and isinstance(test_n, np.ndarray), "return two numpy arrays"
+assert isinstance(train_n, np.ndarray) and isinstance(test_n, np.ndarray), (
+    "return two numpy arrays"
+)
 assert train_n.shape == train_data.shape and test_n.shape == test_data.shape
 # tolerances that float32 arithmetic meets
-np.testing.assert_allclose(np.mean(train_n, axis=0, dtype=np.float64), np.zeros(13), atol=1e-4)
-np.testing.assert_allclose(np.std(train_n, axis=0, dtype=np.float64), np.ones(13), rtol=1e-4)
+np.testing.assert_allclose(
+    np.mean(train_n, axis=0, dtype=np.float64), np.zeros(13), atol=1e-4
+)
+np.testing.assert_allclose(
+    np.std(train_n, axis=0, dtype=np.float64), np.ones(13), rtol=1e-4
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -117,30 +131,53 @@ def _grade():
     checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
     rng = checks.grading_rng()
     for _ in range(2):
-        n_train, n_test, n_features = int(rng.integers(20, 60)), int(rng.integers(5, 30)), int(rng.integers(2, 9))
-        centre, spread = rng.uniform(-50, 50, n_features), rng.uniform(0.5, 50, n_features)
+        n_train, n_test, n_features = (
+            int(rng.integers(20, 60)),
+            int(rng.integers(5, 30)),
+            int(rng.integers(2, 9)),
+        )
+        centre, spread = (
+            rng.uniform(-50, 50, n_features),
+            rng.uniform(0.5, 50, n_features),
+        )
         train = rng.normal(size=(n_train, n_features)) * spread + centre
         # a test set whose statistics differ from the training set's
-        test = rng.normal(size=(n_test, n_features)) * spread * rng.uniform(2, 4, n_features) + centre + 3 * spread
+        test = (
+            rng.normal(size=(n_test, n_features))
+            * spread
+            * rng.uniform(2, 4, n_features)
+            + centre
+            + 3 * spread
+        )
         train_before, test_before = train.copy(), test.copy()
         got = checks.call_student(normalize, train, test)
-        assert isinstance(got, tuple) and len(got) == 2, "normalize returns a pair (train_normalized, test_normalized)"
-        a, b = got
-        assert isinstance(a, np.ndarray) and isinstance(b, np.ndarray), "normalize returns two numpy arrays"
-        assert a.shape == train.shape and b.shape == test.shape, "normalized sets keep their shapes"
-        assert np.array_equal(train, train_before) and np.array_equal(test, test_before), (
-            "normalize modified its inputs: work on new arrays"
+        assert isinstance(got, tuple) and len(got) == 2, (
+            "normalize returns a pair (train_normalized, test_normalized)"
         )
+        a, b = got
+        assert isinstance(a, np.ndarray) and isinstance(b, np.ndarray), (
+            "normalize returns two numpy arrays"
+        )
+        assert a.shape == train.shape and b.shape == test.shape, (
+            "normalized sets keep their shapes"
+        )
+        assert np.array_equal(train, train_before) and np.array_equal(
+            test, test_before
+        ), "normalize modified its inputs: work on new arrays"
         mean, std = train.mean(axis=0), train.std(axis=0)
         assert np.allclose(a, (train - mean) / std, rtol=1e-4, atol=1e-4), (
-            "the training set must be standardized with its own per-feature mean and standard deviation"
+            "the training set must be standardized with its own per-feature mean and "
+            "standard deviation"
         )
         assert np.allclose(b, (test - mean) / std, rtol=1e-4, atol=1e-4), (
-            "the test set must be transformed with the training set's statistics (re-read Task 1)"
+            "the test set must be transformed with the training set's statistics "
+            "(re-read Task 1)"
         )
         other_test = rng.normal(size=(n_test + 3, n_features)) * 10 * spread - centre
         a2, _ = checks.call_student(normalize, train, other_test)
-        assert np.allclose(a2, a, rtol=1e-6, atol=1e-6), "the test set influences the normalized training set"
+        assert np.allclose(a2, a, rtol=1e-6, atol=1e-6), (
+            "the test set influences the normalized training set"
+        )
 
 
 _grade()
@@ -161,7 +198,8 @@ del _grade
 
 # %% nbgrader={"grade": false, "grade_id": "kfold_indices", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def kfold_indices(n_samples, k):
-    """k (train_indices, validation_indices) pairs of integer arrays; folds partition range(n_samples)."""
+    """k (train_indices, validation_indices) pairs of integer arrays; folds partition
+    range(n_samples)."""
     ### BEGIN SOLUTION
     indices = np.arange(n_samples)
     folds = np.array_split(indices, k)
@@ -175,8 +213,12 @@ import numpy as np
 folds = kfold_indices(12, 4)
 assert isinstance(folds, list) and len(folds) == 4, "return a list of k pairs"
 for train_idx, val_idx in folds:
-    assert isinstance(train_idx, np.ndarray) and isinstance(val_idx, np.ndarray), "use numpy arrays"
-    assert np.issubdtype(train_idx.dtype, np.integer) and np.issubdtype(val_idx.dtype, np.integer)
+    assert isinstance(train_idx, np.ndarray) and isinstance(val_idx, np.ndarray), (
+        "use numpy arrays"
+    )
+    assert np.issubdtype(train_idx.dtype, np.integer) and np.issubdtype(
+        val_idx.dtype, np.integer
+    )
     assert len(val_idx) == 3 and len(train_idx) == 9
 
 
@@ -191,28 +233,45 @@ def _grade():
     checks = importlib.reload(lib.checks)  # the grader's tools, fresh from disk
     rng = checks.grading_rng()
     cases = [(12, 4), (404, 4), (10, 3), (7, 7), (101, 5)]
-    cases += [(int(n), int(rng.integers(2, min(n, 12) + 1))) for n in rng.integers(5, 300, size=4)]
+    cases += [
+        (int(n), int(rng.integers(2, min(n, 12) + 1)))
+        for n in rng.integers(5, 300, size=4)
+    ]
     for n, k in cases:
         folds = checks.call_student(kfold_indices, n, k)
-        assert isinstance(folds, list) and len(folds) == k, f"kfold_indices({n}, {k}) must return a list of {k} pairs"
+        assert isinstance(folds, list) and len(folds) == k, (
+            f"kfold_indices({n}, {k}) must return a list of {k} pairs"
+        )
         validation = []
         for pair in folds:
-            assert len(pair) == 2, "each fold is a pair (train_indices, validation_indices)"
-            train_idx, val_idx = pair
-            assert isinstance(train_idx, np.ndarray) and isinstance(val_idx, np.ndarray), "use numpy arrays"
-            assert np.issubdtype(train_idx.dtype, np.integer) and np.issubdtype(val_idx.dtype, np.integer), (
-                "indices are integer arrays"
+            assert len(pair) == 2, (
+                "each fold is a pair (train_indices, validation_indices)"
             )
-            assert len(np.intersect1d(train_idx, val_idx)) == 0, f"kfold_indices({n}, {k}): a sample is in both parts"
-            assert np.array_equal(np.sort(np.concatenate([train_idx, val_idx])), np.arange(n)), (
-                f"kfold_indices({n}, {k}): each training part is every sample outside its validation part, once"
+            train_idx, val_idx = pair
+            assert isinstance(train_idx, np.ndarray) and isinstance(
+                val_idx, np.ndarray
+            ), "use numpy arrays"
+            assert np.issubdtype(train_idx.dtype, np.integer) and np.issubdtype(
+                val_idx.dtype, np.integer
+            ), "indices are integer arrays"
+            assert len(np.intersect1d(train_idx, val_idx)) == 0, (
+                f"kfold_indices({n}, {k}): a sample is in both parts"
+            )
+            assert np.array_equal(
+                np.sort(np.concatenate([train_idx, val_idx])), np.arange(n)
+            ), (
+                f"kfold_indices({n}, {k}): each training part is every sample outside "
+                "its validation part, once"
             )
             validation.append(val_idx)
         assert np.array_equal(np.sort(np.concatenate(validation)), np.arange(n)), (
-            f"kfold_indices({n}, {k}): the validation folds must cover every sample exactly once"
+            f"kfold_indices({n}, {k}): the validation folds must cover every sample "
+            "exactly once"
         )
         sizes = [len(v) for v in validation]
-        assert max(sizes) - min(sizes) <= 1, f"kfold_indices({n}, {k}): fold sizes differ by more than one"
+        assert max(sizes) - min(sizes) <= 1, (
+            f"kfold_indices({n}, {k}): fold sizes differ by more than one"
+        )
 
 
 _grade()
@@ -239,11 +298,14 @@ def average_curves(curves):
 
 
 def smooth_curve(points, factor=0.9):
-    """Exponential moving average: s[0] = p[0], s[i] = s[i-1] * factor + p[i] * (1 - factor)."""
+    """Exponential moving average: s[0] = p[0], s[i] = s[i-1] * factor + p[i] * (1 -
+    factor)."""
     ### BEGIN SOLUTION
     smoothed = []
     for point in points:
-        smoothed.append(smoothed[-1] * factor + point * (1 - factor) if smoothed else point)
+        smoothed.append(
+            smoothed[-1] * factor + point * (1 - factor) if smoothed else point
+        )
     return np.asarray(smoothed, dtype=np.float64)
     ### END SOLUTION
 
@@ -272,8 +334,12 @@ def _grade():
     k, epochs = int(rng.integers(2, 7)), int(rng.integers(5, 40))
     curves = (rng.random((k, epochs)) * 10).tolist()
     got = checks.call_student(average_curves, [list(curve) for curve in curves])
-    assert isinstance(got, np.ndarray) and got.shape == (epochs,), "average_curves returns one value per epoch"
-    assert np.allclose(got, np.mean(curves, axis=0)), "average_curves: the mean over the folds at each epoch"
+    assert isinstance(got, np.ndarray) and got.shape == (epochs,), (
+        "average_curves returns one value per epoch"
+    )
+    assert np.allclose(got, np.mean(curves, axis=0)), (
+        "average_curves: the mean over the folds at each epoch"
+    )
     for factor in (0.9, float(rng.uniform(0.1, 0.95)), 0.0):
         points = rng.random(int(rng.integers(5, 40))) * 10
         expected = [points[0]]
@@ -286,7 +352,9 @@ def _grade():
         assert isinstance(got, np.ndarray) and got.shape == points.shape, (
             "smooth_curve returns an array as long as points"
         )
-        assert np.allclose(got, expected), "smooth_curve: re-read the moving average's rule in Task 3"
+        assert np.allclose(got, expected), (
+            "smooth_curve: re-read the moving average's rule in Task 3"
+        )
 
 
 _grade()
@@ -331,8 +399,12 @@ import numpy as np
 
 default_model = build_model()
 assert isinstance(default_model, keras.Model), "build_model must return a Keras model"
-print("outputs for 2 houses:", default_model.predict(np.zeros((2, 13)), verbose=0).shape)
-assert default_model.count_params() == 5_121, f"{default_model.count_params():,} parameters, expected 5,121"
+print(
+    "outputs for 2 houses:", default_model.predict(np.zeros((2, 13)), verbose=0).shape
+)
+assert default_model.count_params() == 5_121, (
+    f"{default_model.count_params():,} parameters, expected 5,121"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -355,8 +427,13 @@ def _grade():
                 yield from dense_layers(inner)
 
     n_features = int(rng.choice([n for n in range(3, 40) if n != 64]))
-    models = [checks.call_student(build_model), checks.call_student(build_model, n_features=n_features)]
-    assert checks.call_student(build_model) is not models[0], "build a new model on every call"
+    models = [
+        checks.call_student(build_model),
+        checks.call_student(build_model, n_features=n_features),
+    ]
+    assert checks.call_student(build_model) is not models[0], (
+        "build a new model on every call"
+    )
     for model, n in zip(models, (13, n_features)):
         assert isinstance(model, keras.Model), "build_model must return a Keras model"
         checks.assert_genuine_model(model)
@@ -365,29 +442,41 @@ def _grade():
         assert outputs.shape == (64, 1), "one output unit per house"
         expected_params = (n * 64 + 64) + (64 * 64 + 64) + 65
         assert model.count_params() == expected_params, (
-            f"build_model(n_features={n}): {model.count_params():,} parameters, not those of the task's network"
+            f"build_model(n_features={n}): {model.count_params():,} parameters, not "
+            "those of the task's network"
         )
         # the network in NumPy, from its own Dense layers, chained by their shapes
         by_shape = {tuple(layer.kernel.shape): layer for layer in dense_layers(model)}
         chain = [by_shape.get(shape) for shape in ((n, 64), (64, 64), (64, 1))]
-        assert all(layer is not None for layer in chain), "two dense layers of 64 units and one output unit"
+        assert all(layer is not None for layer in chain), (
+            "two dense layers of 64 units and one output unit"
+        )
         values = probe.astype(np.float64)
         for depth, layer in enumerate(chain):
-            values = values @ np.asarray(layer.kernel, np.float64) + np.asarray(layer.bias, np.float64)
+            values = values @ np.asarray(layer.kernel, np.float64) + np.asarray(
+                layer.bias, np.float64
+            )
             if depth < 2:
                 values = np.maximum(values, 0)
         assert np.allclose(outputs, values, rtol=1e-3, atol=1e-3), (
-            "the model does not compute ReLU after each hidden layer and a linear output (re-read Task 4)"
+            "the model does not compute ReLU after each hidden layer and a linear "
+            "output (re-read Task 4)"
         )
-        assert isinstance(model.optimizer, keras.optimizers.RMSprop), "compile with RMSprop"
+        assert isinstance(model.optimizer, keras.optimizers.RMSprop), (
+            "compile with RMSprop"
+        )
         targets = rng.normal(loc=20.0, scale=5.0, size=(64, 1)).astype("float32")
-        scores = checks.call_student(keras.Model.evaluate, model, probe, targets, verbose=0, return_dict=True)
-        assert np.isclose(scores["loss"], np.mean((outputs - targets) ** 2), rtol=1e-3), "compile with the MSE loss"
+        scores = checks.call_student(
+            keras.Model.evaluate, model, probe, targets, verbose=0, return_dict=True
+        )
+        assert np.isclose(
+            scores["loss"], np.mean((outputs - targets) ** 2), rtol=1e-3
+        ), "compile with the MSE loss"
         mae_keys = [key for key in scores if key in ("mae", "mean_absolute_error")]
         assert mae_keys, "compile with the MAE metric"
-        assert np.isclose(scores[mae_keys[0]], np.mean(np.abs(outputs - targets)), rtol=1e-3), (
-            "compile with the MAE metric"
-        )
+        assert np.isclose(
+            scores[mae_keys[0]], np.mean(np.abs(outputs - targets)), rtol=1e-3
+        ), "compile with the MAE metric"
 
 
 _grade()
@@ -429,7 +518,8 @@ del _grade
 
 # %% nbgrader={"grade": false, "grade_id": "cross_validate", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def cross_validate(features, targets, folds, epochs, batch_size=16):
-    """One new model per fold, normalized and trained on the fold's training part; their Histories."""
+    """One new model per fold, normalized and trained on the fold's training part;
+    their Histories."""
     ### BEGIN SOLUTION
     histories = []
     for train_idx, val_idx in folds:
@@ -456,9 +546,15 @@ import numpy as np
 small_x = np.random.default_rng(0).normal(size=(40, 3)) * [1.0, 10.0, 100.0]
 small_y = small_x @ [1.0, 0.1, 0.01] + 20
 small_histories = cross_validate(small_x, small_y, kfold_indices(40, 2), epochs=2)
-assert isinstance(small_histories, list) and len(small_histories) == 2, "one History per fold"
-assert all(isinstance(h, keras.callbacks.History) for h in small_histories), "return the History objects fit returns"
-assert all(len(h.history["val_mae"]) == 2 for h in small_histories), "2 epochs, with validation data"
+assert isinstance(small_histories, list) and len(small_histories) == 2, (
+    "one History per fold"
+)
+assert all(isinstance(h, keras.callbacks.History) for h in small_histories), (
+    "return the History objects fit returns"
+)
+assert all(len(h.history["val_mae"]) == 2 for h in small_histories), (
+    "2 epochs, with validation data"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -476,8 +572,14 @@ def _grade():
     n_houses, k, epochs, batch_size = int(rng.integers(170, 200)), 3, 15, 8
     x, y = houses(n_houses)
     parts = np.array_split(rng.permutation(n_houses), k)
-    folds = [(rng.permutation(np.concatenate(parts[:i] + parts[i + 1 :])), parts[i]) for i in range(k)]
-    references = {"normalize": checks.boston_normalize, "build_model": checks.boston_build_model}
+    folds = [
+        (rng.permutation(np.concatenate(parts[:i] + parts[i + 1 :])), parts[i])
+        for i in range(k)
+    ]
+    references = {
+        "normalize": checks.boston_normalize,
+        "build_model": checks.boston_build_model,
+    }
     histories = checks.call_with_references(
         globals(),
         references,
@@ -488,35 +590,47 @@ def _grade():
         epochs,
         batch_size=batch_size,
     )
-    assert isinstance(histories, (list, tuple)) and len(histories) == k, "cross_validate returns one History per fold"
-    assert all(isinstance(h, keras.callbacks.History) for h in histories), "return the History objects fit returns"
+    assert isinstance(histories, (list, tuple)) and len(histories) == k, (
+        "cross_validate returns one History per fold"
+    )
+    assert all(isinstance(h, keras.callbacks.History) for h in histories), (
+        "return the History objects fit returns"
+    )
     models = [h.model for h in histories]
     assert len({id(m) for m in models}) == k, "train a new model for every fold"
     finals, baselines = [], []
     for (fold_train, fold_val), history, model in zip(folds, histories, models):
         checks.assert_genuine_model(model)
-        assert list(history.epoch) == list(range(epochs)), "train every fold for `epochs` epochs"
-        curve = history.history.get("val_mae", history.history.get("val_mean_absolute_error", []))
+        assert list(history.epoch) == list(range(epochs)), (
+            "train every fold for `epochs` epochs"
+        )
+        curve = history.history.get(
+            "val_mae", history.history.get("val_mean_absolute_error", [])
+        )
         curve = np.asarray(curve, dtype=float)
-        assert curve.shape == (epochs,), "pass the fold's validation part as validation_data (with the MAE metric)"
+        assert curve.shape == (epochs,), (
+            "pass the fold's validation part as validation_data (with the MAE metric)"
+        )
         steps = int(model.optimizer.iterations.numpy())
         assert steps == epochs * int(np.ceil(len(fold_train) / batch_size)), (
-            "the optimizer's steps do not match training on the fold's training part for `epochs` epochs "
+            "the optimizer's steps do not match training on the fold's training part "
+            "for `epochs` epochs "
             "of `batch_size`"
         )
         mean, std = x[fold_train].mean(axis=0), x[fold_train].std(axis=0)
         predicted = checks.predict(model, (x[fold_val] - mean) / std).ravel()
         measured = float(np.mean(np.abs(predicted - y[fold_val])))
         assert abs(curve[-1] - measured) <= 2e-3 * measured + 1e-3, (
-            "a fold's validation MAE is not that of its model on the fold's validation part, normalized with "
+            "a fold's validation MAE is not that of its model on the fold's validation "
+            "part, normalized with "
             "the fold's training statistics (re-read Task 5, step 1)"
         )
         finals.append(measured)
         baselines.append(float(np.mean(np.abs(y[fold_val] - y[fold_train].mean()))))
     ratio = np.mean(finals) / np.mean(baselines)
-    assert checks.needs("mean final validation MAE / predicting the mean", ratio, "<=", 0.85), (
-        "the fold models did not learn the grader's houses"
-    )
+    assert checks.needs(
+        "mean final validation MAE / predicting the mean", ratio, "<=", 0.85
+    ), "the fold models did not learn the grader's houses"
 
 
 _grade()
@@ -548,8 +662,13 @@ def _grade():
     rows = np.argsort(order)  # rows[i]: where row i of the concatenation went
     dear, cheap = rng.permutation(rows[:n_houses]), rng.permutation(rows[n_houses:])
     dear_first = bool(rng.integers(2))
-    folds = [(dear, cheap), (cheap, dear)] if dear_first else [(cheap, dear), (dear, cheap)]
-    references = {"normalize": checks.boston_normalize, "build_model": checks.boston_build_model}
+    folds = (
+        [(dear, cheap), (cheap, dear)] if dear_first else [(cheap, dear), (dear, cheap)]
+    )
+    references = {
+        "normalize": checks.boston_normalize,
+        "build_model": checks.boston_build_model,
+    }
     histories = checks.call_with_references(
         globals(),
         references,
@@ -560,21 +679,25 @@ def _grade():
         epochs,
         batch_size=batch_size,
     )
-    assert isinstance(histories, (list, tuple)) and len(histories) == 2, "cross_validate returns one History per fold"
-    assert all(isinstance(h, keras.callbacks.History) for h in histories), "return the History objects fit returns"
+    assert isinstance(histories, (list, tuple)) and len(histories) == 2, (
+        "cross_validate returns one History per fold"
+    )
+    assert all(isinstance(h, keras.callbacks.History) for h in histories), (
+        "return the History objects fit returns"
+    )
     models = [h.model for h in histories]
     assert models[0] is not models[1], "train a new model for every fold"
     for model in models:
         checks.assert_genuine_model(model)
-        assert int(model.optimizer.iterations.numpy()) == epochs * int(np.ceil(n_houses / batch_size)), (
-            "the optimizer's steps do not match training on the fold's training part"
-        )
+        assert int(model.optimizer.iterations.numpy()) == epochs * int(
+            np.ceil(n_houses / batch_size)
+        ), "the optimizer's steps do not match training on the fold's training part"
     dear_model, cheap_model = models if dear_first else models[::-1]
     z = (x - x.mean(axis=0)) / x.std(axis=0)  # both copies have these statistics
     gap = float(np.mean(checks.predict(dear_model, z) - checks.predict(cheap_model, z)))
-    assert checks.needs("dearer minus cheaper fold model on the same houses", gap, ">=", 5), (
-        "a fold's model learned from rows outside its training part (re-read Task 5)"
-    )
+    assert checks.needs(
+        "dearer minus cheaper fold model on the same houses", gap, ">=", 5
+    ), "a fold's model learned from rows outside its training part (re-read Task 5)"
 
 
 _grade()
@@ -630,10 +753,15 @@ import keras
 example = []
 for curve in ([5.0, 3.0, 4.0], [6.0, 4.0, 3.5]):
     history = keras.callbacks.History()
-    history.epoch, history.history = [0, 1, 2], {"val_mae": curve, "mae": [4.0, 3.0, 2.0]}
+    history.epoch, history.history = (
+        [0, 1, 2],
+        {"val_mae": curve, "mae": [4.0, 3.0, 2.0]},
+    )
     example.append(history)
 chosen = choose_epochs(example)
-assert isinstance(chosen, numbers.Integral) and not isinstance(chosen, bool), "return an int"
+assert isinstance(chosen, numbers.Integral) and not isinstance(chosen, bool), (
+    "return an int"
+)
 assert chosen == 2, "the lowest average validation MAE of this example is after epoch 2"
 
 
@@ -655,8 +783,8 @@ def _grade():
         t = np.arange(epochs)
         base = 3 + 0.02 * (t - best) ** 2 + 8 * np.exp(-t / 2)
         base[best] = base.min() - 0.3  # a clear lowest point of the average
-        # fold curves that wander around the average (their deviations cancel out epoch by epoch),
-        # each with its own lowest point elsewhere
+        # fold curves that wander around the average (their deviations cancel out epoch
+        # by epoch), each with its own lowest point elsewhere
         deviations = rng.normal(0, 0.6, size=(k, epochs))
         deviations -= deviations.mean(axis=0)
         histories = []
@@ -666,16 +794,30 @@ def _grade():
             history.epoch = list(range(epochs))
             history.history = {
                 "loss": list(30 * np.exp(-t / 5) + 1),
-                "mae": list(8 * np.exp(-t / 6) + 0.5),  # training: lowest at the last epoch
-                "val_loss": list(20 + (t - (best + epochs) // 2) ** 2 / 4 + rng.normal(0, 0.1, epochs)),
+                # training: lowest at the last epoch
+                "mae": list(8 * np.exp(-t / 6) + 0.5),
+                "val_loss": list(
+                    20
+                    + (t - (best + epochs) // 2) ** 2 / 4
+                    + rng.normal(0, 0.1, epochs)
+                ),
                 "val_mae": [float(v) for v in val_mae],
             }
             histories.append(history)
-        expected = int(np.argmin(np.mean([h.history["val_mae"] for h in histories], axis=0))) + 1
+        expected = (
+            int(np.argmin(np.mean([h.history["val_mae"] for h in histories], axis=0)))
+            + 1
+        )
         references = {"average_curves": checks.boston_average_curves}
-        chosen = checks.call_with_references(globals(), references, choose_epochs, histories)
-        assert isinstance(chosen, numbers.Integral) and not isinstance(chosen, bool), "choose_epochs returns an int"
-        assert chosen == expected, "choose the epoch of the lowest average validation MAE, counting from 1"
+        chosen = checks.call_with_references(
+            globals(), references, choose_epochs, histories
+        )
+        assert isinstance(chosen, numbers.Integral) and not isinstance(chosen, bool), (
+            "choose_epochs returns an int"
+        )
+        assert chosen == expected, (
+            "choose the epoch of the lowest average validation MAE, counting from 1"
+        )
 
 
 _grade()
@@ -709,12 +851,19 @@ def _grade():
     def trained(epochs):
         references = {"build_model": checks.boston_build_model}
         model = checks.call_with_references(
-            globals(), references, retrain, x.copy(), y.copy(), epochs, batch_size=batch_size
+            globals(),
+            references,
+            retrain,
+            x.copy(),
+            y.copy(),
+            epochs,
+            batch_size=batch_size,
         )
         assert isinstance(model, keras.Model), "retrain returns the trained Keras model"
         checks.assert_genuine_model(model)
         assert int(model.optimizer.iterations.numpy()) == epochs * steps_per_epoch, (
-            "the optimizer's steps do not match training on all rows for `epochs` epochs of `batch_size`"
+            "the optimizer's steps do not match training on all rows for `epochs` "
+            "epochs of `batch_size`"
         )
         return model
 
@@ -723,9 +872,9 @@ def _grade():
 
     final = trained(20)
     ratio = mae(final, x_test, y_test) / float(np.mean(np.abs(y_test - y.mean())))
-    assert checks.needs("test MAE of the retrained model / predicting the mean", ratio, "<=", 0.7), (
-        "the retrained model did not learn the grader's houses"
-    )
+    assert checks.needs(
+        "test MAE of the retrained model / predicting the mean", ratio, "<=", 0.7
+    ), "the retrained model did not learn the grader's houses"
     short = trained(1)
     reference = keras.Sequential(
         [
@@ -738,9 +887,9 @@ def _grade():
     reference.compile(optimizer=keras.optimizers.RMSprop(), loss="mse")
     reference.fit(x, y, epochs=1, batch_size=batch_size, verbose=0)
     ratio = mae(short, x, y) / mae(reference, x, y)
-    assert checks.needs("training MAE after 1 epoch / the grader's 1-epoch model", ratio, ">=", 0.6), (
-        "the model retrain returns learned more than `epochs` epochs of training give"
-    )
+    assert checks.needs(
+        "training MAE after 1 epoch / the grader's 1-epoch model", ratio, ">=", 0.6
+    ), "the model retrain returns learned more than `epochs` epochs of training give"
 
 
 _grade()
@@ -768,8 +917,13 @@ all_mae_histories = [history.history["val_mae"] for history in fold_histories]
 average_mae = average_curves(all_mae_histories)
 best_epochs = choose_epochs(fold_histories)
 final_model = retrain(x_train, train_targets, best_epochs)
-test_mae = float(np.mean(np.abs(final_model.predict(x_test, verbose=0).ravel() - test_targets)))
-print(f"lowest average validation MAE after epoch {best_epochs}; test MAE {test_mae:.2f} (× $1000)")
+test_mae = float(
+    np.mean(np.abs(final_model.predict(x_test, verbose=0).ravel() - test_targets))
+)
+print(
+    f"lowest average validation MAE after epoch {best_epochs}; test MAE {test_mae:.2f} "
+    "(× $1000)"
+)
 
 # %% [markdown]
 # The averaged validation curve, raw and smoothed:
@@ -781,7 +935,9 @@ fig, ax = plt.subplots(figsize=(6, 3.5))
 epochs = np.arange(1, len(average_mae) + 1)
 ax.plot(epochs, average_mae, label="mean over 4 folds")
 ax.plot(epochs, smooth_curve(average_mae), label="smoothed")
-ax.axvline(best_epochs, color="grey", linestyle="--", label=f"chosen: epoch {best_epochs}")
+ax.axvline(
+    best_epochs, color="grey", linestyle="--", label=f"chosen: epoch {best_epochs}"
+)
 ax.set(xlabel="epoch", ylabel="validation MAE ($1000s)")
 ax.legend()
 

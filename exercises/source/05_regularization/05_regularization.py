@@ -50,13 +50,14 @@ from lib import data, text
 from lib.seeding import exercise_seed, seed_everything
 
 NUM_WORDS = 10_000
-SEED = exercise_seed(42)  # 42 for you; the grader gives each student a seed of their own
+# 42 for you; the grader gives each student a seed of their own
+SEED = exercise_seed(42)
 seed_everything(SEED)
 
 # IMDB-like reviews: the book's generated stand-in (source="offline"), the same on your
-# machine, on Colab/Binder and at the grader, so your curves are the ones that are graded.
-# Multi-hot encoded. 2,000 reviews to train on and 1,000 to validate on are few enough for
-# the network to overfit quickly, which is what we want to study.
+# machine, on Colab/Binder and at the grader, so your curves are the ones that are
+# graded. Multi-hot encoded. 2,000 reviews to train on and 1,000 to validate on are few
+# enough for the network to overfit quickly, which is what we want to study.
 imdb = data.load_imdb(num_words=NUM_WORDS, source="offline")
 (train_data, train_labels), _ = imdb
 x_val = text.multi_hot(train_data[:1000], dimension=NUM_WORDS)
@@ -101,12 +102,17 @@ print("train:", x_train.shape, " validation:", x_val.shape)
 
 # %% nbgrader={"grade": false, "grade_id": "build_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def build_model(hidden_units=16, l2=None, dropout=None, input_dim=10000):
-    """The IMDB classifier, optionally with L2 on both hidden kernels and dropout after each hidden layer."""
+    """The IMDB classifier, optionally with L2 on both hidden kernels and dropout after
+    each hidden layer."""
     ### BEGIN SOLUTION
     regularizer = keras.regularizers.L2(l2) if l2 is not None else None
     layers = [keras.Input(shape=(input_dim,))]
     for _ in range(2):
-        layers.append(keras.layers.Dense(hidden_units, activation="relu", kernel_regularizer=regularizer))
+        layers.append(
+            keras.layers.Dense(
+                hidden_units, activation="relu", kernel_regularizer=regularizer
+            )
+        )
         if dropout is not None:
             layers.append(keras.layers.Dropout(dropout))
     model = keras.Sequential([*layers, keras.layers.Dense(1, activation="sigmoid")])
@@ -120,7 +126,9 @@ import keras
 
 plain = build_model()
 assert isinstance(plain, keras.Model), "build_model must return a Keras model"
-assert plain.count_params() == 160_305, f"{plain.count_params():,} parameters, expected 160,305"
+assert plain.count_params() == 160_305, (
+    f"{plain.count_params():,} parameters, expected 160,305"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -134,17 +142,24 @@ def _grade():
     import lib.checks
 
     checks = importlib.reload(lib.checks)
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # no retracing notices on stderr
+    # no retracing notices on stderr
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     rng = checks.grading_rng()
     first = checks.call_student(build_model)
-    assert first is not checks.call_student(build_model), "build_model must build a new model on every call"
+    assert first is not checks.call_student(build_model), (
+        "build_model must build a new model on every call"
+    )
     drawn_units, drawn_dim = int(rng.integers(3, 13)), int(rng.integers(20, 200))
     other = checks.call_student(build_model, drawn_units, None, None, drawn_dim)
     for model, units, dim in ((first, 16, 10000), (other, drawn_units, drawn_dim)):
         assert isinstance(model, keras.Model), "build_model must return a Keras model"
         checks.assert_genuine_model(model)
-        assert model.count_params() == dim * units + units + units * units + units + units + 1, (
-            f"build_model(hidden_units={units}, input_dim={dim}) has the wrong number of parameters: re-read Task 1"
+        assert (
+            model.count_params()
+            == dim * units + units + units * units + units + units + 1
+        ), (
+            f"build_model(hidden_units={units}, input_dim={dim}) has the wrong number "
+            "of parameters: re-read Task 1"
         )
         probe = (rng.random((64, dim)) < 0.05).astype("float32")
         labels = rng.integers(0, 2, size=64).astype("float32")
@@ -152,22 +167,42 @@ def _grade():
         assert outputs.shape == (64, 1), "the model should give one output per review"
         expected = checks.imdb_probabilities(model, probe, units)
         np.testing.assert_allclose(
-            outputs[:, 0], expected, rtol=1e-4, atol=1e-6, err_msg="the outputs are not those of ReLU, ReLU, sigmoid"
+            outputs[:, 0],
+            expected,
+            rtol=1e-4,
+            atol=1e-6,
+            err_msg="the outputs are not those of ReLU, ReLU, sigmoid",
         )
-        training = checks.call_student(keras.Model.__call__, model, probe, training=True)
+        training = checks.call_student(
+            keras.Model.__call__, model, probe, training=True
+        )
         np.testing.assert_allclose(
             np.asarray(training, dtype=np.float64)[:, 0],
             expected,
             rtol=1e-4,
             atol=1e-6,
-            err_msg="without the options, training and inference should compute the same",
+            err_msg=(
+                "without the options, training and inference should compute the same"
+            ),
         )
-        assert isinstance(model.optimizer, keras.optimizers.RMSprop), "compile with RMSprop (re-read Task 1)"
-        reported = checks.call_student(keras.Model.evaluate, model, probe, labels, verbose=0, return_dict=True)
-        assert np.isclose(reported["loss"], checks.binary_cross_entropy(outputs[:, 0], labels), rtol=1e-4, atol=1e-6), (
-            "the loss should be the plain binary cross-entropy when l2 is None (re-read Task 1)"
+        assert isinstance(model.optimizer, keras.optimizers.RMSprop), (
+            "compile with RMSprop (re-read Task 1)"
         )
-        assert any("acc" in name for name in reported), "compile with the accuracy metric"
+        reported = checks.call_student(
+            keras.Model.evaluate, model, probe, labels, verbose=0, return_dict=True
+        )
+        assert np.isclose(
+            reported["loss"],
+            checks.binary_cross_entropy(outputs[:, 0], labels),
+            rtol=1e-4,
+            atol=1e-6,
+        ), (
+            "the loss should be the plain binary cross-entropy when l2 is None "
+            "(re-read Task 1)"
+        )
+        assert any("acc" in name for name in reported), (
+            "compile with the accuracy metric"
+        )
 
 
 _grade()
@@ -177,7 +212,9 @@ del _grade
 # %% nbgrader={"grade": true, "grade_id": "test_build_model_l2", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 with_l2 = build_model(l2=0.001)
 assert with_l2.count_params() == 160_305, "a penalty adds no parameters"
-assert len(with_l2.losses) == 2, "both hidden layers need the penalty (model.losses holds one term per layer)"
+assert len(with_l2.losses) == 2, (
+    "both hidden layers need the penalty (model.losses holds one term per layer)"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -191,7 +228,8 @@ def _grade():
     import lib.checks
 
     checks = importlib.reload(lib.checks)
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # no retracing notices on stderr
+    # no retracing notices on stderr
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     rng = checks.grading_rng()
     drawn_units, drawn_dim = int(rng.integers(3, 13)), int(rng.integers(20, 200))
     drawn_factor = float(np.exp(rng.uniform(np.log(0.002), np.log(0.05))))
@@ -201,9 +239,10 @@ def _grade():
     for model, units, dim, factor in cases:
         assert isinstance(model, keras.Model), "build_model must return a Keras model"
         checks.assert_genuine_model(model)
-        assert model.count_params() == dim * units + units + units * units + units + units + 1, (
-            "a penalty adds no parameters: re-read Task 1"
-        )
+        assert (
+            model.count_params()
+            == dim * units + units + units * units + units + units + 1
+        ), "a penalty adds no parameters: re-read Task 1"
         probe = (rng.random((64, dim)) < 0.05).astype("float32")
         labels = rng.integers(0, 2, size=64).astype("float32")
         for scale in (1.0, 2.0):
@@ -219,12 +258,19 @@ def _grade():
                 err_msg="the penalty should not change what the network computes",
             )
             kernels = checks.imdb_weights(model, dim, units)[0:4:2]
-            penalty = factor * sum(float(np.sum(np.square(np.asarray(k, dtype=np.float64)))) for k in kernels)
-            reported = checks.call_student(keras.Model.evaluate, model, probe, labels, verbose=0, return_dict=True)
+            penalty = factor * sum(
+                float(np.sum(np.square(np.asarray(k, dtype=np.float64))))
+                for k in kernels
+            )
+            reported = checks.call_student(
+                keras.Model.evaluate, model, probe, labels, verbose=0, return_dict=True
+            )
             extra = reported["loss"] - checks.binary_cross_entropy(outputs, labels)
             assert np.isclose(extra, penalty, rtol=2e-3, atol=1e-5), (
-                f"with l2={factor:.4g} the loss should be the cross-entropy plus the L2 penalty of both hidden "
-                "kernels (and nothing else): re-read Task 1 and the chapter's L2 section"
+                f"with l2={factor:.4g} the loss should be the cross-entropy plus the "
+                "L2 penalty of both hidden "
+                "kernels (and nothing else): re-read Task 1 and the chapter's L2 "
+                "section"
             )
 
 
@@ -238,9 +284,9 @@ import numpy as np
 with_dropout = build_model(dropout=0.5)
 assert with_dropout.count_params() == 160_305, "dropout adds no parameters"
 probe = (np.random.default_rng(0).random((8, 10000)) < 0.05).astype("float32")
-assert not np.allclose(with_dropout(probe, training=True), with_dropout(probe, training=True)), (
-    "in training, dropout should make the outputs random"
-)
+assert not np.allclose(
+    with_dropout(probe, training=True), with_dropout(probe, training=True)
+), "in training, dropout should make the outputs random"
 
 
 ### BEGIN HIDDEN TESTS
@@ -254,7 +300,8 @@ def _grade():
     import lib.checks
 
     checks = importlib.reload(lib.checks)
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # no retracing notices on stderr
+    # no retracing notices on stderr
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     rng = checks.grading_rng()
     drawn_units, drawn_dim = int(rng.integers(3, 13)), int(rng.integers(20, 200))
     drawn_rate = float(rng.uniform(0.2, 0.6))
@@ -264,40 +311,63 @@ def _grade():
     for model, units, dim, rate in cases:
         assert isinstance(model, keras.Model), "build_model must return a Keras model"
         checks.assert_genuine_model(model)
-        assert model.count_params() == dim * units + units + units * units + units + units + 1, (
-            "dropout adds no parameters: re-read Task 1"
-        )
+        assert (
+            model.count_params()
+            == dim * units + units + units * units + units + units + 1
+        ), "dropout adds no parameters: re-read Task 1"
         probe = (rng.random((64, dim)) < 0.05).astype("float32")
         np.testing.assert_allclose(
             checks.predict(model, probe)[:, 0],
             checks.imdb_probabilities(model, probe, units),
             rtol=1e-4,
             atol=1e-6,
-            err_msg="at inference a network with dropout should compute what it computes without",
+            err_msg=(
+                "at inference a network with dropout should compute what it computes "
+                "without"
+            ),
         )
-        runs = [np.asarray(checks.call_student(keras.Model.__call__, model, probe, training=True)) for _ in range(2)]
-        assert not np.allclose(runs[0], runs[1]), "in training, dropout should make the outputs random"
-        # One path through the network: input 0 -> hidden unit 0 -> hidden unit 0 -> output, weights 1.
-        values = [np.zeros(weight.shape, dtype="float32") for weight in checks.imdb_weights(model, dim, units)]
+        runs = [
+            np.asarray(
+                checks.call_student(keras.Model.__call__, model, probe, training=True)
+            )
+            for _ in range(2)
+        ]
+        assert not np.allclose(runs[0], runs[1]), (
+            "in training, dropout should make the outputs random"
+        )
+        # One path through the network: input 0 -> hidden unit 0 -> hidden unit 0 ->
+        # output, weights 1.
+        values = [
+            np.zeros(weight.shape, dtype="float32")
+            for weight in checks.imdb_weights(model, dim, units)
+        ]
         for kernel in values[0::2]:
             kernel[0, 0] = 1.0
         for weight, value in zip(checks.imdb_weights(model, dim, units), values):
             weight.assign(value)
         one = np.zeros((4000, dim), dtype="float32")
         one[:, 0] = 1.0
-        outputs = np.asarray(checks.call_student(keras.Model.__call__, model, one, training=True), dtype=np.float64)
+        outputs = np.asarray(
+            checks.call_student(keras.Model.__call__, model, one, training=True),
+            dtype=np.float64,
+        )
         logits = np.log(outputs[:, 0]) - np.log1p(-outputs[:, 0])
         kept = logits > 1e-3
         survive = (1 - rate) ** 2
         assert abs(kept.mean() - survive) < 0.04, (
-            f"with dropout={rate:.3f}, a value passing both hidden layers survived {kept.mean():.0%} of the time: "
-            "each hidden layer's outputs should be dropped at that rate (re-read Task 1)"
+            f"with dropout={rate:.3f}, a value passing both hidden layers survived "
+            f"{kept.mean():.0%} of the time: "
+            "each hidden layer's outputs should be dropped at that rate (re-read Task "
+            "1)"
         )
         np.testing.assert_allclose(
             logits[kept],
             1 / survive,
             rtol=2e-3,
-            err_msg="the surviving values should be scaled up as Keras's Dropout does (re-read Task 1)",
+            err_msg=(
+                "the surviving values should be scaled up as Keras's Dropout does "
+                "(re-read Task 1)"
+            ),
         )
 
 
@@ -323,7 +393,12 @@ del _grade
 def weight_penalty(weights, l1=0.0, l2=0.0):
     """Sum over all arrays of l1 * sum|w| + l2 * sum w**2."""
     ### BEGIN SOLUTION
-    return float(sum(l1 * np.sum(np.abs(w)) + l2 * np.sum(np.square(w)) for w in map(np.asarray, weights)))
+    return float(
+        sum(
+            l1 * np.sum(np.abs(w)) + l2 * np.sum(np.square(w))
+            for w in map(np.asarray, weights)
+        )
+    )
     ### END SOLUTION
 
 
@@ -348,24 +423,43 @@ def _grade():
 
     checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
-    shapes = [(int(rng.integers(2, 40)), int(rng.integers(2, 20))), (int(rng.integers(2, 20)),), (3, 4, 5)]
+    shapes = [
+        (int(rng.integers(2, 40)), int(rng.integers(2, 20))),
+        (int(rng.integers(2, 20)),),
+        (3, 4, 5),
+    ]
     arrays = [rng.normal(size=shape) for shape in shapes]
     precise = [rng.normal(size=(30, 7)), 1 + rng.integers(0, 1000, size=(9,)) * 1e-12]
-    settings = [(float(rng.uniform(0.001, 0.1)), 0.0), (0.0, float(rng.uniform(0.001, 0.1)))]
+    settings = [
+        (float(rng.uniform(0.001, 0.1)), 0.0),
+        (0.0, float(rng.uniform(0.001, 0.1))),
+    ]
     settings.append((float(rng.uniform(0.001, 0.1)), float(rng.uniform(0.001, 0.1))))
     for weights in (arrays, precise, [w.astype("float32") for w in arrays]):
         for l1, l2 in [*settings, (0.0, 0.0)]:
             before = [w.copy() for w in weights]
-            got, ran = checks.call_student(checks.libraries_run_by, weight_penalty, weights, l1=l1, l2=l2)
-            assert not ran, "weight_penalty must compute the penalty with NumPy alone: it ran " + ", ".join(ran[:3])
-            assert all(np.array_equal(a, b) for a, b in zip(weights, before)), "weight_penalty changed its input"
-            assert isinstance(got, numbers.Real) and not isinstance(got, bool), "weight_penalty must return a float"
+            got, ran = checks.call_student(
+                checks.libraries_run_by, weight_penalty, weights, l1=l1, l2=l2
+            )
+            assert not ran, (
+                "weight_penalty must compute the penalty with NumPy alone: it ran "
+                + ", ".join(ran[:3])
+            )
+            assert all(np.array_equal(a, b) for a, b in zip(weights, before)), (
+                "weight_penalty changed its input"
+            )
+            assert isinstance(got, numbers.Real) and not isinstance(got, bool), (
+                "weight_penalty must return a float"
+            )
             exact = sum(
-                l1 * np.sum(np.abs(w.astype(np.float64))) + l2 * np.sum(w.astype(np.float64) ** 2) for w in weights
+                l1 * np.sum(np.abs(w.astype(np.float64)))
+                + l2 * np.sum(w.astype(np.float64) ** 2)
+                for w in weights
             )
             rtol = 1e-10 if weights[0].dtype == np.float64 else 1e-5
             assert np.isclose(float(got), exact, rtol=rtol, atol=0), (
-                "not the penalty the task defines (or not to float64 precision): re-read Task 2"
+                "not the penalty the task defines (or not to float64 precision): "
+                "re-read Task 2"
             )
 
 
@@ -407,8 +501,12 @@ import numpy as np
 
 ones = np.ones((200, 50))
 dropped = inverted_dropout(ones, 0.5, np.random.default_rng(0))
-assert isinstance(dropped, np.ndarray) and dropped.shape == ones.shape, "return an array of the same shape"
-assert set(np.unique(dropped)) <= {0.0, 2.0}, "survivors must be scaled by 1 / (1 - rate)"
+assert isinstance(dropped, np.ndarray) and dropped.shape == ones.shape, (
+    "return an array of the same shape"
+)
+assert set(np.unique(dropped)) <= {0.0, 2.0}, (
+    "survivors must be scaled by 1 / (1 - rate)"
+)
 assert 0.45 < (dropped == 0).mean() < 0.55, "about half the values should be zero"
 
 
@@ -425,25 +523,53 @@ def _grade():
 
     def dropout(x, rate, seed):
         before = x.copy()
-        got, ran = checks.call_student(checks.libraries_run_by, inverted_dropout, x, rate, np.random.default_rng(seed))
-        assert not ran, "inverted_dropout must drop values with NumPy alone: it ran " + ", ".join(ran[:3])
+        got, ran = checks.call_student(
+            checks.libraries_run_by,
+            inverted_dropout,
+            x,
+            rate,
+            np.random.default_rng(seed),
+        )
+        assert not ran, (
+            "inverted_dropout must drop values with NumPy alone: it ran "
+            + ", ".join(ran[:3])
+        )
         np.testing.assert_array_equal(x, before, err_msg="inverted_dropout changed x")
-        assert isinstance(got, np.ndarray) and got.shape == x.shape, "return a NumPy array of x's shape"
+        assert isinstance(got, np.ndarray) and got.shape == x.shape, (
+            "return a NumPy array of x's shape"
+        )
         return got
 
-    x = rng.normal(loc=3.0, size=(int(rng.integers(300, 500)), int(rng.integers(200, 300))))
+    x = rng.normal(
+        loc=3.0, size=(int(rng.integers(300, 500)), int(rng.integers(200, 300)))
+    )
     seeds = [int(seed) for seed in rng.integers(2**32, size=4)]
     for rate in (float(rng.uniform(0.1, 0.3)), float(rng.uniform(0.6, 0.8))):
         out = dropout(x, rate, seeds[0])
         zeros = out == 0
-        assert abs(zeros.mean() - rate) < 0.01, f"rate {rate:.3f}: {zeros.mean():.3f} of the values were dropped"
-        np.testing.assert_allclose(
-            out[~zeros], x[~zeros] / (1 - rate), rtol=1e-12, err_msg="the survivors are not x / (1 - rate)"
+        assert abs(zeros.mean() - rate) < 0.01, (
+            f"rate {rate:.3f}: {zeros.mean():.3f} of the values were dropped"
         )
-        np.testing.assert_allclose(out.mean(), x.mean(), rtol=0.02, err_msg="the mean should stay the same")
-    np.testing.assert_array_equal(dropout(x, 0.0, seeds[1]), x, err_msg="rate 0 should give an unchanged copy")
-    first, again, other = dropout(x, 0.5, seeds[2]), dropout(x, 0.5, seeds[2]), dropout(x, 0.5, seeds[3])
-    np.testing.assert_array_equal(first, again, err_msg="the mask must come from rng alone")
+        np.testing.assert_allclose(
+            out[~zeros],
+            x[~zeros] / (1 - rate),
+            rtol=1e-12,
+            err_msg="the survivors are not x / (1 - rate)",
+        )
+        np.testing.assert_allclose(
+            out.mean(), x.mean(), rtol=0.02, err_msg="the mean should stay the same"
+        )
+    np.testing.assert_array_equal(
+        dropout(x, 0.0, seeds[1]), x, err_msg="rate 0 should give an unchanged copy"
+    )
+    first, again, other = (
+        dropout(x, 0.5, seeds[2]),
+        dropout(x, 0.5, seeds[2]),
+        dropout(x, 0.5, seeds[3]),
+    )
+    np.testing.assert_array_equal(
+        first, again, err_msg="the mask must come from rng alone"
+    )
     assert not np.array_equal(first == 0, other == 0), "the mask must come from rng"
 
 
@@ -506,7 +632,12 @@ def run_experiment(build, x_train, y_train, x_val, y_val, epochs=12, batch_size=
     for name, options in variants.items():
         model = build(**options)
         histories[name] = model.fit(
-            x_train, y_train, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0
+            x_train,
+            y_train,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_data=(x_val, y_val),
+            verbose=0,
         )
     return histories
     ### END SOLUTION
@@ -517,15 +648,21 @@ histories = run_experiment(build_model, x_train, y_train, x_val, y_val)
 for name, history in histories.items():
     val_loss = history.history["val_loss"]
     print(
-        f"{name:9s} lowest validation loss {min(val_loss):.3f} (epoch {int(np.argmin(val_loss)) + 1}), "
+        f"{name:9s} lowest validation loss {min(val_loss):.3f} (epoch "
+        f"{int(np.argmin(val_loss)) + 1}), "
         f"final {val_loss[-1]:.3f}"
     )
 
 # %% nbgrader={"grade": true, "grade_id": "test_experiment_runs", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-assert isinstance(histories, dict) and set(histories) == {"baseline", "smaller", "l2", "dropout"}, (
-    "run_experiment must return a dict with the keys baseline, smaller, l2 and dropout"
+assert isinstance(histories, dict) and set(histories) == {
+    "baseline",
+    "smaller",
+    "l2",
+    "dropout",
+}, "run_experiment must return a dict with the keys baseline, smaller, l2 and dropout"
+assert all(len(h.history["val_loss"]) == 12 for h in histories.values()), (
+    "12 epochs, with validation data"
 )
-assert all(len(h.history["val_loss"]) == 12 for h in histories.values()), "12 epochs, with validation data"
 
 
 ### BEGIN HIDDEN TESTS
@@ -536,7 +673,8 @@ def _grade():
     import lib.checks
 
     checks = importlib.reload(lib.checks)
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # no retracing notices on stderr
+    # no retracing notices on stderr
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     rng = checks.grading_rng()
     epochs, batch_size = int(rng.integers(2, 5)), int(rng.choice([50, 64, 100]))
     checks.experiment_run(run_experiment, rng, (600, 300), epochs, batch_size)
@@ -555,10 +693,14 @@ def cross_entropy(model, x, y):
 
 
 gaps = {
-    name: cross_entropy(histories[name].model, x_val, y_val) - cross_entropy(histories[name].model, x_train, y_train)
+    name: cross_entropy(histories[name].model, x_val, y_val)
+    - cross_entropy(histories[name].model, x_train, y_train)
     for name in ("baseline", "l2", "dropout")
 }
-print("in your run, validation minus training cross-entropy: " + ", ".join(f"{k} {v:.3f}" for k, v in gaps.items()))
+print(
+    "in your run, validation minus training cross-entropy: "
+    + ", ".join(f"{k} {v:.3f}" for k, v in gaps.items())
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -569,16 +711,30 @@ def _grade():
     import lib.checks
 
     checks = importlib.reload(lib.checks)
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # no retracing notices on stderr
+    # no retracing notices on stderr
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     rng = checks.grading_rng()
-    found, parts = checks.experiment_run(run_experiment, rng, (2000, 1000, 1000), 12, 128)
+    found, parts = checks.experiment_run(
+        run_experiment, rng, (2000, 1000, 1000), 12, 128
+    )
     measured = checks.experiment_measures(found, parts)
     learned = ("baseline", "l2", "dropout")
     verdicts = [  # every measurement printed before the verdict
-        *(checks.needs(f"training accuracy of {name}", measured[name]["train"], ">=", 0.9) for name in learned),
-        *(checks.needs(f"held-out accuracy of {name}", measured[name]["held"], ">=", 0.65) for name in learned),
+        *(
+            checks.needs(
+                f"training accuracy of {name}", measured[name]["train"], ">=", 0.9
+            )
+            for name in learned
+        ),
+        *(
+            checks.needs(
+                f"held-out accuracy of {name}", measured[name]["held"], ">=", 0.65
+            )
+            for name in learned
+        ),
         checks.needs(
-            "validation minus training cross-entropy of dropout minus that of the baseline",
+            "validation minus training cross-entropy of dropout minus that of the "
+            "baseline",
             measured["dropout"]["gap"] - measured["baseline"]["gap"],
             "<=",
             0,
@@ -591,8 +747,10 @@ def _grade():
         ),
     ]
     assert all(verdicts), (
-        "on the grader's reviews the networks did not learn, or the remedies did not do what the chapter says "
-        "(dropout: less overfitting; L2: smaller weights), as Task 4 asks (see the printed measurements)"
+        "on the grader's reviews the networks did not learn, or the remedies did not "
+        "do what the chapter says "
+        "(dropout: less overfitting; L2: smaller weights), as Task 4 asks (see the "
+        "printed measurements)"
     )
 
 
@@ -606,7 +764,9 @@ del _grade
 # %%
 from lib import plots
 
-plots.compare_histories(histories, metric="val_loss", title="Validation loss of four variants")
+plots.compare_histories(
+    histories, metric="val_loss", title="Validation loss of four variants"
+)
 
 # %% [markdown]
 # ## Question — Which remedy, and why (2 points, graded by hand)

@@ -49,12 +49,13 @@ import numpy as np
 from lib import data, plots
 from lib.seeding import exercise_seed, seed_everything
 
-SEED = exercise_seed(42)  # 42 for you; the grader gives each student a seed of their own
+# 42 for you; the grader gives each student a seed of their own
+SEED = exercise_seed(42)
 seed_everything(SEED)
 
-# Fashion-MNIST: the first 5,000 training and 2,000 test images of the real data set. The
-# course ships them (in lib, verified by checksum); without that file they are
-# taken from Debian's dataset-fashion-mnist or downloaded, and must match the same checksum.
+# Fashion-MNIST: the first 5,000 training and 2,000 test images of the real data set.
+# The course ships them (in lib, verified by checksum); without that file they are taken
+# from Debian's dataset-fashion-mnist or downloaded, and must match the same checksum.
 # So you, Colab, Binder and the grader all work on exactly the same images.
 fashion = data.load_fashion_mnist_sample()
 (train_images, train_labels), (test_images, test_labels) = fashion
@@ -64,7 +65,9 @@ x_test = test_images[:, :, :, None].astype("float32") / 255
 y_test = test_labels
 print(fashion.provenance.summary())
 print("train:", x_train.shape, " test:", x_test.shape)
-plots.image_grid(train_images[:8], titles=[fashion.class_names[i] for i in train_labels[:8]], ncols=8)
+plots.image_grid(
+    train_images[:8], titles=[fashion.class_names[i] for i in train_labels[:8]], ncols=8
+)
 
 
 # %% [markdown]
@@ -110,7 +113,10 @@ for size in (5, 7, 13, 28, 31):
                 expected = layer.compute_output_shape((None, size, size, 1))[1]
                 got = conv_output_size(size, kernel, stride=stride, padding=padding)
                 assert isinstance(got, numbers.Integral) and not isinstance(got, bool)
-                assert got == expected, f"size {size}, kernel {kernel}, stride {stride}, {padding}: {got} != {expected}"
+                assert got == expected, (
+                    f"size {size}, kernel {kernel}, stride {stride}, {padding}: {got} "
+                    f"!= {expected}"
+                )
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -125,7 +131,8 @@ for size in (5, 7, 13, 28, 31):
 
 # %% nbgrader={"grade": false, "grade_id": "conv_params", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def conv_params(in_channels, filters, kernel_size):
-    """Weights and biases of Conv2D(filters, (kernel_size, kernel_size)) over in_channels channels."""
+    """Weights and biases of Conv2D(filters, (kernel_size, kernel_size)) over
+    in_channels channels."""
     ### BEGIN SOLUTION
     return (kernel_size * kernel_size * in_channels + 1) * filters
     ### END SOLUTION
@@ -143,7 +150,11 @@ for channels, filters, kernel in ((3, 8, 5), (64, 64, 3), (16, 4, 1), (2, 7, 4))
     layer = keras.layers.Conv2D(filters, kernel)
     layer.build((None, 12, 12, channels))
     got = conv_params(channels, filters, kernel)
-    assert isinstance(got, numbers.Integral) and got == layer.count_params(), (channels, filters, kernel)
+    assert isinstance(got, numbers.Integral) and got == layer.count_params(), (
+        channels,
+        filters,
+        kernel,
+    )
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -207,20 +218,35 @@ def _grade():
     for maps in [*cases, fine, large]:
         before = maps.copy()
         got, ran = checks.call_student(checks.libraries_run_by, max_pool_2x2, maps)
-        assert not ran, "max_pool_2x2 must pool with NumPy alone (re-read Task 3): it ran " + ", ".join(ran[:3])
-        np.testing.assert_array_equal(maps, before, err_msg="max_pool_2x2 changed its input")
+        assert not ran, (
+            "max_pool_2x2 must pool with NumPy alone (re-read Task 3): it ran "
+            + ", ".join(ran[:3])
+        )
+        np.testing.assert_array_equal(
+            maps, before, err_msg="max_pool_2x2 changed its input"
+        )
         assert isinstance(got, np.ndarray), "max_pool_2x2 must return a NumPy array"
         results.append(got)
     for maps, got in zip(cases, results):
         want = keras.ops.convert_to_numpy(keras.layers.MaxPooling2D(2)(maps))
-        assert got.shape == want.shape, f"maps of shape {maps.shape} gave the wrong shape: re-read Task 3"
-        np.testing.assert_allclose(got, want, rtol=1e-6, err_msg="not the maximum of each 2×2 window")
+        assert got.shape == want.shape, (
+            f"maps of shape {maps.shape} gave the wrong shape: re-read Task 3"
+        )
+        np.testing.assert_allclose(
+            got, want, rtol=1e-6, err_msg="not the maximum of each 2×2 window"
+        )
     for maps, got in zip((fine, large), results[len(cases) :]):
         n, height, width, channels = maps.shape
         cropped = maps[:, : height // 2 * 2, : width // 2 * 2]
-        want = cropped.reshape(n, height // 2, 2, width // 2, 2, channels).max(axis=(2, 4))
-        assert got.dtype == maps.dtype, "the maxima should keep the maps' dtype and exact values"
-        np.testing.assert_array_equal(got, want, err_msg="the maxima should keep the maps' exact values")
+        want = cropped.reshape(n, height // 2, 2, width // 2, 2, channels).max(
+            axis=(2, 4)
+        )
+        assert got.dtype == maps.dtype, (
+            "the maxima should keep the maps' dtype and exact values"
+        )
+        np.testing.assert_array_equal(
+            got, want, err_msg="the maxima should keep the maps' exact values"
+        )
 
 
 _grade()
@@ -252,7 +278,8 @@ del _grade
 
 # %% nbgrader={"grade": false, "grade_id": "shift_images", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def shift_images(images, max_shift=4, seed=0):
-    """Move each image by a random whole number of pixels (at most max_shift) along each axis."""
+    """Move each image by a random whole number of pixels (at most max_shift) along
+    each axis."""
     rng = np.random.default_rng(seed)
     shifted = np.empty_like(images)
     for i, image in enumerate(images):
@@ -262,12 +289,17 @@ def shift_images(images, max_shift=4, seed=0):
 
 
 x_test_shifted = shift_images(x_test)
-plots.image_grid(x_test_shifted[:8, :, :, 0], titles=[fashion.class_names[i] for i in y_test[:8]], ncols=8)
+plots.image_grid(
+    x_test_shifted[:8, :, :, 0],
+    titles=[fashion.class_names[i] for i in y_test[:8]],
+    ncols=8,
+)
 
 
 # %% nbgrader={"grade": false, "grade_id": "build_dense_baseline", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def build_dense_baseline():
-    """A new compiled dense network: flatten, 128 ReLU units, softmax over 10 classes; Adam."""
+    """A new compiled dense network: flatten, 128 ReLU units, softmax over 10 classes;
+    Adam."""
     ### BEGIN SOLUTION
     model = keras.Sequential(
         [
@@ -277,7 +309,9 @@ def build_dense_baseline():
             keras.layers.Dense(10, activation="softmax"),
         ]
     )
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
     ### END SOLUTION
 
@@ -287,7 +321,10 @@ def report(name, model):
     """Test accuracy of a trained model on the test images as they are and shifted."""
     plain = model.evaluate(x_test, y_test, verbose=0)[1]
     shifted = model.evaluate(x_test_shifted, y_test, verbose=0)[1]
-    print(f"{name} ({model.count_params():,} parameters): test accuracy {plain:.3f}, on shifted images {shifted:.3f}")
+    print(
+        f"{name} ({model.count_params():,} parameters): test accuracy {plain:.3f}, on "
+        f"shifted images {shifted:.3f}"
+    )
     return plain, shifted
 
 
@@ -301,11 +338,19 @@ import numpy as np
 
 fresh = build_dense_baseline()
 assert isinstance(fresh, keras.Model), "build_dense_baseline must return a Keras model"
-assert fresh is not build_dense_baseline(), "build_dense_baseline must build a new model on every call"
+assert fresh is not build_dense_baseline(), (
+    "build_dense_baseline must build a new model on every call"
+)
 outputs = np.asarray(fresh.predict(x_test[:4], verbose=0))
-assert outputs.shape == (4, 10), "the model should take (28, 28, 1) images and give 10 outputs per image"
-np.testing.assert_allclose(outputs.sum(axis=1), 1, rtol=1e-4, err_msg="end with a softmax over the 10 classes")
-assert fresh.count_params() == 101_770, "flatten, 128 ReLU units, 10 softmax units: re-read Task 4"
+assert outputs.shape == (4, 10), (
+    "the model should take (28, 28, 1) images and give 10 outputs per image"
+)
+np.testing.assert_allclose(
+    outputs.sum(axis=1), 1, rtol=1e-4, err_msg="end with a softmax over the 10 classes"
+)
+assert fresh.count_params() == 101_770, (
+    "flatten, 128 ReLU units, 10 softmax units: re-read Task 4"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -319,30 +364,47 @@ def _grade():
 
     checks = importlib.reload(lib.checks)
     model = checks.call_student(build_dense_baseline)
-    assert isinstance(model, keras.Model), "build_dense_baseline must return a Keras model"
-    assert model is not checks.call_student(build_dense_baseline), "build_dense_baseline must build a new model"
+    assert isinstance(model, keras.Model), (
+        "build_dense_baseline must return a Keras model"
+    )
+    assert model is not checks.call_student(build_dense_baseline), (
+        "build_dense_baseline must build a new model"
+    )
     rng = checks.grading_rng()
     (x_train, y_train), (x_held, y_held) = checks.fashion_draw(rng, turn=False)
     pixels = rng.permutation(28 * 28)
-    x_train, x_held = checks.shuffle_pixels(x_train, pixels), checks.shuffle_pixels(x_held, pixels)
+    x_train, x_held = (
+        checks.shuffle_pixels(x_train, pixels),
+        checks.shuffle_pixels(x_held, pixels),
+    )
     probabilities = checks.predict(model, x_held[:64])
-    assert probabilities.shape == (64, 10), "the model should take (28, 28, 1) images and give 10 outputs per image"
+    assert probabilities.shape == (64, 10), (
+        "the model should take (28, 28, 1) images and give 10 outputs per image"
+    )
     logits = checks.dense_baseline_logits(model, x_held[:64])
     expected = np.exp(logits - logits.max(axis=1, keepdims=True))
     expected /= expected.sum(axis=1, keepdims=True)
     assert np.allclose(probabilities, expected, atol=1e-4), (
-        "the model should compute flatten -> 128 ReLU units -> softmax over 10 classes: re-read Task 4"
+        "the model should compute flatten -> 128 ReLU units -> softmax over 10 "
+        "classes: re-read Task 4"
     )
     checks.train_as_the_task_says(model, x_train, y_train)
     reference = checks.dense_reference()
     checks.train_as_the_task_says(reference, x_train, y_train)
     mine = checks.accuracy(checks.dense_baseline_logits(model, x_held), y_held)
     theirs = checks.accuracy(checks.dense_baseline_logits(reference, x_held), y_held)
-    print(f"held-out accuracy: build_dense_baseline() {mine:.3f}, the grader's dense network {theirs:.3f}")
+    print(
+        f"held-out accuracy: build_dense_baseline() {mine:.3f}, the grader's dense "
+        f"network {theirs:.3f}"
+    )
     assert checks.needs(
-        "held-out accuracy of build_dense_baseline() minus the grader's dense network", mine - theirs, ">=", -0.05
+        "held-out accuracy of build_dense_baseline() minus the grader's dense network",
+        mine - theirs,
+        ">=",
+        -0.05,
     ), (
-        "trained as the task says, your dense baseline learns less than a dense network of that shape: "
+        "trained as the task says, your dense baseline learns less than a dense "
+        "network of that shape: "
         "check its optimizer, loss and activations (Task 4)"
     )
 
@@ -386,7 +448,8 @@ del _grade
 
 # %% nbgrader={"grade": false, "grade_id": "build_convnet", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def build_convnet():
-    """A new compiled convnet for (28, 28, 1) images and 10 classes, at most 100,000 parameters."""
+    """A new compiled convnet for (28, 28, 1) images and 10 classes, at most 100,000
+    parameters."""
     ### BEGIN SOLUTION
     model = keras.Sequential(
         [
@@ -399,7 +462,9 @@ def build_convnet():
             keras.layers.Dense(10, activation="softmax"),
         ]
     )
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
     ### END SOLUTION
 
@@ -408,7 +473,10 @@ def build_convnet():
 convnet = build_convnet()
 convnet.fit(x_train, y_train, epochs=3, batch_size=64, verbose=0)
 convnet_plain, convnet_shifted = report("convnet", convnet)
-print(f"on shifted images, the convnet beats the dense baseline by {convnet_shifted - dense_shifted:.3f}")
+print(
+    "on shifted images, the convnet beats the dense baseline by "
+    f"{convnet_shifted - dense_shifted:.3f}"
+)
 
 # %% nbgrader={"grade": true, "grade_id": "test_convnet_accuracy", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 import keras
@@ -416,12 +484,23 @@ import numpy as np
 
 fresh = build_convnet()
 assert isinstance(fresh, keras.Model), "build_convnet must return a Keras model"
-assert fresh is not build_convnet(), "build_convnet must build a new model on every call"
+assert fresh is not build_convnet(), (
+    "build_convnet must build a new model on every call"
+)
 outputs = np.asarray(fresh.predict(x_test[:4], verbose=0))
-assert outputs.shape == (4, 10), "the model should take (28, 28, 1) images and give 10 outputs per image"
-np.testing.assert_allclose(outputs.sum(axis=1), 1, rtol=1e-4, err_msg="end with a softmax over the 10 classes")
-assert fresh.count_params() <= 100_000, f"{fresh.count_params():,} parameters is more than 100,000"
-print(f"your convnet in this notebook: test accuracy {convnet_plain:.3f} (the grader asks for 0.70 on its own draw)")
+assert outputs.shape == (4, 10), (
+    "the model should take (28, 28, 1) images and give 10 outputs per image"
+)
+np.testing.assert_allclose(
+    outputs.sum(axis=1), 1, rtol=1e-4, err_msg="end with a softmax over the 10 classes"
+)
+assert fresh.count_params() <= 100_000, (
+    f"{fresh.count_params():,} parameters is more than 100,000"
+)
+print(
+    f"your convnet in this notebook: test accuracy {convnet_plain:.3f} (the grader "
+    "asks for 0.70 on its own draw)"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -437,8 +516,14 @@ def _grade():
         (x_train, y_train), (x_held, y_held) = checks.fashion_draw(rng)
         checks.train_as_the_task_says(model, x_train, y_train)
         accuracy = checks.accuracy(checks.predict(model, x_held), y_held)
-    assert checks.needs("held-out accuracy of a fresh build_convnet() on the grader's draw", accuracy, ">=", 0.70), (
-        "trained as the task says on the grader's images, your convnet learns too little: "
+    assert checks.needs(
+        "held-out accuracy of a fresh build_convnet() on the grader's draw",
+        accuracy,
+        ">=",
+        0.70,
+    ), (
+        "trained as the task says on the grader's images, your convnet learns too "
+        "little: "
         "re-read Task 5 and compare your layers with the chapter's"
     )
 
@@ -449,7 +534,8 @@ del _grade
 
 # %% nbgrader={"grade": true, "grade_id": "test_convnet_shifted", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 print(
-    f"your convnet in this notebook beats the dense baseline on shifted images by {convnet_shifted - dense_shifted:.3f}"
+    "your convnet in this notebook beats the dense baseline on shifted images by "
+    f"{convnet_shifted - dense_shifted:.3f}"
     " (the grader asks for 0.05 on its own draw)"
 )
 
@@ -468,17 +554,31 @@ def _grade():
         checks.train_as_the_task_says(model, x_train, y_train)
         dense = checks.dense_reference()
         checks.train_as_the_task_says(dense, x_train, y_train)
-        dense_plain = checks.accuracy(checks.dense_baseline_logits(dense, x_held), y_held)
-        assert dense_plain >= 0.60, "the grader's dense baseline did not learn: has something changed how Keras trains?"
+        dense_plain = checks.accuracy(
+            checks.dense_baseline_logits(dense, x_held), y_held
+        )
+        assert dense_plain >= 0.60, (
+            "the grader's dense baseline did not learn: has something changed how "
+            "Keras trains?"
+        )
         shifted = checks.roll_images(x_held, rng.integers(-4, 5, size=(len(x_held), 2)))
         convnet_shifted = checks.accuracy(checks.predict(model, shifted), y_held)
-    dense_shifted = checks.accuracy(checks.dense_baseline_logits(dense, shifted), y_held)
-    print(f"shifted held-out accuracy: build_convnet() {convnet_shifted:.3f}, dense baseline {dense_shifted:.3f}")
+    dense_shifted = checks.accuracy(
+        checks.dense_baseline_logits(dense, shifted), y_held
+    )
+    print(
+        f"shifted held-out accuracy: build_convnet() {convnet_shifted:.3f}, dense "
+        f"baseline {dense_shifted:.3f}"
+    )
     gain = convnet_shifted - dense_shifted
     assert checks.needs(
-        "shifted held-out accuracy of a fresh build_convnet() minus the dense baseline", gain, ">=", 0.05
+        "shifted held-out accuracy of a fresh build_convnet() minus the dense baseline",
+        gain,
+        ">=",
+        0.05,
     ), (
-        "trained as the task says on the grader's images, your convnet copes with shifts hardly better than a dense "
+        "trained as the task says on the grader's images, your convnet copes with "
+        "shifts hardly better than a dense "
         "network: re-read the chapter on convolution and pooling (Task 5)"
     )
 

@@ -49,13 +49,20 @@ import numpy as np
 from lib import data
 from lib.seeding import exercise_seed, seed_everything
 
-SEED = exercise_seed(42)  # 42 for you; the grader gives each student a seed of their own
+# 42 for you; the grader gives each student a seed of their own
+SEED = exercise_seed(42)
 seed_everything(SEED)
 
-# VGG16's architecture without its ImageNet weights (weights=None): the bookkeeping tasks
-# need its layers and parameter counts, not what it learned, so nothing is downloaded.
-conv_base = keras.applications.VGG16(weights=None, include_top=False, input_shape=(150, 150, 3))
-print(f"VGG16 convolutional base: {len(conv_base.layers)} layers, {conv_base.count_params():,} parameters")
+# VGG16's architecture without its ImageNet weights (weights=None): the bookkeeping
+# tasks need its layers and parameter counts, not what it learned, so nothing is
+# downloaded.
+conv_base = keras.applications.VGG16(
+    weights=None, include_top=False, input_shape=(150, 150, 3)
+)
+print(
+    f"VGG16 convolutional base: {len(conv_base.layers)} layers, "
+    f"{conv_base.count_params():,} parameters"
+)
 print("layer names:", [layer.name for layer in conv_base.layers])
 
 
@@ -82,9 +89,13 @@ import numbers
 
 import keras
 
-small = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3), keras.layers.Dense(2)])
+small = keras.Sequential(
+    [keras.Input(shape=(4,)), keras.layers.Dense(3), keras.layers.Dense(2)]
+)
 count = count_trainable_parameters(small)
-assert isinstance(count, numbers.Integral) and not isinstance(count, bool), "return an int"
+assert isinstance(count, numbers.Integral) and not isinstance(count, bool), (
+    "return an int"
+)
 assert count == 4 * 3 + 3 + 3 * 2 + 2
 small.layers[0].trainable = False
 assert count_trainable_parameters(small) == 3 * 2 + 2, "a frozen layer does not count"
@@ -104,7 +115,9 @@ def _grade():
 
     def counted(model):
         count = checks.call_student(count_trainable_parameters, model)
-        assert isinstance(count, numbers.Integral) and not isinstance(count, bool), "return an int"
+        assert isinstance(count, numbers.Integral) and not isinstance(count, bool), (
+            "return an int"
+        )
         return int(count)
 
     inputs, hidden = int(rng.integers(3, 40)), int(rng.integers(2, 30))
@@ -116,20 +129,29 @@ def _grade():
             keras.layers.Dense(1),
         ]
     )
-    assert counted(normalized) == (inputs * hidden + hidden) + 2 * hidden + (hidden + 1), (
-        "BatchNormalization's moving mean and variance are not trainable: count only trainable weights"
+    assert counted(normalized) == (inputs * hidden + hidden) + 2 * hidden + (
+        hidden + 1
+    ), (
+        "BatchNormalization's moving mean and variance are not trainable: count only "
+        "trainable weights"
     )
     entry = keras.Input(shape=(inputs,))
     first = keras.layers.Dense(hidden)
     functional = keras.Model(entry, keras.layers.Dense(2)(first(entry)))
     first.trainable = False
-    assert counted(functional) == hidden * 2 + 2, "a frozen layer does not count (re-read Task 1)"
+    assert counted(functional) == hidden * 2 + 2, (
+        "a frozen layer does not count (re-read Task 1)"
+    )
     functional.trainable = False
     assert counted(functional) == 0, "a frozen model has nothing to train"
-    vgg = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
+    vgg = keras.applications.VGG16(
+        weights=None, include_top=False, input_shape=(32, 32, 3)
+    )
     assert counted(vgg) == sum(w.numpy().size for w in vgg.weights)
     vgg.get_layer("block1_conv1").trainable = False
-    assert counted(vgg) == sum(w.numpy().size for w in vgg.weights) - (3 * 3 * 3 * 64 + 64)
+    assert counted(vgg) == sum(w.numpy().size for w in vgg.weights) - (
+        3 * 3 * 3 * 64 + 64
+    )
 
 
 _grade()
@@ -167,17 +189,23 @@ def freeze_before(model, layer_name):
 # %% nbgrader={"grade": true, "grade_id": "test_freeze_before", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 conv_base.trainable = False  # the whole base frozen first, as for feature extraction
 freeze_before(conv_base, "block5_conv1")
-trainable_names = [layer.name for layer in conv_base.layers if layer.trainable and layer.weights]
+trainable_names = [
+    layer.name for layer in conv_base.layers if layer.trainable and layer.weights
+]
 hint = ""
 if len(trainable_names) == len([layer for layer in conv_base.layers if layer.weights]):
     hint = (
-        " Every layer is trainable again: setting `model.trainable = True` on a frozen model AFTER the loop "
-        "sets every layer's `trainable` to True (Keras passes it on to all sublayers). Set it before the loop."
+        " Every layer is trainable again: setting `model.trainable = True` on a frozen "
+        "model AFTER the loop "
+        "sets every layer's `trainable` to True (Keras passes it on to all sublayers). "
+        "Set it before the loop."
     )
 assert trainable_names == ["block5_conv1", "block5_conv2", "block5_conv3"], (
     f"trainable layers with weights: {trainable_names}.{hint}"
 )
-assert conv_base.trainable, "the model itself must be trainable, or Keras trains none of its layers"
+assert conv_base.trainable, (
+    "the model itself must be trainable, or Keras trains none of its layers"
+)
 assert sum(w.numpy().size for w in conv_base.trainable_weights) == 7_079_424
 
 
@@ -198,23 +226,35 @@ def _grade():
     def trainable_size(model):
         return sum(w.numpy().size for w in model.trainable_weights)
 
-    vgg = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
+    vgg = keras.applications.VGG16(
+        weights=None, include_top=False, input_shape=(32, 32, 3)
+    )
     vgg.trainable = False
     freeze(vgg, "block5_conv1")
-    assert trainable_size(vgg) == 7_079_424, "re-read Task 2: mind the order of the model's flag and the loop"
+    assert trainable_size(vgg) == 7_079_424, (
+        "re-read Task 2: mind the order of the model's flag and the loop"
+    )
     freeze(vgg, "block4_conv1")
     assert trainable_size(vgg) == 1_180_160 + 2 * 2_359_808 + 7_079_424
     freeze(vgg, "block5_conv3")
-    assert [layer.name for layer in vgg.layers if layer.trainable and layer.weights] == ["block5_conv3"], (
-        "layers after the named one that were frozen must be unfrozen, earlier ones frozen"
+    assert [
+        layer.name for layer in vgg.layers if layer.trainable and layer.weights
+    ] == ["block5_conv3"], (
+        "layers after the named one that were frozen must be unfrozen, earlier ones "
+        "frozen"
     )
     vgg.trainable = False
     freeze(vgg, "block5_pool")
-    assert vgg.trainable and vgg.get_layer("block5_pool").trainable and not vgg.trainable_weights
+    assert (
+        vgg.trainable
+        and vgg.get_layer("block5_pool").trainable
+        and not vgg.trainable_weights
+    )
     freeze(vgg, vgg.layers[0].name)
     assert trainable_size(vgg) == sum(w.numpy().size for w in vgg.weights)
 
-    # a model of the grader's own, functional, with layer names drawn now, some frozen, some not
+    # a model of the grader's own, functional, with layer names drawn now, some frozen,
+    # some not
     tag = f"{int(rng.integers(10**6)):06d}"
     count = int(rng.integers(4, 8))
     names = [f"stage{index}_{tag}" for index in rng.permutation(count)]
@@ -229,8 +269,11 @@ def _grade():
     cut = int(rng.integers(1, count))
     freeze(model, names[cut])
     found = {layer.name: layer.trainable for layer in model.layers if layer.weights}
-    assert model.trainable and found == {name: index >= cut for index, name in enumerate(names)}, (
-        "on any model: the layers before the named one frozen, it and every later one trainable"
+    assert model.trainable and found == {
+        name: index >= cut for index, name in enumerate(names)
+    }, (
+        "on any model: the layers before the named one frozen, it and every later one "
+        "trainable"
     )
     before = [layer.trainable for layer in model.layers]
     try:
@@ -239,7 +282,9 @@ def _grade():
         pass
     else:
         raise AssertionError("an unknown layer name must raise ValueError")
-    assert [layer.trainable for layer in model.layers] == before, "a failed call must change nothing"
+    assert [layer.trainable for layer in model.layers] == before, (
+        "a failed call must change nothing"
+    )
 
 
 _grade()
@@ -274,7 +319,9 @@ def build_transfer_model(base):
         ]
     )
     model.compile(
-        optimizer=keras.optimizers.RMSprop(learning_rate=1e-4), loss="binary_crossentropy", metrics=["accuracy"]
+        optimizer=keras.optimizers.RMSprop(learning_rate=1e-4),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
     )
     return model
     ### END SOLUTION
@@ -283,14 +330,21 @@ def build_transfer_model(base):
 # %% nbgrader={"grade": true, "grade_id": "test_build_transfer_model", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 import keras
 
-# a fresh VGG16 base, partly unfrozen by the test itself: build_transfer_model must freeze all of it
-vgg_base = keras.applications.VGG16(weights=None, include_top=False, input_shape=(150, 150, 3))
+# a fresh VGG16 base, partly unfrozen by the test itself: build_transfer_model must
+# freeze all of it
+vgg_base = keras.applications.VGG16(
+    weights=None, include_top=False, input_shape=(150, 150, 3)
+)
 for layer in vgg_base.layers:
     layer.trainable = layer.name.startswith("block5")
 cats_vs_dogs = build_transfer_model(vgg_base)
 assert isinstance(cats_vs_dogs, keras.Model), "return a Keras model"
-assert cats_vs_dogs.count_params() == 16_812_353, f"{cats_vs_dogs.count_params():,} parameters"
-assert sum(w.numpy().size for w in cats_vs_dogs.trainable_weights) == 2_097_665, "only the new layers may learn"
+assert cats_vs_dogs.count_params() == 16_812_353, (
+    f"{cats_vs_dogs.count_params():,} parameters"
+)
+assert sum(w.numpy().size for w in cats_vs_dogs.trainable_weights) == 2_097_665, (
+    "only the new layers may learn"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -305,57 +359,92 @@ def _grade():
     checks = importlib.reload(lib.checks)
     rng = checks.grading_rng()
 
-    vgg = keras.applications.VGG16(weights=None, include_top=False, input_shape=(150, 150, 3))
+    vgg = keras.applications.VGG16(
+        weights=None, include_top=False, input_shape=(150, 150, 3)
+    )
     for layer in vgg.layers:
         layer.trainable = bool(rng.integers(2))
     model = checks.call_student(build_transfer_model, vgg)
     checks.assert_genuine_model(model)
-    assert sum(w.numpy().size for w in model.weights) == 16_812_353, "base, Flatten, Dense(256), Dense(1): nothing more"
-    assert sum(w.numpy().size for w in model.trainable_weights) == 2_097_665, "the whole base must be frozen"
+    assert sum(w.numpy().size for w in model.weights) == 16_812_353, (
+        "base, Flatten, Dense(256), Dense(1): nothing more"
+    )
+    assert sum(w.numpy().size for w in model.trainable_weights) == 2_097_665, (
+        "the whole base must be frozen"
+    )
     assert not vgg.trainable_weights, "the whole base must be frozen"
     assert isinstance(model.optimizer, keras.optimizers.RMSprop), "compile with RMSprop"
-    assert np.isclose(float(model.optimizer.learning_rate.numpy()), 1e-4, rtol=1e-6), "re-read the learning rate"
-    assert model.loss in ("binary_crossentropy", keras.losses.binary_crossentropy) or isinstance(
-        model.loss, keras.losses.BinaryCrossentropy
-    ), "binary cross-entropy"
+    assert np.isclose(float(model.optimizer.learning_rate.numpy()), 1e-4, rtol=1e-6), (
+        "re-read the learning rate"
+    )
+    assert model.loss in (
+        "binary_crossentropy",
+        keras.losses.binary_crossentropy,
+    ) or isinstance(model.loss, keras.losses.BinaryCrossentropy), "binary cross-entropy"
     del vgg, model
 
-    # a small base of the grader's own, with weights drawn now: what does the model compute, and what trains?
+    # a small base of the grader's own, with weights drawn now: what does the model
+    # compute, and what trains?
     size, filters = int(rng.integers(6, 11)), int(rng.integers(2, 7))
     keras.utils.set_random_seed(int(rng.integers(2**31)))
     base = keras.Sequential(
-        [keras.Input(shape=(size, size, 3)), keras.layers.Conv2D(filters, 3, activation="relu")],
+        [
+            keras.Input(shape=(size, size, 3)),
+            keras.layers.Conv2D(filters, 3, activation="relu"),
+        ],
         name=f"base_{int(rng.integers(10**6))}",
     )
     kernel, bias = (np.array(w) for w in base.weights)
     model = checks.call_student(build_transfer_model, base)
     checks.assert_genuine_model(model)
     flat = (size - 2) ** 2 * filters
-    head = {w.shape: np.array(w, dtype=np.float64) for w in (np.asarray(v) for v in model.trainable_weights)}
+    head = {
+        w.shape: np.array(w, dtype=np.float64)
+        for w in (np.asarray(v) for v in model.trainable_weights)
+    }
     assert sorted(head) == sorted([(flat, 256), (256,), (256, 1), (1,)]), (
         "only the new Dense(256) and Dense(1) layers may be trainable (re-read Task 3)"
     )
-    assert sum(w.numpy().size for w in model.weights) == kernel.size + bias.size + flat * 256 + 256 + 257
-    assert int(model.optimizer.iterations.numpy()) == 0 and not head[(256,)].any() and not head[(1,)].any(), (
-        "return a new, untrained model: its new layers freshly initialised"
+    assert (
+        sum(w.numpy().size for w in model.weights)
+        == kernel.size + bias.size + flat * 256 + 256 + 257
     )
+    assert (
+        int(model.optimizer.iterations.numpy()) == 0
+        and not head[(256,)].any()
+        and not head[(1,)].any()
+    ), "return a new, untrained model: its new layers freshly initialised"
     again = checks.call_student(build_transfer_model, base)
     assert again is not model and not any(
-        np.array_equal(np.asarray(w), head[(flat, 256)]) for w in again.trainable_weights
+        np.array_equal(np.asarray(w), head[(flat, 256)])
+        for w in again.trainable_weights
     ), "each call builds new layers of its own"
     probe = rng.random((16, size, size, 3)).astype("float32")
-    features = np.maximum(checks.conv2d_valid(probe, kernel, bias), 0).reshape(16, -1).astype(np.float64)
+    features = (
+        np.maximum(checks.conv2d_valid(probe, kernel, bias), 0)
+        .reshape(16, -1)
+        .astype(np.float64)
+    )
     hidden = np.maximum(features @ head[(flat, 256)] + head[(256,)], 0)
     expected = 1 / (1 + np.exp(-(hidden @ head[(256, 1)] + head[(1,)])))
     outputs = checks.predict(model, probe)
-    assert outputs.shape == expected.shape and np.allclose(outputs, expected, atol=1e-4), (
-        "the model must compute base -> Flatten -> Dense(256, relu) -> Dense(1, sigmoid) with the base's own weights"
+    assert outputs.shape == expected.shape and np.allclose(
+        outputs, expected, atol=1e-4
+    ), (
+        "the model must compute base -> Flatten -> Dense(256, relu) -> Dense(1, "
+        "sigmoid) with the base's own weights"
     )
     labels = rng.integers(0, 2, 16).astype("float32")
-    checks.call_student(keras.Model.fit, model, probe, labels, epochs=2, batch_size=8, verbose=0)
-    assert np.array_equal(np.asarray(base.weights[0]), kernel), "training changed the frozen base"
+    checks.call_student(
+        keras.Model.fit, model, probe, labels, epochs=2, batch_size=8, verbose=0
+    )
+    assert np.array_equal(np.asarray(base.weights[0]), kernel), (
+        "training changed the frozen base"
+    )
     trained = {np.asarray(w).shape: np.asarray(w) for w in model.trainable_weights}
-    assert not np.allclose(trained[(flat, 256)], head[(flat, 256)]), "training must change the new layers"
+    assert not np.allclose(trained[(flat, 256)], head[(flat, 256)]), (
+        "training must change the new layers"
+    )
 
 
 _grade()
@@ -417,14 +506,20 @@ def _grade():
     rng = checks.grading_rng()
 
     augment = checks.call_student(make_augmentation)
-    assert isinstance(augment, keras.Model), "return a Keras model, e.g. a keras.Sequential"
-    assert checks.call_student(make_augmentation) is not augment, "return a new model at each call"
+    assert isinstance(augment, keras.Model), (
+        "return a Keras model, e.g. a keras.Sequential"
+    )
+    assert checks.call_student(make_augmentation) is not augment, (
+        "return a new model at each call"
+    )
     flips = [
         layer
         for layer in augment._flatten_layers(include_self=True, recursive=True)
         if isinstance(layer, keras.layers.RandomFlip)
     ]
-    assert any(flip.mode == "horizontal" for flip in flips), "flip horizontally (a mirrored cat is still a cat)"
+    assert any(flip.mode == "horizontal" for flip in flips), (
+        "flip horizontally (a mirrored cat is still a cat)"
+    )
 
     height, width = (int(size) for size in rng.integers(24, 40, 2))
     photos = rng.random((8, height, width, 3)).astype("float32")
@@ -433,20 +528,36 @@ def _grade():
         "at inference the images must pass unchanged"
     )
 
-    # one picture, brighter on the right, with a texture of its own: 32 augmented copies in one batch
-    ramp = np.linspace(0.2, 0.8, width)[None, :, None] + 0.2 * rng.random((height, width, 3))
+    # one picture, brighter on the right, with a texture of its own: 32 augmented copies
+    # in one batch
+    ramp = np.linspace(0.2, 0.8, width)[None, :, None] + 0.2 * rng.random(
+        (height, width, 3)
+    )
     picture = np.clip(ramp, 0, 1).astype("float32")
     mirror = picture[:, ::-1]
     batch = np.repeat(picture[None], 32, axis=0)
     first = np.asarray(checks.call_student(augment, batch, training=True))
     second = np.asarray(checks.call_student(augment, batch, training=True))
     assert first.shape == batch.shape, "augmentation keeps the images' shape"
-    assert not np.allclose(first, second, atol=1e-4), "in training, each call must transform the images anew"
-    right_minus_left = first[:, :, width // 2 :].mean(axis=(1, 2, 3)) - first[:, :, : width // 2].mean(axis=(1, 2, 3))
-    assert (right_minus_left < 0).any(), "in training, some images must come out mirrored left to right"
-    assert (right_minus_left > 0).any(), "in training, not every image may come out mirrored"
-    neither = [np.abs(out - picture).max() > 1e-3 and np.abs(out - mirror).max() > 1e-3 for out in (*first, *second)]
-    assert sum(neither) >= 8, "add at least one more random transformation than the flip"
+    assert not np.allclose(first, second, atol=1e-4), (
+        "in training, each call must transform the images anew"
+    )
+    right_minus_left = first[:, :, width // 2 :].mean(axis=(1, 2, 3)) - first[
+        :, :, : width // 2
+    ].mean(axis=(1, 2, 3))
+    assert (right_minus_left < 0).any(), (
+        "in training, some images must come out mirrored left to right"
+    )
+    assert (right_minus_left > 0).any(), (
+        "in training, not every image may come out mirrored"
+    )
+    neither = [
+        np.abs(out - picture).max() > 1e-3 and np.abs(out - mirror).max() > 1e-3
+        for out in (*first, *second)
+    ]
+    assert sum(neither) >= 8, (
+        "add at least one more random transformation than the flip"
+    )
 
 
 _grade()
@@ -517,9 +628,14 @@ source_model = keras.Sequential(
     ],
     name="source_model",
 )
-source_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+source_model.compile(
+    optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+)
 source_model.fit(x_old, y_old, epochs=3, batch_size=64, verbose=0)
-pretrained_kernels = {name: np.asarray(source_model.get_layer(name).kernel).copy() for name in ("conv1", "conv2")}
+pretrained_kernels = {
+    name: np.asarray(source_model.get_layer(name).kernel).copy()
+    for name in ("conv1", "conv2")
+}
 
 x_new = train_images[new_classes][:200, :, :, None].astype("float32") / 255
 y_new = train_labels[new_classes][:200] - 5
@@ -528,17 +644,24 @@ x_new_test = test_images[new_test][:, :, :, None].astype("float32") / 255
 y_new_test = test_labels[new_test] - 5
 print(fashion.provenance.summary())
 print(
-    f"source_model: {source_model.count_params():,} parameters, pretrained on {len(x_old):,} images of "
+    f"source_model: {source_model.count_params():,} parameters, pretrained on "
+    f"{len(x_old):,} images of "
     f"{fashion.class_names[:5]}"
 )
-print(f"new task: {len(x_new)} training images of {fashion.class_names[5:]}, {len(x_new_test):,} test images")
+print(
+    f"new task: {len(x_new)} training images of {fashion.class_names[5:]}, "
+    f"{len(x_new_test):,} test images"
+)
 
 
 # %% nbgrader={"grade": false, "grade_id": "transfer_functions", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def build_transfer(source_model, layer_name, num_classes):
-    """source_model's layers up to `layer_name`, frozen, under a new Dense(num_classes, softmax); compiled."""
+    """source_model's layers up to `layer_name`, frozen, under a new Dense(num_classes,
+    softmax); compiled."""
     ### BEGIN SOLUTION
-    feature_extractor = keras.Model(source_model.inputs[0], source_model.get_layer(layer_name).output)
+    feature_extractor = keras.Model(
+        source_model.inputs[0], source_model.get_layer(layer_name).output
+    )
     feature_extractor.trainable = False
     model = keras.Sequential(
         [
@@ -547,13 +670,16 @@ def build_transfer(source_model, layer_name, num_classes):
             keras.layers.Dense(num_classes, activation="softmax"),
         ]
     )
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
     ### END SOLUTION
 
 
 def train_transfer(model, images, labels):
-    """Train the compiled model on these images and labels: 10 epochs, batch size 32; return the History."""
+    """Train the compiled model on these images and labels: 10 epochs, batch size 32;
+    return the History."""
     ### BEGIN SOLUTION
     return model.fit(images, labels, epochs=10, batch_size=32, verbose=0)
     ### END SOLUTION
@@ -564,8 +690,11 @@ transfer_model = build_transfer(source_model, "flatten", 5)
 history = train_transfer(transfer_model, x_new, y_new)
 _, new_accuracy = transfer_model.evaluate(x_new_test, y_new_test, verbose=0)
 print(
-    f"transfer_model: {sum(int(np.prod(w.shape)) for w in transfer_model.trainable_weights):,} trainable "
-    f"parameters, {len(history.epoch)} epochs, accuracy on the new classes {new_accuracy:.3f}"
+    "transfer_model: "
+    f"{sum(int(np.prod(w.shape)) for w in transfer_model.trainable_weights):,} "
+    "trainable "
+    f"parameters, {len(history.epoch)} epochs, accuracy on the new classes "
+    f"{new_accuracy:.3f}"
 )
 
 # %% nbgrader={"grade": true, "grade_id": "test_build_transfer", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -574,18 +703,25 @@ import numpy as np
 
 fresh = build_transfer(source_model, "flatten", 5)
 assert isinstance(fresh, keras.Model), "build_transfer must return a Keras model"
-assert fresh.predict(x_new[:3], verbose=0).shape == (3, 5), "from 28x28x1 images to 5 probabilities"
+assert fresh.predict(x_new[:3], verbose=0).shape == (3, 5), (
+    "from 28x28x1 images to 5 probabilities"
+)
 trainable = sum(int(np.prod(w.shape)) for w in fresh.trainable_weights)
 hint = ""
 if trainable > 1600 * 5 + 5:
     hint = (
-        " The feature extractor is trainable: did you set `trainable = True` on the extractor or the model "
-        "after freezing? That makes every layer trainable again. Freeze the extractor, then compile."
+        " The feature extractor is trainable: did you set `trainable = True` on the "
+        "extractor or the model "
+        "after freezing? That makes every layer trainable again. Freeze the extractor, "
+        "then compile."
     )
 assert trainable == 1600 * 5 + 5, (
-    f"{trainable:,} trainable parameters; only the new Dense(5) head (8,005) may learn.{hint}"
+    f"{trainable:,} trainable parameters; only the new Dense(5) head (8,005) may "
+    f"learn.{hint}"
 )
-assert int(fresh.optimizer.iterations.numpy()) == 0, "build_transfer returns the model untrained"
+assert int(fresh.optimizer.iterations.numpy()) == 0, (
+    "build_transfer returns the model untrained"
+)
 
 
 ### BEGIN HIDDEN TESTS
@@ -609,28 +745,44 @@ def _grade():
     checks.assert_genuine_model(model)
     images, _ = checks.transfer_images()[1]
     probe = images[rng.choice(len(images), 64, replace=False)]
-    outputs = checks.predict(model, probe)  # a model whose layers are built when first called is built now
-    assert outputs.shape == (64, classes), "from 28x28x1 images to num_classes probabilities"
+    # a model whose layers are built when first called is built now
+    outputs = checks.predict(model, probe)
+    assert outputs.shape == (64, classes), (
+        "from 28x28x1 images to num_classes probabilities"
+    )
     n_features = 5 * 5 * filters[1]
     kernel, bias = checks.transfer_head(model, n_features, classes, "Task 5")
     extractor_size = sum(w.size for w in weights)
-    assert sum(w.numpy().size for w in model.weights) == extractor_size + kernel.size + bias.size, (
-        "the extractor (the source's layers up to layer_name) and one Dense head, nothing more"
+    assert (
+        sum(w.numpy().size for w in model.weights)
+        == extractor_size + kernel.size + bias.size
+    ), (
+        "the extractor (the source's layers up to layer_name) and one Dense head, "
+        "nothing more"
     )
     assert not bias.any() and int(model.optimizer.iterations.numpy()) == 0, (
         "build_transfer returns a new, untrained model: do not train it there"
     )
-    probabilities = checks.transfer_probabilities(model, weights, probe, classes, "Task 5", checked=64)
+    probabilities = checks.transfer_probabilities(
+        model, weights, probe, classes, "Task 5", checked=64
+    )
     assert np.allclose(probabilities.sum(axis=1), 1), "softmax probabilities"
     again = checks.call_student(build_transfer, source, layer_name, classes)
     other_kernel, _ = checks.transfer_head(again, n_features, classes, "Task 5")
-    assert again is not model and not np.array_equal(other_kernel, kernel), "each call builds a new head of its own"
+    assert again is not model and not np.array_equal(other_kernel, kernel), (
+        "each call builds a new head of its own"
+    )
     for found, kept in zip(source.weights, everything):
-        assert np.array_equal(np.asarray(found), kept), "build_transfer changed the source model's weights"
+        assert np.array_equal(np.asarray(found), kept), (
+            "build_transfer changed the source model's weights"
+        )
     assert isinstance(model.optimizer, keras.optimizers.Adam), "compile with Adam"
-    assert model.loss in ("sparse_categorical_crossentropy", keras.losses.sparse_categorical_crossentropy) or (
-        isinstance(model.loss, keras.losses.SparseCategoricalCrossentropy)
-    ), "compile with sparse_categorical_crossentropy"
+    assert model.loss in (
+        "sparse_categorical_crossentropy",
+        keras.losses.sparse_categorical_crossentropy,
+    ) or (isinstance(model.loss, keras.losses.SparseCategoricalCrossentropy)), (
+        "compile with sparse_categorical_crossentropy"
+    )
 
 
 _grade()
@@ -642,12 +794,13 @@ del _grade
 import keras
 import numpy as np
 
-assert int(transfer_model.optimizer.iterations.numpy()) == 10 * int(np.ceil(len(x_new) / 32)), (
-    "train for 10 epochs with batch size 32 on the images given"
-)
+assert int(transfer_model.optimizer.iterations.numpy()) == 10 * int(
+    np.ceil(len(x_new) / 32)
+), "train for 10 epochs with batch size 32 on the images given"
 for name, kernel in pretrained_kernels.items():
     assert np.array_equal(np.asarray(source_model.get_layer(name).kernel), kernel), (
-        f"the pretrained {name} changed: freeze the feature extractor before compiling and training"
+        f"the pretrained {name} changed: freeze the feature extractor before compiling "
+        "and training"
     )
 
 
@@ -665,8 +818,11 @@ def _grade():
 
     source, layer_name, weights = checks.pretrained_source(rng)
     (train_images, train_labels), (test_images, test_labels) = checks.transfer_images()
-    kind = int(rng.integers(10))  # images of one kind of clothing: their class says nothing of the rule's labels
-    images = np.concatenate([train_images[train_labels == kind], test_images[test_labels == kind]])
+    # images of one kind of clothing: their class says nothing of the rule's labels
+    kind = int(rng.integers(10))
+    images = np.concatenate(
+        [train_images[train_labels == kind], test_images[test_labels == kind]]
+    )
     order = rng.permutation(len(images))
     n = int(rng.integers(150, 251))
     given, other = images[order[:n]], images[order[n:]]
@@ -677,16 +833,28 @@ def _grade():
     model = checks.transfer_reference(source, layer_name, classes)
     kernel_before, _ = checks.transfer_head(model, features.shape[1], classes, "Task 5")
     history = checks.call_student(train_transfer, model, given, labels)
-    assert isinstance(history, keras.callbacks.History), "return the History that fit returns"
+    assert isinstance(history, keras.callbacks.History), (
+        "return the History that fit returns"
+    )
     assert len(history.history.get("loss", [])) == 10, "train for 10 epochs"
     steps = int(np.asarray(model.optimizer.iterations))
-    assert steps == 10 * int(np.ceil(n / 32)), "train for 10 epochs with batch size 32 on all the images given"
-    probabilities = checks.transfer_probabilities(model, weights, other, classes, "Task 5")
+    assert steps == 10 * int(np.ceil(n / 32)), (
+        "train for 10 epochs with batch size 32 on all the images given"
+    )
+    probabilities = checks.transfer_probabilities(
+        model, weights, other, classes, "Task 5"
+    )
     kernel_after, _ = checks.transfer_head(model, features.shape[1], classes, "Task 5")
     assert not np.allclose(kernel_after, kernel_before), "training must change the head"
     agreement = checks.accuracy(probabilities, other_labels)
-    assert checks.needs("agreement with the grader's labelling rule on other images", agreement, ">=", 0.55), (
-        "the model did not learn what the labels it was given say: train on the images and labels given, only"
+    assert checks.needs(
+        "agreement with the grader's labelling rule on other images",
+        agreement,
+        ">=",
+        0.55,
+    ), (
+        "the model did not learn what the labels it was given say: train on the images "
+        "and labels given, only"
     )
 
 
@@ -714,12 +882,17 @@ def _grade():
     model = checks.transfer_reference(source, layer_name, 5)
     checks.call_student(train_transfer, model, images[new], renumber[labels[new] - 5])
     steps = int(np.asarray(model.optimizer.iterations))
-    assert steps == 10 * 7, "train for 10 epochs with batch size 32 on all the images given"
+    assert steps == 10 * 7, (
+        "train for 10 epochs with batch size 32 on all the images given"
+    )
     held = np.flatnonzero(test_labels >= 5)
-    probabilities = checks.transfer_probabilities(model, weights, test_images[held], 5, "Task 5")
+    probabilities = checks.transfer_probabilities(
+        model, weights, test_images[held], 5, "Task 5"
+    )
     accuracy = checks.accuracy(probabilities, renumber[test_labels[held] - 5])
     assert checks.needs("transfer accuracy on the new classes", accuracy, ">=", 0.8), (
-        "the transfer model trained by train_transfer is not accurate enough on the new classes"
+        "the transfer model trained by train_transfer is not accurate enough on the "
+        "new classes"
     )
 
 
