@@ -67,6 +67,7 @@ import numpy as np
 import pandas as pd
 
 from lib import chapter, data, plots, text
+from lib.batching import ArrayBatches
 from lib.evaluation import best_epoch
 from lib.runcard import show_run_card
 
@@ -225,7 +226,9 @@ model.summary()
 # As before, a validation set taken from the training data, here the first 1,000 wires,
 # tells us how long to train. We train for 20 epochs and watch the curves. The bottleneck
 # experiment below trains more networks on the same split, so the training call is a
-# function.
+# function. As in {doc}`02_imdb`, `ArrayBatches` hands the `uint8` matrices to Keras one
+# batch at a time, as float32, so that `fit` does not first copy each whole matrix into a
+# tensor of its own.
 
 # %%
 n_val = config.validation_samples
@@ -238,11 +241,11 @@ def fit_on_split(model, verbose=0):
     """Train `model` on the wires after the first n_val, validating on those n_val
     after every epoch."""
     return model.fit(
-        partial_x_train,
-        partial_y_train,
+        ArrayBatches(
+            partial_x_train, partial_y_train, batch_size=config.batch_size, shuffle=True
+        ),
         epochs=config.epochs,
-        batch_size=config.batch_size,
-        validation_data=(x_val, y_val),
+        validation_data=ArrayBatches(x_val, y_val, batch_size=config.batch_size),
         verbose=verbose,
     )
 
@@ -274,10 +277,12 @@ print(
 
 # %%
 final_model = build_model()
-final_model.fit(
-    x_train, y_train, epochs=epochs_chosen, batch_size=config.batch_size, verbose=0
+train_batches = ArrayBatches(
+    x_train, y_train, batch_size=config.batch_size, shuffle=True
 )
-test_loss, test_accuracy = final_model.evaluate(x_test, y_test, verbose=0)
+test_batches = ArrayBatches(x_test, y_test, batch_size=config.batch_size)
+final_model.fit(train_batches, epochs=epochs_chosen, verbose=0)
+test_loss, test_accuracy = final_model.evaluate(test_batches, verbose=0)
 majority_accuracy = np.mean(test_labels == topic_counts.argmax())
 print(f"test loss {test_loss:.4f}, test accuracy {test_accuracy:.4f}")
 print(f"(always the most common topic: {majority_accuracy:.4f})")
@@ -351,10 +356,8 @@ ax.legend()
 # %%
 bottleneck_epochs = best_epoch(width_histories[4], metric="val_loss")
 bottleneck_model = build_model(bottleneck_units=4)
-bottleneck_model.fit(
-    x_train, y_train, epochs=bottleneck_epochs, batch_size=config.batch_size, verbose=0
-)
-_, bottleneck_accuracy = bottleneck_model.evaluate(x_test, y_test, verbose=0)
+bottleneck_model.fit(train_batches, epochs=bottleneck_epochs, verbose=0)
+_, bottleneck_accuracy = bottleneck_model.evaluate(test_batches, verbose=0)
 print(
     f"test accuracy, 64 units: {test_accuracy:.4f} "
     f"  4 units: {bottleneck_accuracy:.4f} "

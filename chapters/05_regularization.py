@@ -92,10 +92,10 @@ show_run_card(
 
 # %% tags=["hide-cell"]
 def encode(reviews, labels):
-    """Multi-hot encode reviews as a uint8 tensor (see "Running in 2 GB"); labels as
+    """Multi-hot encode reviews as a uint8 matrix (see "Running in 2 GB"); labels as
     float32."""
     matrix = text.multi_hot(reviews, dimension=10000, dtype=np.uint8)
-    return keras.ops.convert_to_tensor(matrix), np.asarray(labels, dtype="float32")
+    return matrix, np.asarray(labels, dtype="float32")
 
 
 # %%
@@ -106,6 +106,9 @@ x_train, y_train = encode(
     train_sequences[n_val : n_val + n_train], train_labels[n_val : n_val + n_train]
 )
 del imdb, train_sequences  # encoded: the word lists can go (see "Running in 2 GB")
+# Keras gets the matrices one batch at a time, as float32 (ArrayBatches, as in 02_imdb)
+val_batches = ArrayBatches(x_val, y_val, batch_size=config.batch_size)
+val_inputs = ArrayBatches(x_val, batch_size=config.batch_size)  # inputs only: predict
 print(f"training on {len(y_train):,} reviews, validating on {len(y_val):,}")
 
 
@@ -149,14 +152,13 @@ def train(**variant):
     seed_everything(config.seed)
     model = imdb_network(**variant)
     model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
-    history = model.fit(
-        x_train,
-        y_train,
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        validation_data=(x_val, y_val),
-        verbose=0,
+    train_batches = ArrayBatches(
+        x_train, y_train, batch_size=config.batch_size, shuffle=True
     )
+    history = model.fit(
+        train_batches, epochs=config.epochs, validation_data=val_batches, verbose=0
+    )
+    train_batches.release()  # TensorFlow keeps the batches: let go of x_train
     return model, history
 
 
@@ -273,10 +275,8 @@ figure = plots.compare_histories(
 # cross-entropy plus the penalty. We can take the validation loss apart:
 
 # %%
-reported_loss = l2_model.evaluate(
-    x_val, y_val, batch_size=config.batch_size, verbose=0
-)[0]
-probabilities = l2_model.predict(x_val, batch_size=config.batch_size, verbose=0)[:, 0]
+reported_loss = l2_model.evaluate(val_batches, verbose=0)[0]
+probabilities = l2_model.predict(val_inputs, verbose=0)[:, 0]
 cross_entropy = float(
     keras.ops.mean(keras.losses.binary_crossentropy(y_val, probabilities))
 )
@@ -415,7 +415,7 @@ print(
     f"{'variant':10s} {'best epoch':>10s} {'max val acc.':>13s} {'val cross-ent.':>15s}"
 )
 for name, (model, history) in variants.items():
-    predicted = model.predict(x_val, batch_size=config.batch_size, verbose=0)[:, 0]
+    predicted = model.predict(val_inputs, verbose=0)[:, 0]
     cross_entropy_alone = float(
         keras.ops.mean(keras.losses.binary_crossentropy(y_val, predicted))
     )
@@ -454,17 +454,20 @@ final_model = keras.models.clone_model(best_model)
 final_model.compile(
     optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"]
 )
-final_history = final_model.fit(
-    x_train, y_train, epochs=best_epochs, batch_size=config.batch_size, verbose=0
+final_batches = ArrayBatches(
+    x_train, y_train, batch_size=config.batch_size, shuffle=True
 )
+final_history = final_model.fit(final_batches, epochs=best_epochs, verbose=0)
 
 # %% tags=["remove-stderr"]
-x_train = x_val = None  # free the training matrices (see "Running in 2 GB")
+# free the training matrices (see "Running in 2 GB")
+for batches in (final_batches, val_batches, val_inputs):
+    batches.release()
+x_train = x_val = None
 x_test = text.multi_hot(test_sequences, dimension=10000, dtype=np.uint8)
 y_test = np.asarray(test_labels, dtype="float32")
-test_batches = ArrayBatches(
-    x_test, y_test, batch_size=config.batch_size
-)  # as in 02_imdb
+# as in 02_imdb
+test_batches = ArrayBatches(x_test, y_test, batch_size=config.batch_size)
 test_loss, test_accuracy = final_model.evaluate(test_batches, verbose=0)
 chapter.glue("best_variant", best_name)
 chapter.glue("best_epochs", best_epochs)
@@ -507,14 +510,15 @@ print(
 # does not depend on:
 #
 # * `encode` stores the multi-hot matrices as bytes (`uint8`): 150 MB for 15,000 training
-#   reviews instead of 1.2 GB as float64, the NumPy default the lecture used. Keras turns
-#   each batch into floats as it trains.
-# * It hands them to Keras as tensors, once. Given a NumPy array, Keras copies it into a
-#   tensor of its own at every call to `fit`, and this chapter calls `fit` seven times.
+#   reviews instead of 1.2 GB as float64, the NumPy default the lecture used.
+# * `ArrayBatches` (from {doc}`02_imdb`) hands the matrices to Keras one batch at a time,
+#   converted to float32 as Keras takes it. Given a NumPy array, Keras would first copy the
+#   whole matrix into a tensor of its own, at every call to `fit`, `evaluate` and
+#   `predict`, and this chapter calls `fit` seven times.
 # * The word lists are deleted once encoded, and the training matrices before the test
-#   reviews are encoded. The 25,000 test reviews, used once, stay a NumPy matrix that
-#   `ArrayBatches` (from {doc}`02_imdb`) hands to Keras one batch at a time, which saves
-#   the tensor copy.
+#   reviews are encoded, so the two never take memory at the same time. Deleting the
+#   names is not enough: TensorFlow keeps every dataset Keras has read from, so the
+#   batches are released first (`release()`, see {doc}`02_imdb`'s *Running in 2 GB*).
 #
 # ## Check your understanding
 #

@@ -157,9 +157,16 @@ class Dataset:
         """The first ``train`` training and ``test`` test examples; None keeps a split whole (chapter 1).
 
         How a chapter keeps its profile's number of examples. The provenance is
-        unchanged: it describes the data as loaded.
+        unchanged: it describes the data as loaded. A shortened split is a copy, not a view,
+        so that once the full dataset is deleted the examples left out are freed (chapter 2).
         """
-        return replace(self, train=tuple(a[:train] for a in self.train), test=tuple(a[:test] for a in self.test))
+
+        def first(array, n):
+            return array if n is None or n >= len(array) else array[:n].copy()
+
+        return replace(
+            self, train=tuple(first(a, train) for a in self.train), test=tuple(first(a, test) for a in self.test)
+        )
 
 
 @dataclass
