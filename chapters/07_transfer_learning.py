@@ -58,13 +58,15 @@ if "google.colab" in sys.modules:
 # %% tags=["hide-cell"]
 # How much this chapter trains in each compute profile (lib.profiles). VGG16 is slow on
 # a CPU, so `cpu` and `smoke` use a few dozen images and a few epochs; `full` uses the
-# lecture's images and epochs, and wants a GPU. One line per setting, its values in
-# (full, cpu, smoke); per_class: images per class for (train, validation, test).
+# lecture's images and epochs, and wants a GPU. `cpu` also feeds batches of 10 images
+# instead of the lecture's 20, which keeps the chapter within 1.5 GB of memory. One line
+# per setting, its values in (full, cpu, smoke); per_class: images per class for (train,
+# validation, test).
 from lib import profiles
 
 PROFILES = profiles.table(
     per_class=((1000, 500, 500), (40, 20, 20), (4, 2, 2)),
-    batch_size=(20, 20, 2),
+    batch_size=(20, 10, 2),
     feature_epochs=(30, 30, 10),
     augmented_epochs=(30, 4, 2),
     fine_tune_epochs=(100, 4, 2),
