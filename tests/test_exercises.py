@@ -99,17 +99,18 @@ CODE_REGIONS = re.compile(
 
 
 def secret_lines(notebook, regions=(SOLUTION, HIDDEN_TESTS, MARK_SCHEME), model_answers: bool = True) -> set[str]:
-    """Substantial lines that occur only inside the given regions (and written model answers)."""
-    secret, public = set(), set()
+    """Substantial lines that occur only inside the given regions (and written model answers): not
+    within any line outside them (a message a hidden test shares with a visible one is no secret)."""
+    secret, public = set(), []
     for cell in notebook.cells:
         for begin, end in regions:
             secret.update(region_lines(cell.source, begin, end))
         if not is_solution(cell):  # a written answer is entirely the model answer
-            text = re.sub(CODE_REGIONS, "", cell.source)
-            public.update(line.strip() for line in text.splitlines())
+            public.append(re.sub(CODE_REGIONS, "", cell.source))
         elif cell.cell_type == "markdown" and model_answers:
             secret.update(line.strip() for line in cell.source.splitlines())
-    return {line for line in secret - public if len(line) >= 25 and not line.startswith("#")}
+    shown = "\n".join(public)
+    return {line for line in secret if len(line) >= 25 and not line.startswith("#") and line not in shown}
 
 
 # ------------------------------------------------------------------ fast checks
