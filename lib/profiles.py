@@ -6,7 +6,7 @@ One environment variable, ``BDLS_PROFILE``, selects the profile:
     the deck's settings on all the data; the default when a GPU is visible.
 ``cpu``
     the default without a GPU (laptop, Binder): each chapter ≤ 5 min on 2 cores
-    and ≤ 2 GB of RAM, using the full data where that is affordable.
+    and ≤ 1.5 GB of RAM (peak RSS), using the full data where that is affordable.
 ``smoke``
     for CI: every line still runs, on tiny samples, in ≤ 60 s per chapter.
 

@@ -357,7 +357,8 @@ def report(
         lines += [
             "",
             "two open notebooks: the chapter run, its kernel left idle, then its exercise in a second kernel",
-            "(sum: both trees' RSS, the goal's measure; PSS: the same with shared libraries counted once)",
+            "(sum: both trees' RSS, the goal's measure; PSS: shared libraries counted once, sampled every second,",
+            " so it can miss a short peak)",
         ]
         header = (
             f"{'chapter + exercise':<42} {'chapter MB':>10} {'idle MB':>8} {'sum MB':>8} {'PSS MB':>8}  "
