@@ -34,7 +34,6 @@ from pathlib import Path
 from queue import Empty
 
 import zmq
-from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -51,22 +50,6 @@ STARTUP = HERE / "kernel_startup.py"
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
 
-class LimitedKernelClient(AsyncKernelClient):
-    """A kernel client whose sockets drop any message over 64 MiB (protects the grader's memory)."""
-
-    def _create_connected_socket(self, channel, identity=None):
-        from jupyter_client.connect import channel_socket_types
-
-        url = self._make_url(channel)
-        sock = self.context.socket(channel_socket_types[channel])
-        sock.linger = 1000
-        sock.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-        if identity:
-            sock.identity = identity
-        sock.connect(url)
-        return sock
-
-
 class SandboxKernelManager(AsyncKernelManager):
     """Starts the kernel through ``sandbox.py`` with a private working copy; see the module doc."""
 
@@ -77,15 +60,14 @@ class SandboxKernelManager(AsyncKernelManager):
     work_root = Unicode(help="Folder (hidden from kernels) for per-kernel state.").tag(config=True)
     events_file = Unicode(help="JSON-lines file that receives each kernel's sandbox status.").tag(config=True)
 
-    @default("client_class")
-    def _client_class_default(self):
-        return "grading.kernel.LimitedKernelClient"
-
     _kernel_dir = None
     _ipc_dir = None
     _status_file = None
 
-    async def _async_pre_start_kernel(self, **kw):
+    async def start_kernel(self, **kw):
+        """Prepare the kernel's folders and sandbox, then start it (nbclient starts kernels here)."""
+        # The manager's and its clients' sockets (one ZMQ context) drop any message over 64 MiB.
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
         cwd = os.path.realpath(kw.get("cwd") or os.getcwd())
         self._kernel_dir = tempfile.mkdtemp(prefix="kernel-", dir=self.work_root or None)
         os.chmod(self._kernel_dir, 0o711)
@@ -125,7 +107,10 @@ class SandboxKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self.ip = os.path.join(self._ipc_dir, "k")
         self.connection_file = os.path.join(self._ipc_dir, "connection.json")
-        return await super()._async_pre_start_kernel(**kw)
+        return await super().start_kernel(**kw)
+
+    def client(self, **kwargs):
+        return super().client(**{"context": self.context, **kwargs})  # the context that limits message size
 
     @property
     def policy(self) -> SandboxPolicy:
@@ -145,8 +130,9 @@ class SandboxKernelManager(AsyncKernelManager):
         except (OSError, TypeError, ValueError):
             return {}
 
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart=restart)
+    async def cleanup_resources(self, restart: bool = False) -> None:
+        """After the kernel: record its sandbox status, remove its folders (nbclient always calls this)."""
+        await super().cleanup_resources(restart=restart)
         if restart:
             return
         status = self.sandbox_status()
@@ -156,8 +142,6 @@ class SandboxKernelManager(AsyncKernelManager):
         for folder in (self._ipc_dir, self._kernel_dir):
             if folder:
                 shutil.rmtree(folder, ignore_errors=True)
-
-    cleanup_resources = _async_cleanup_resources
 
 
 IPC_ROOT = "/tmp"  # Unix socket paths are limited to ~107 bytes: a short folder
