@@ -677,7 +677,7 @@ del sample
 # large NumPy array any more, its memory goes back to the operating system. Two things
 # can still refer to it. A slice such as `x_train[:2000]` is a view that keeps the whole
 # matrix alive, which is why the grid search's sample is a `.copy()`. And TensorFlow
-# keeps every dataset that Keras has read from, so an `ArrayBatches` used in `fit`,
+# keeps every `PyDataset` that Keras has read from, so an `ArrayBatches` used in `fit`,
 # `evaluate` or `predict` lives on and holds its matrix; its `release()` method lets go
 # of it. The chapter releases the test matrix's batches as soon as the predictions are
 # made, and the training matrix's before the grid search. It also deletes the loaded

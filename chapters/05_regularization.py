@@ -517,7 +517,7 @@ print(
 #   `predict`, and this chapter calls `fit` seven times.
 # * The word lists are deleted once encoded, and the training matrices before the test
 #   reviews are encoded, so the two never take memory at the same time. Deleting the
-#   names is not enough: TensorFlow keeps every dataset Keras has read from, so the
+#   names is not enough: TensorFlow keeps every `PyDataset` Keras has read from, so the
 #   batches are released first (`release()`, see {doc}`02_imdb`'s *Running in 2 GB*).
 #
 # ## Check your understanding

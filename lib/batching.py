@@ -8,7 +8,7 @@ not all handed back afterwards, so a few ``fit``/``evaluate`` calls push a
 batch by batch instead; only one batch at a time is converted. Chapters 2, 3 and 5
 use it.
 
-TensorFlow keeps every dataset that Keras has read from alive until the process ends
+TensorFlow keeps every ``PyDataset`` that Keras has read from alive until the process ends
 (Keras reads a ``PyDataset`` through ``tf.data.Dataset.from_generator``, whose generator
 TensorFlow never lets go of), so deleting the last name of an array an ``ArrayBatches``
 serves does not free it: :meth:`ArrayBatches.release` drops the batches' own references
@@ -67,7 +67,7 @@ class ArrayBatches(keras.utils.PyDataset):
     def release(self) -> None:
         """Let go of ``x`` and ``y``, so their memory is freed once no other name refers to them.
 
-        Needed because TensorFlow holds on to every dataset Keras has read from (see the
+        Needed because TensorFlow holds on to every ``PyDataset`` Keras has read from (see the
         module's docstring): ``del x`` alone frees nothing while an ``ArrayBatches`` used in
         ``fit``, ``evaluate`` or ``predict`` still refers to ``x``. The batches cannot be
         used afterwards.
