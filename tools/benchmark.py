@@ -31,7 +31,9 @@ and ≤ 5 min for the whole book; ``cpu`` ≤ 5 min and ≤ 1.5 GB a chapter, �
 exercise, and a chapter with its exercise open beside it ≤ 1.85 GB (Binder's 2 GB less the
 Jupyter server's ~150 MB); an unchanged rebuild ≤ 10 s. Timings on a shared machine are
 noisy; memory is not. The exit status is 1 when a notebook fails to run, and with
-``--strict`` also when a goal is missed.
+``--strict`` also when a goal is missed, except the two-notebook one: that is reported
+only, since the exercises tell students to shut the chapter's kernel down first where a
+pair does not fit.
 
 This is a command, not a test: the test suite checks behaviour, this measures cost.
 """
@@ -358,7 +360,7 @@ def report(
             "",
             "two open notebooks: the chapter run, its kernel left idle, then its exercise in a second kernel",
             "(sum: both trees' RSS, the goal's measure; PSS: shared libraries counted once, sampled every second,",
-            " so it can miss a short peak)",
+            " so it can miss a short peak; reported, not a --strict goal)",
         ]
         header = (
             f"{'chapter + exercise':<42} {'chapter MB':>10} {'idle MB':>8} {'sum MB':>8} {'PSS MB':>8}  "
@@ -366,8 +368,9 @@ def report(
         )
         lines += [header, "-" * len(header)]
         for row in pair_rows:
-            rss_ok = verdict(row.get("peak_rss"), goals["pair_rss"])
-            missed |= rss_ok == "MISSED"
+            # Reported, not a --strict goal: where two do not fit, the exercise says to shut the
+            # chapter's kernel down first.
+            rss_ok = {"MISSED": "over"}.get(verdict(row.get("peak_rss"), goals["pair_rss"]), "ok")
             goal = f"≤{goals['pair_rss'] // MB} {rss_ok}" if goals["pair_rss"] else "-"
             status = f"FAILED: {row['error']}" if row.get("error") else "ran"
 
