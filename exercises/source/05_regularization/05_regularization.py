@@ -31,6 +31,11 @@
 # behind earn nothing. Keep the function names and their arguments. The written question
 # at the end is graded by hand. Before you submit, restart the kernel and run all cells:
 # the grader runs the notebook from top to bottom.
+#
+# **Memory.** On Binder your session has 2 GB of memory for all its notebooks together, and
+# each notebook of this course may use up to 1.5 GB. If the chapter is still open in the same
+# session, shut its kernel down before you start here (in the chapter: *Kernel → Shut Down
+# Kernel*, or from the *Running* tab).
 
 # %% nbgrader={"grade": false, "grade_id": "colab_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Colab setup: install the book's `lib` package (skipped elsewhere).
