@@ -90,7 +90,10 @@ def chapter_env(profile: str) -> dict[str, str]:
 # -- one chapter, in its own process --------------------------------------------------------------
 
 
-def tree_rss(pid: int) -> int:
+def tree_memory(pid: int, kind: str = "rss") -> int:
+    """Memory of a process tree, in bytes: ``rss`` (resident; a shared library counts in every
+    process that maps it) or ``pss`` (proportional: a shared page split among the processes that
+    map it, so two kernels count TensorFlow's libraries once between them; slower to read)."""
     import psutil
 
     try:
@@ -101,26 +104,8 @@ def tree_rss(pid: int) -> int:
     total = 0
     for member in members:
         try:
-            total += member.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
-def tree_pss(pid: int) -> int:
-    """Proportional set size of a process tree: a shared library's pages split among the processes
-    that map it, so two kernels count TensorFlow's libraries once between them (slower to read)."""
-    import psutil
-
-    try:
-        process = psutil.Process(pid)
-        members = [process] + process.children(recursive=True)
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for member in members:
-        try:
-            total += member.memory_full_info().pss
+            info = member.memory_info() if kind == "rss" else member.memory_full_info()
+            total += getattr(info, kind)
         except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
             pass
     return total
@@ -175,7 +160,7 @@ def execute_one(path: Path, cell_timeout: int) -> dict:
         while not done.wait(0.1):
             pid = kernel_pid(client)
             if pid is not None:
-                peak = max(peak, tree_rss(pid))
+                peak = max(peak, tree_memory(pid))
 
     watcher = threading.Thread(target=poll, daemon=True)
     start = time.perf_counter()
@@ -213,15 +198,15 @@ def execute_pair(first: Path, second: Path, cell_timeout: int) -> dict:
         ticks = 0
         while not done.wait(0.1):
             pids = [kernel_pid(one), kernel_pid(two) if running_second.is_set() else None]
-            first_rss = tree_rss(pids[0]) if pids[0] else 0
+            first_rss = tree_memory(pids[0]) if pids[0] else 0
             if running_second.is_set():
                 idle_first = max(idle_first, first_rss)
             else:
                 peak_first = max(peak_first, first_rss)
-            peak_sum = max(peak_sum, first_rss + (tree_rss(pids[1]) if pids[1] else 0))
+            peak_sum = max(peak_sum, first_rss + (tree_memory(pids[1]) if pids[1] else 0))
             ticks += 1
             if running_second.is_set() and ticks % 10 == 0:
-                pss_sum = max(pss_sum, sum(tree_pss(pid) for pid in pids if pid))
+                pss_sum = max(pss_sum, sum(tree_memory(pid, "pss") for pid in pids if pid))
 
     watcher = threading.Thread(target=poll, daemon=True)
     watcher.start()
