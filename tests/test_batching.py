@@ -88,9 +88,13 @@ def test_release_lets_the_array_go_although_tensorflow_keeps_the_dataset():
     gone = weakref.ref(x)
     batches = ArrayBatches(x, batch_size=16)
     model.predict(batches, verbose=0)
-    del x
+    kept = weakref.ref(batches)
+    del x, batches  # no name of ours refers to either any more
     gc.collect()
-    assert gone() is not None, "TensorFlow let the dataset go: chapters 2 and 5 need release() no longer"
+    assert kept() is not None and gone() is not None, (
+        "TensorFlow let the dataset go: chapters 2 and 5 need release() no longer"
+    )
+    batches = kept()
     batches.release()
     gc.collect()
     assert gone() is None
