@@ -18,6 +18,7 @@ from chapter_code import ROOT, chapter_namespace
 from keras import layers, regularizers
 
 from lib import data, freezing, vision
+from lib.batching import ArrayBatches
 
 
 @pytest.fixture
@@ -84,6 +85,7 @@ def test_chapter5_train_seeds_before_building_so_variants_start_alike(chapter5):
         y_train=y_train,
         x_val=x_val,
         y_val=y_val,
+        val_batches=ArrayBatches(x_val, y_val, batch_size=16),
     )
     keras.utils.set_random_seed(123)
     first, first_history = chapter5["train"](units=4)
