@@ -71,7 +71,7 @@ x_train = text.multi_hot(train_data[1000:3000], dimension=NUM_WORDS)
 y_train = train_labels[1000:3000].astype("float32")
 print(imdb.provenance.summary())
 print("train:", x_train.shape, " validation:", x_val.shape)
-# 3,000 of the 50,000 reviews are encoded: free the word lists (chapter 5, "Running in 2 GB")
+# 3,000 reviews are encoded: free the word lists (chapter 5, "Running in 2 GB")
 del imdb, train_data, train_labels
 
 
