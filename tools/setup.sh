@@ -31,6 +31,13 @@ if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] && can_
     || echo "setup: could not install the Debian package dataset-fashion-mnist (Fashion-MNIST is then downloaded, or the course's shipped subset is used offline)" >&2
 fi
 
+# bubblewrap (bwrap): the grader runs student kernels under it where it is present (grading/README.md);
+# without it the grader falls back to its own namespaces.
+if ! command -v bwrap >/dev/null 2>&1 && can_apt; then
+  apt_install bubblewrap \
+    || echo "setup: could not install bubblewrap; the grader will contain kernels with its own namespaces" >&2
+fi
+
 # Headless Chromium and its driver for the browser check of the built book (tests/test_browser.py),
 # asked for by tools/run-tests.sh (BDLS_SETUP_BROWSER=1); without them that test says it skipped.
 if [ "${BDLS_SETUP_BROWSER:-0}" = 1 ] && ! command -v chromedriver >/dev/null 2>&1 && can_apt; then
