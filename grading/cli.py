@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         if settings.check_sandbox:
             run_dir = Path(tempfile.mkdtemp(prefix="grading-check-"))
             os.chmod(run_dir, 0o711)
-            status = probe_sandbox(sandbox_policy(settings, course, run_dir, None), run_dir)
+            _, status = probe_sandbox(sandbox_policy(settings, course, run_dir, None), run_dir)
             shutil.rmtree(run_dir, ignore_errors=True)
             print(json.dumps(describe_containment(status), indent=2))
             return 0

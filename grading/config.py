@@ -94,6 +94,11 @@ class Grader(Application):
         help="auto: contain as far as this machine allows; require: refuse to grade without "
         "namespaces; off: no containment (limits still apply).",
     ).tag(config=True)
+    bwrap = Unicode(
+        "bwrap",
+        help="bubblewrap, a name on PATH or a path: kernels run under it where it works; empty, missing "
+        "or not working: the grader's own namespaces.",
+    ).tag(config=True)
     hide = List(Unicode(), help="More paths kernels must not see (repeat the flag).").tag(config=True)
     visible = List(
         Unicode(),

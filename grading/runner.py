@@ -113,6 +113,7 @@ def sandbox_policy(settings: Grader, course: Course, run_dir: Path, submissions:
         tmp_bytes=TMP_BYTES,
         nproc=NPROC,
         env_keep=ENV_KEEP + list(settings.pass_env),
+        bwrap=(settings.bwrap and settings.sandbox != "off" and shutil.which(settings.bwrap)) or "",
     )
 
 
@@ -145,8 +146,19 @@ def check_visible(settings: Grader) -> None:
         )
 
 
-def probe_sandbox(policy: SandboxPolicy, run_dir: Path) -> dict:
-    """Start a trivial process in the sandbox to learn what this machine allows."""
+def probe_sandbox(policy: SandboxPolicy, run_dir: Path) -> tuple[SandboxPolicy, dict]:
+    """What this machine allows: bwrap if it works here, else the supervisor's own namespaces (the policy to use, its status)."""
+    status = _probe(policy, run_dir)
+    if policy.bwrap and (status["probe_exit"] != 0 or status["achieved"].get("filesystem") != "bwrap"):
+        failure = status.get("probe_error") or f"exit status {status['probe_exit']}"
+        policy = replace(policy, bwrap="")
+        status = _probe(policy, run_dir)
+        status["warnings"].insert(0, f"bwrap does not work here ({failure}): the grader's own namespaces instead")
+    return policy, status
+
+
+def _probe(policy: SandboxPolicy, run_dir: Path) -> dict:
+    """Start a trivial process in the sandbox to learn what it achieves."""
     probe = Path(tempfile.mkdtemp(prefix="probe-", dir=run_dir))
     os.chmod(probe, 0o711)
     work = probe / "work"
@@ -173,6 +185,7 @@ def probe_sandbox(policy: SandboxPolicy, run_dir: Path) -> dict:
     except (OSError, ValueError):
         status = {"achieved": {}, "warnings": [f"sandbox probe failed: {result.stderr[-500:]}"], "events": []}
     status["probe_output"] = result.stdout.strip()
+    status["probe_error"] = result.stderr.strip()[-500:]
     status["probe_exit"] = result.returncode
     shutil.rmtree(probe, ignore_errors=True)
     return status
@@ -182,14 +195,15 @@ def describe_containment(status: dict) -> dict:
     achieved = status.get("achieved", {})
     fs = achieved.get("filesystem", "none")
     return {
+        "mechanism": {"bwrap": "bubblewrap", "namespace": "the grader's own namespaces"}.get(fs, "none"),
         "filesystem": (
             "private mount namespace: course, submissions, gradebook, grader files and $HOME "
             "covered; file system read-only except the kernel's private copy and /tmp"
-            if fs == "namespace"
+            if fs in ("namespace", "bwrap")
             else "none (student code can read whatever this user can read)"
         ),
         "network": (
-            "none (own network namespace with only a loopback that is down)"
+            "none (own network namespace with only a loopback)"
             if achieved.get("network") == "namespace"
             else "not isolated"
         ),
@@ -322,11 +336,10 @@ def grade(settings: Grader, log=print, grade_job=None) -> dict:
     (run_dir / "jobs").mkdir(exist_ok=True)
     os.chmod(run_dir / "jobs", 0o711)
 
-    policy = sandbox_policy(settings, course, run_dir, submissions)
-    probe = probe_sandbox(policy, run_dir)
+    policy, probe = probe_sandbox(sandbox_policy(settings, course, run_dir, submissions), run_dir)
     containment = describe_containment(probe)
     log(
-        f"sandbox: filesystem={probe['achieved'].get('filesystem', 'none')} "
+        f"sandbox: {containment['mechanism']}: filesystem={probe['achieved'].get('filesystem', 'none')} "
         f"network={probe['achieved'].get('network', 'none')} user={probe['achieved'].get('user', '?')}"
     )
     for warning in containment["warnings"] + containment["refused"]:

@@ -101,6 +101,7 @@ class SandboxPolicy:
     tmp_bytes: int  # size of the kernel's private /tmp
     nproc: int  # RLIMIT_NPROC when the kernel runs as nobody
     env_keep: list[str]  # glob patterns of environment variables passed to the kernel
+    bwrap: str  # bubblewrap, which then makes the namespaces and mounts; "": the supervisor makes them
 
     @classmethod
     def from_dict(cls, data: dict) -> SandboxPolicy:
@@ -224,6 +225,37 @@ def plan_mounts(hide: list[str], needed: list[str]) -> list[tuple[str, str]]:
     return done
 
 
+SCRATCH = ["/tmp", "/var/tmp", "/dev/shm"]  # private, writable, empty in the sandbox
+
+
+def bwrap_command(spec: SandboxSpec, cmd: list[str]) -> list[str]:
+    """``bwrap`` arguments for the same file system as ``_isolate_filesystem`` makes by hand."""
+    policy = spec.policy
+    args = [policy.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    args += ["--cap-drop", "ALL"] if os.geteuid() == 0 else ["--unshare-user", "--disable-userns"]
+    args += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    covers = []
+    for kind, path in plan_mounts(list(policy.hide), policy.needed):
+        if any(_inside(path, root) for root in SCRATCH):
+            continue  # the scratch folders are replaced below anyway
+        if kind == "cover":
+            args += ["--size", "65536", "--perms", "0755", "--tmpfs", path]
+            covers.append(path)
+        else:
+            args += ["--ro-bind", "/dev/null" if kind == "cover_file" else path, path]
+    for path in SCRATCH:
+        args += ["--size", str(policy.tmp_bytes), "--perms", "1777", "--tmpfs", path]
+    for path in policy.needed:  # a needed path under /tmp (a virtual environment there)
+        path = os.path.realpath(path)
+        if os.path.exists(path) and any(_inside(path, root) for root in SCRATCH):
+            args += ["--ro-bind", path, path]
+    for src, dst in spec.binds:
+        args += ["--bind", os.path.realpath(src), os.path.abspath(dst)]
+    for path in covers:  # last: bwrap makes the mount points of the binds inside them
+        args += ["--remount-ro", path]
+    return [*args, "--chdir", spec.cwd, "--", *cmd]
+
+
 # ---------------------------------------------------------------- the child
 
 
@@ -261,7 +293,7 @@ def _isolate_filesystem(spec: SandboxSpec, pipe_fd: int) -> None:
     binds = [(os.path.realpath(src), os.path.abspath(dst)) for src, dst in spec.binds]
     # Hold each bind source open: after covering, its path may no longer lead to it.
     held = [(os.open(src, os.O_PATH | os.O_CLOEXEC), dst) for src, dst in binds]
-    scratch = ["/tmp", "/var/tmp", "/dev/shm"]
+    scratch = SCRATCH
     ops = plan_mounts(list(spec.policy.hide) + scratch, spec.policy.needed)
     # Needed paths are opened now too: once their parent is covered they are out of reach.
     needed_fds = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for kind, path in ops if kind == "rebind"}
@@ -368,7 +400,9 @@ def _child(spec: SandboxSpec, cmd: list[str], namespaces: str | None, pipe_fd: i
             for src, _ in spec.binds:
                 _chown_tree(src, NOBODY, NOBODY)
         cwd = spec.cwd
-        if namespaces:
+        if namespaces == "bwrap":
+            _report(pipe_fd, filesystem="bwrap", network="namespace", readonly=True)
+        elif namespaces:
             unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
             _report(pipe_fd, network="namespace")
             try:
@@ -401,6 +435,8 @@ def _child(spec: SandboxSpec, cmd: list[str], namespaces: str | None, pipe_fd: i
         elif namespaces == "userns":
             _lock_user_namespace()
             _report(pipe_fd, user="unprivileged user namespace (mounts locked)")
+        elif namespaces == "bwrap":
+            _report(pipe_fd, user="root, no capabilities" if os.geteuid() == 0 else "grader's own user, in bwrap's namespaces")
         else:
             _report(pipe_fd, user="grader's own user")
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # cleared by the credential change: set again
@@ -408,8 +444,11 @@ def _child(spec: SandboxSpec, cmd: list[str], namespaces: str | None, pipe_fd: i
         _limits(spec.policy, as_nobody=dropped)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # oversized writes fail instead of killing
         env = scrubbed_environment(spec)
-        os.chdir(cwd)
         env["PWD"] = cwd
+        if namespaces == "bwrap":
+            cmd = bwrap_command(spec, cmd)
+            cwd = "/"  # bwrap's --chdir: cwd is in a hidden folder out here
+        os.chdir(cwd)
         # The supervisor holds the pipe's other end: if it died before the parent-death
         # signal was set again, this write fails and the kernel never starts.
         os.write(pipe_fd, (json.dumps({"ready": True}) + "\n").encode())
@@ -517,6 +556,7 @@ class Supervisor:
         self.status: dict = {"achieved": {}, "warnings": [], "events": []}
         self.status_file = spec.status_file
         self.child = 0
+        self.namespaces: str | None = None
 
     def save(self) -> None:
         tmp = self.status_file + ".tmp"
@@ -532,6 +572,8 @@ class Supervisor:
         if mode == "off":
             self.status["warnings"].append("sandbox switched off")
             return None
+        if self.spec.policy.bwrap:
+            return "bwrap"  # it makes the namespaces itself, when it starts the kernel
         try:
             if os.geteuid() == 0:
                 unshare(CLONE_NEWPID)
@@ -611,7 +653,7 @@ class Supervisor:
             prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of the kernel stay in our tree
         except OSError:
             pass
-        namespaces = self.enter_namespaces()
+        namespaces = self.namespaces = self.enter_namespaces()
         if not die_with_parent(signal.SIGTERM, self.spec.parent_pid):
             raise ParentDied()
         if namespaces is None and self.spec.policy.mode == "require":
@@ -644,11 +686,26 @@ class Supervisor:
             raise ParentDied()
         self.kill_tree()
 
+    def kernel_pid(self) -> int:
+        """The kernel: our child, or under bwrap the first process below bwrap's own (it forwards no signal)."""
+        pid = self.child
+        while pid > 0 and self.namespaces == "bwrap":
+            try:
+                with open(f"/proc/{pid}/comm") as handle:
+                    if handle.read().strip() != "bwrap":
+                        break
+                with open(f"/proc/{pid}/task/{pid}/children") as handle:
+                    pid = int(handle.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                break
+        return pid
+
     def _forward(self, sig: int) -> None:
-        if self.child <= 0:  # none yet, or reaped (0 would mean our whole process group)
+        target = self.kernel_pid()
+        if target <= 0:  # none yet, or reaped (0 would mean our whole process group)
             return
         try:
-            os.kill(self.child, sig)
+            os.kill(target, sig)
         except OSError:
             pass
 
@@ -729,6 +786,11 @@ class Supervisor:
         if os.WIFSIGNALED(status):
             code = 128 + os.WTERMSIG(status)
             self.status["exit"] = {"signal": os.WTERMSIG(status), "name": signal.Signals(os.WTERMSIG(status)).name}
+        elif self.namespaces == "bwrap" and 128 < os.WEXITSTATUS(status) < 160:
+            code = os.WEXITSTATUS(status)  # bwrap exits with 128 + the signal that killed the kernel
+            number = code - 128
+            name = signal.Signals(number).name if number in set(signal.Signals) else f"signal {number}"
+            self.status["exit"] = {"signal": number, "name": name}
         else:
             code = os.WEXITSTATUS(status)
             self.status["exit"] = {"code": code}

@@ -434,6 +434,7 @@ def run_sandboxed(code: str, memory_bytes: int) -> tuple[int, dict]:
             tmp_bytes=2**20,
             nproc=64,
             env_keep=["PATH"],
+            bwrap="",
         )
         spec = SandboxSpec(
             policy=policy,
@@ -497,6 +498,7 @@ def test_a_kernel_s_sockets_drop_messages_over_64_mib_and_its_folders_go_with_it
         tmp_bytes=2**20,
         nproc=256,
         env_keep=["PATH"],
+        bwrap="",
     )
     events = tmp_path / "events.jsonl"
 

@@ -247,7 +247,7 @@ def test_options_come_from_nbgrader_config_and_flags_override_them(course_templa
 def test_every_option_has_a_flag_and_help(course_template, capsys):
     settings = {"workers": 3, "cell_timeout": 9, "submission_timeout": 99, "memory": "2G", "address_space": "16G"}
     settings.update(max_output="2M", seed=5, sandbox="off", hide="/a", visible="/c", pass_env="CUDA_*")
-    settings.update(submissions="/s", run_dir="/r", report="/r.json", assignment="x")
+    settings.update(bwrap="/usr/local/bin/bwrap", submissions="/s", run_dir="/r", report="/r.json", assignment="x")
     yes_no = ["no-feedback", "no-integrity-checks", "check-sandbox", "compare-nbgrader"]
     argv = ["--course", str(course_template)] + [f"--{name.replace('_', '-')}={v}" for name, v in settings.items()]
     parsed = settings_of(*argv, *(f"--{flag}" for flag in yes_no))
