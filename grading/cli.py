@@ -101,7 +101,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if not settings.assignment:
             raise TraitError("--assignment is required")
-        report = grade(settings, log=lambda message: print(message, file=sys.stderr))
+        report = grade(
+            settings,
+            log=lambda message: print(message, file=sys.stderr),
+            progress_bar=sys.stderr if sys.stderr.isatty() else None,
+        )
     except (CourseError, TraitError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
+from tqdm import tqdm
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 from nbgrader.utils import find_all_files, parse_utc
@@ -308,8 +309,42 @@ class Lane:
 # ------------------------------------------------------------------ main
 
 
-def grade(settings: Grader, log=print, grade_job=None) -> dict:
-    """Grade a folder of submissions; ``grade_job(job) -> answer`` replaces the worker processes (tests)."""
+class Progress:
+    """Finished submissions: a tqdm bar (done/total, failures, rate, time left) where ``bar`` is a
+    terminal's stream, else one log line per submission with the same figures."""
+
+    def __init__(self, total: int, log, bar=None):
+        self.total, self.log, self.done, self.failed = total, log, 0, 0
+        self.started = time.monotonic()
+        self.bar = tqdm(total=total, file=bar, unit="submission", dynamic_ncols=True) if bar and total else None
+
+    def finished(self, student: str, answer: dict) -> None:
+        self.done += 1
+        self.failed += not answer.get("ok")
+        outcome = "graded" if answer.get("ok") else "FAILED"
+        if self.bar is not None:
+            self.bar.set_postfix(failed=self.failed, refresh=False)
+            self.bar.update(1)
+            if not answer.get("ok"):
+                self.bar.write(f"  {student}: FAILED in {answer['seconds']} s")
+            return
+        elapsed = time.monotonic() - self.started
+        per_minute = 60 * self.done / elapsed if elapsed else 0.0
+        left = elapsed / self.done * (self.total - self.done)
+        self.log(
+            f"  [{self.done}/{self.total}] {student}: {outcome} in {answer['seconds']} s; "
+            f"{self.failed} failed, {per_minute:.1f}/min, about {left:.0f} s left"
+        )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dict:
+    """Grade a folder of submissions; ``grade_job(job) -> answer`` replaces the worker processes (tests).
+
+    ``progress_bar``: a terminal's stream to show a progress bar on (else ``log`` gets a line per submission)."""
     started, started_at = time.monotonic(), datetime.now().isoformat(timespec="seconds")
     course = Course(settings.course)
     check_visible(settings)
@@ -393,6 +428,7 @@ def grade(settings: Grader, log=print, grade_job=None) -> dict:
     lock = threading.Lock()
 
     lanes = [Lane(run_dir, index) for index in range(settings.workers)]
+    progress = Progress(len(accepted), log, progress_bar)
 
     def lane_main(index: int) -> None:
         lane = lanes[index]
@@ -434,7 +470,7 @@ def grade(settings: Grader, log=print, grade_job=None) -> dict:
                 answer["seed"] = seed
                 with lock:
                     results[sub.student] = answer
-                log(f"  {sub.student}: {'graded' if answer.get('ok') else 'FAILED'} in {answer['seconds']} s")
+                    progress.finished(sub.student, answer)
         finally:
             lane.stop()
 
@@ -452,6 +488,8 @@ def grade(settings: Grader, log=print, grade_job=None) -> dict:
         for lane in lanes:
             lane.stop(kill=True)
         raise
+    finally:
+        progress.close()
     grading_seconds = time.monotonic() - t_grade
 
     problems = []

@@ -396,7 +396,8 @@ def _child(spec: SandboxSpec, cmd: list[str], namespaces: str | None, pipe_fd: i
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
             signal.signal(sig, signal.SIG_DFL)
         as_root = os.geteuid() == 0 and namespaces != "userns"
-        if as_root:
+        blocked = usable_by_nobody([_which(cmd[0])] + list(spec.policy.needed)) if as_root else []
+        if as_root and not blocked:
             for src, _ in spec.binds:
                 _chown_tree(src, NOBODY, NOBODY)
         cwd = spec.cwd
@@ -421,7 +422,6 @@ def _child(spec: SandboxSpec, cmd: list[str], namespaces: str | None, pipe_fd: i
         except OSError:
             pass
         dropped = False
-        blocked = usable_by_nobody([_which(cmd[0])] + list(spec.policy.needed)) if as_root else []
         if as_root and blocked:
             if spec.policy.mode == "require":
                 raise PermissionError("user nobody cannot reach: " + "; ".join(blocked))

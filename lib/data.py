@@ -111,6 +111,13 @@ REMOTE_FILES: dict[str, RemoteFile] = {
 
 #: Debian package ``dataset-fashion-mnist`` ships the same IDX files Keras downloads.
 FASHION_MNIST_DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+#: Fashion-MNIST's four IDX files, as Keras downloads them and Debian ships them
+FASHION_MNIST_FILES = (
+    "train-images-idx3-ubyte.gz",
+    "train-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+)
 #: Environment variable naming a directory that replaces ``/usr/share/datasets`` (its
 #: ``fashion-mnist/`` subfolder is searched instead): ``BDLS_DEBIAN_DATASETS=/nonexistent``
 #: simulates a machine without Debian's ``dataset-fashion-mnist``.
@@ -421,12 +428,7 @@ def load_fashion_mnist(source: str = "auto") -> Dataset:
     Real: Keras's IDX files (sha256-verified). Offline: the same files from
     Debian's ``dataset-fashion-mnist``; failing that, a generated stand-in.
     """
-    names = [
-        "train-images-idx3-ubyte.gz",
-        "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz",
-        "t10k-labels-idx1-ubyte.gz",
-    ]
+    names = FASHION_MNIST_FILES
 
     def from_files(paths, source_text, origin):
         x_train, y_train, x_test, y_test = (parse_idx(p) for p in paths)
@@ -520,12 +522,7 @@ def load_fashion_mnist_sample(source: str = "auto") -> Dataset:
         x_train, y_train, x_test, y_test = (parse_idx(p) for p in paths)
         return x_train[:n_train], y_train[:n_train], x_test[:n_test], y_test[:n_test]
 
-    names = [
-        "train-images-idx3-ubyte.gz",
-        "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz",
-        "t10k-labels-idx1-ubyte.gz",
-    ]
+    names = FASHION_MNIST_FILES
     if mode != "online":
         for path in fashion_mnist_sample_paths():
             if path.exists():

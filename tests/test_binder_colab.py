@@ -69,17 +69,23 @@ def test_binder_python_is_the_ci_python_and_allowed_by_the_package():
     assert tuple(int(x) for x in version.split(".")) >= minimum
 
 
-def test_binder_installs_the_fashion_mnist_package_lib_reads():
+def test_binder_installs_the_debian_package_lib_reads_fashion_mnist_from(monkeypatch):
     packages = [
         line.strip()
         for line in (BINDER / "apt.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert packages == ["dataset-fashion-mnist"]
-    assert "dataset-fashion-mnist" in (ROOT / "tools" / "setup.sh").read_text()
+    listed = subprocess.run(["dpkg-query", "-L", *packages], capture_output=True, text=True)
+    if listed.returncode != 0:  # tools/setup.sh installs it where apt is available
+        message = f"{packages} not installed here (dpkg-query: {listed.stderr.strip()[:200]})"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     from lib import data
 
-    assert data.FASHION_MNIST_DEBIAN_DIR == Path("/usr/share/datasets/fashion-mnist")
+    monkeypatch.delenv(data.DEBIAN_DATASETS_ENV, raising=False)
+    wanted = {str(data.fashion_mnist_debian_dir() / name) for name in data.FASHION_MNIST_FILES}
+    assert wanted <= set(listed.stdout.splitlines())
 
 
 def test_binder_requirement_pins_equal_the_book_pins():
@@ -107,8 +113,6 @@ def test_binder_post_build_installs_the_pinned_requirements_and_lib(tmp_path):
         f"{ROOT}|-m pip install --no-cache-dir -r requirements.txt",
         f"{ROOT}|-m pip install --no-cache-dir --no-deps -e .",
     ]
-    setup = (ROOT / "tools" / "setup.sh").read_text()
-    assert "pip install -q -r requirements.txt" in setup and "pip install -q --no-deps -e ." in setup
 
 
 @pytest.mark.parametrize("given, expected", [(None, "cpu"), ("smoke", "smoke")])

