@@ -20,10 +20,10 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
-from tqdm import tqdm
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 from nbgrader.utils import find_all_files, parse_utc
+from tqdm import tqdm
 
 from . import feedback as fb
 from .config import Grader
@@ -148,7 +148,7 @@ def check_visible(settings: Grader) -> None:
 
 
 def probe_sandbox(policy: SandboxPolicy, run_dir: Path) -> tuple[SandboxPolicy, dict]:
-    """What this machine allows: bwrap if it works here, else the supervisor's own namespaces (the policy to use, its status)."""
+    """The policy to use and what it achieves here: bwrap where it works, else the supervisor's own namespaces."""
     status = _probe(policy, run_dir)
     if policy.bwrap and (status["probe_exit"] != 0 or status["achieved"].get("filesystem") != "bwrap"):
         failure = status.get("probe_error") or f"exit status {status['probe_exit']}"

@@ -231,7 +231,8 @@ SCRATCH = ["/tmp", "/var/tmp", "/dev/shm"]  # private, writable, empty in the sa
 def bwrap_command(spec: SandboxSpec, cmd: list[str]) -> list[str]:
     """``bwrap`` arguments for the same file system as ``_isolate_filesystem`` makes by hand."""
     policy = spec.policy
-    args = [policy.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    # --as-pid-1: the kernel is PID 1 of its namespace (a parent of PID 1 tells ipykernel its parent died)
+    args = [policy.bwrap, "--unshare-all", "--as-pid-1", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
     args += ["--cap-drop", "ALL"] if os.geteuid() == 0 else ["--unshare-user", "--disable-userns"]
     args += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     covers = []
@@ -436,7 +437,10 @@ def _child(spec: SandboxSpec, cmd: list[str], namespaces: str | None, pipe_fd: i
             _lock_user_namespace()
             _report(pipe_fd, user="unprivileged user namespace (mounts locked)")
         elif namespaces == "bwrap":
-            _report(pipe_fd, user="root, no capabilities" if os.geteuid() == 0 else "grader's own user, in bwrap's namespaces")
+            _report(
+                pipe_fd,
+                user="root, no capabilities" if os.geteuid() == 0 else "grader's own user, in bwrap's namespaces",
+            )
         else:
             _report(pipe_fd, user="grader's own user")
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # cleared by the credential change: set again

@@ -10,7 +10,9 @@ the submission's answer contains ``FAIL_MARK``. Kernel round trips are in
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -25,10 +27,10 @@ import grading_fixtures as fx
 import nbformat
 import pytest
 
-from grading import Grader, grade, student_seed, worker
+from grading import Grader, grade, runner, student_seed, worker
 from grading.cli import main
 from grading.config import size
-from grading.course import Course, gradebook_digest
+from grading.course import Course, CourseError, gradebook_digest
 from grading.feedback import HIDDEN_NOTE, sanitize
 from grading.intake import normalize, read_notebook
 from grading.kernel import SafeExecute
@@ -62,12 +64,14 @@ class FakeWorker:
     def __init__(self, monkeypatch, delay: float = 0.0):
         monkeypatch.setattr(SafeExecute, "preprocess", no_kernel_preprocess)
         self.graded: list[str] = []
+        self.policies: list[dict] = []  # each job's sandbox policy
         self.delay = delay
         self.lock = threading.Lock()
 
     def __call__(self, job: dict) -> dict:
         with self.lock:  # nbgrader's apps are not made to run in two threads at once
             self.graded.append(job["student"])
+            self.policies.append(job["sandbox"])
             time.sleep(self.delay)
             return worker.grade(job)
 
@@ -455,3 +459,93 @@ def test_kernel_folders_of_a_killed_run_are_removed_at_the_next_start():
     finally:
         shutil.rmtree(dead, ignore_errors=True)
         shutil.rmtree(legacy, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ which isolation, and progress
+
+
+@pytest.mark.skipif(not shutil.which("bwrap"), reason="bubblewrap (bwrap) is not installed")
+def test_kernels_run_under_bwrap_where_it_works_and_the_report_says_so(batch, tmp_path, monkeypatch):
+    course, subs = batch
+    fake = FakeWorker(monkeypatch)
+    report = run(course, subs, tmp_path / "run", fake, sandbox="auto")
+    assert report["containment"]["mechanism"] == "bubblewrap"
+    assert report["containment"]["filesystem"].startswith("private mount namespace")
+    assert {policy["bwrap"] for policy in fake.policies} == {shutil.which("bwrap")}
+    assert scores(report) == SCORES
+
+
+@pytest.mark.parametrize("bwrap", ["", "no-such-bwrap", "broken"])
+def test_without_a_working_bwrap_the_grader_falls_back_to_its_own_namespaces(batch, tmp_path, monkeypatch, bwrap):
+    course, subs = batch
+    if bwrap == "broken":  # installed, but the machine does not let it make namespaces
+        fake_bwrap = tmp_path / "bin" / "bwrap"
+        fake_bwrap.parent.mkdir()
+        fake_bwrap.write_text("#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n")
+        fake_bwrap.chmod(0o755)
+        bwrap = str(fake_bwrap)
+    fake = FakeWorker(monkeypatch)
+    report = run(course, subs, tmp_path / "run", fake, sandbox="auto", bwrap=bwrap)
+    assert report["containment"]["mechanism"] in ("the grader's own namespaces", "none")
+    assert {policy["bwrap"] for policy in fake.policies} == {""}
+    if bwrap.endswith("/bwrap"):
+        assert any("No permissions to create new namespace" in w for w in report["containment"]["warnings"])
+    assert scores(report) == SCORES
+
+
+def test_require_refuses_to_grade_without_isolation(batch, tmp_path, monkeypatch):
+    course, subs = batch
+
+    def no_namespaces(policy, run_dir):  # what the supervisor reports where unshare() is not allowed
+        return {
+            "achieved": {"pid": "none", "filesystem": "none", "network": "none", "user": "grader's own user"},
+            "warnings": ["no namespaces (Operation not permitted): no file-system or network isolation"],
+            "events": [{"kind": "refused", "message": "sandbox required but unavailable"}],
+            "probe_exit": 97,
+            "probe_output": "",
+            "probe_error": "",
+        }
+
+    monkeypatch.setattr(runner, "_probe", no_namespaces)
+    before = gradebook_digest(course / "gradebook.db")
+    fake = FakeWorker(monkeypatch)
+    with pytest.raises(CourseError, match="--sandbox require: this machine does not allow the sandbox"):
+        run(course, subs, tmp_path / "run", fake, sandbox="require", bwrap="no-such-bwrap")
+    assert fake.graded == [] and gradebook_digest(course / "gradebook.db") == before
+
+
+def test_without_a_terminal_each_finished_submission_is_a_log_line(batch, tmp_path, monkeypatch):
+    course, subs = batch
+    fake = FakeWorker(monkeypatch)
+
+    def s3_fails(job: dict) -> dict:
+        return {"ok": False, "error": "the grading worker died"} if job["student"] == "s3" else fake(job)
+
+    settings = Grader.for_course(
+        course, assignment=fx.ASSIGNMENT, submissions=subs, run_dir=tmp_path / "run", sandbox="off", feedback=False
+    )
+    lines: list[str] = []
+    grade(settings, log=lines.append, grade_job=s3_fails)
+    progress = [
+        re.search(r"\[(\d)/3\] (s\d): (\w+) .*; (\d) failed, [\d.]+/min, about \d+ s left", line) for line in lines
+    ]
+    progress = [match.groups() for match in progress if match]
+    assert [done for done, *_ in progress] == ["1", "2", "3"]
+    assert sorted((student, outcome) for _, student, outcome, _ in progress) == [
+        ("s1", "graded"),
+        ("s2", "graded"),
+        ("s3", "FAILED"),
+    ]
+    assert progress[-1][3] == "1"
+
+
+def test_on_a_terminal_a_progress_bar_shows_done_total_and_failures(batch, tmp_path, monkeypatch):
+    course, subs = batch
+    settings = Grader.for_course(
+        course, assignment=fx.ASSIGNMENT, submissions=subs, run_dir=tmp_path / "run", sandbox="off", feedback=False
+    )
+    lines: list[str] = []
+    bar = io.StringIO()
+    grade(settings, log=lines.append, grade_job=FakeWorker(monkeypatch), progress_bar=bar)
+    assert "3/3" in bar.getvalue() and "failed=0" in bar.getvalue()
+    assert not any(re.search(r"\[\d/3\]", line) for line in lines)  # the bar instead of a line each
