@@ -171,3 +171,39 @@ def test_ch2_the_lectures_scikit_learn_wrapper_is_gone_and_keras_3_has_its_own()
     with pytest.raises(ImportError):
         importlib.import_module("keras.wrappers.scikit_learn")
     assert callable(keras.wrappers.SKLearnClassifier) and callable(keras.wrappers.SKLearnRegressor)
+
+
+def _wrapped_classifier(seen: dict):
+    from keras.wrappers import SKLearnClassifier
+
+    def build(X, y):
+        seen["targets"] = y.shape
+        model = keras.Sequential([keras.Input((X.shape[1],)), layers.Dense(y.shape[1], activation="softmax")])
+        model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+        return model
+
+    return SKLearnClassifier(model=build, fit_kwargs={"epochs": 3, "verbose": 0})
+
+
+def test_ch2_the_classifier_wrapper_one_hot_encodes_two_labels_into_two_columns():
+    """Chapter 2, "Keras models as scikit-learn estimators": `SKLearnClassifier` hands the build
+    function one-hot targets, so a yes/no problem arrives as two columns."""
+    seen = {}
+    features = np.random.default_rng(0).random((20, 3)).astype("float32")
+    _wrapped_classifier(seen).fit(features, np.array([0, 1] * 10))
+    assert seen["targets"] == (20, 2)
+
+
+def test_ch2_a_cloned_wrapper_loses_the_fit_kwargs_given_to_its_constructor():
+    """Chapter 2, same section: the pitfall the chapter works around. scikit-learn's `clone`, which
+    every search applies, keeps constructor parameters only, and `fit_kwargs` is not one of them."""
+    from sklearn.base import clone
+
+    features = np.random.default_rng(0).random((20, 3)).astype("float32")
+    labels = np.array([0, 1] * 10)
+    original = _wrapped_classifier({})
+    original.fit(features, labels)
+    cloned = clone(original)
+    cloned.fit(features, labels)
+    assert int(original.model_.optimizer.iterations) == 3  # 3 epochs of one batch
+    assert int(cloned.model_.optimizer.iterations) == 1  # the clone trained one epoch, Keras's default
