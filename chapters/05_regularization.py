@@ -480,11 +480,11 @@ print(
 # %% [markdown]
 # In this run the best variant was *{glue:text}`best_variant`*; retrained for
 # {glue:text}`best_epochs` epochs it scored {glue:text}`test_accuracy:.3f` on the test
-# reviews. The lecture reports no test scores for these variants; {doc}`02_imdb`'s
-# original network, stopped after four epochs, scores about 0.86 on the real test
-# reviews. What regularization buys is mostly robustness: a regularized network stays
-# close to its best validation score over more epochs, so less depends on stopping at
-# exactly the right moment. When the run card says the reviews are a generated stand-in,
+# reviews. The lecture reports no test scores for these variants; for its original
+# network, stopped after four epochs, it reports 0.858 on the real test reviews (see
+# {doc}`02_imdb`). What regularization bought in the lecture's runs is mostly robustness:
+# the regularized networks stayed close to their best validation score over more
+# epochs, so less depended on stopping at exactly the right moment. When the run card says the reviews are a generated stand-in,
 # what carries over from it is the *shape* of the curves, not the numbers.
 
 # %% [markdown]
@@ -515,8 +515,8 @@ print(
 #   converted to float32 as Keras takes it. Given a NumPy array, Keras would first copy the
 #   whole matrix into a tensor of its own, at every call to `fit`, `evaluate` and
 #   `predict`, and this chapter calls `fit` seven times.
-# * The word lists are deleted once encoded, and the training matrices before the test
-#   reviews are encoded, so the two never take memory at the same time. Deleting the
+# * The training reviews' word lists are deleted once encoded, and the training matrices
+#   before the test reviews are encoded, so the two never take memory at the same time. Deleting the
 #   names is not enough: TensorFlow keeps every `PyDataset` Keras has read from, so the
 #   batches are released first (`release()`, see {doc}`02_imdb`'s *Running in 2 GB*).
 #

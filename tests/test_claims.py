@@ -207,3 +207,21 @@ def test_ch2_a_cloned_wrapper_loses_the_fit_kwargs_given_to_its_constructor():
     cloned.fit(features, labels)
     assert int(original.model_.optimizer.iterations) == 3  # 3 epochs of one batch
     assert int(cloned.model_.optimizer.iterations) == 1  # the clone trained one epoch, Keras's default
+
+
+def test_ch5_clone_model_copies_regularizers_and_dropout_and_draws_new_weights():
+    """Chapter 5, "One look at the test set": `clone_model` copies the architecture, regularizers
+    and dropout included, and draws fresh weights rather than copying the trained ones."""
+    original = keras.Sequential(
+        [
+            keras.Input((6,)),
+            layers.Dense(4, activation="relu", kernel_regularizer=regularizers.l2(0.001)),
+            layers.Dropout(0.5),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    clone = keras.models.clone_model(original)
+    assert [type(layer) for layer in clone.layers] == [type(layer) for layer in original.layers]
+    assert clone.layers[0].kernel_regularizer.get_config() == {"l2": pytest.approx(0.001)}
+    assert clone.layers[1].rate == 0.5
+    assert not np.allclose(clone.layers[0].get_weights()[0], original.layers[0].get_weights()[0])
