@@ -9,6 +9,8 @@ undone) and the command line. What the sandbox achieves depends on the machine
 secrecy checks assert isolation wherever the grader reports it, and skip (with
 the reason) where the machine does not allow it. ``GRADING_TEST_SANDBOX=off``
 runs the hostile suite without the sandbox, as on a machine that allows none.
+``GRADING_TEST_BWRAP=`` (empty) runs it with the grader's own namespaces where bubblewrap is
+installed (by default the kernels run under ``bwrap`` where it works).
 """
 
 from __future__ import annotations
@@ -144,9 +146,19 @@ def hostile(course_template, tmp_path_factory):
     originals = digests(subs)
     source_before = digests(course / "source")
     sandbox = os.environ.get("GRADING_TEST_SANDBOX", "auto")
+    bwrap = os.environ.get("GRADING_TEST_BWRAP", "bwrap")  # empty: the grader's own namespaces
     report = grade_fx(
-        course, submissions=subs, workers=2, cell_timeout=3, memory=300 * MiB, run_dir=run_dir, sandbox=sandbox
+        course,
+        submissions=subs,
+        workers=2,
+        cell_timeout=3,
+        memory=300 * MiB,
+        run_dir=run_dir,
+        sandbox=sandbox,
+        bwrap=bwrap,
     )
+    if sandbox != "off" and bwrap and shutil.which(bwrap):
+        assert report["containment"]["mechanism"] == "bubblewrap", report["containment"]
     return {
         "course": course,
         "report": report,
