@@ -64,7 +64,7 @@ def print_report(report: dict) -> None:
         f"{report['workers']} workers, grading {report['grading_seconds']} s, total {report['total_seconds']} s"
     )
     print(
-        f"containment: files: {c['filesystem']}\n             network: {c['network']}\n"
+        f"containment: {c['mechanism']}\n             files: {c['filesystem']}\n             network: {c['network']}\n"
         f"             processes: {c['processes']}\n             kernel user: {c['user']}"
     )
     for warning in c["warnings"]:

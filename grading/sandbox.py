@@ -1,46 +1,18 @@
-"""Kernel launcher that contains one student's kernel (standard library only).
+"""Kernel launcher that contains one student's kernel (standard library only; see ``grading/README.md``).
 
-Run as ``python sandbox.py SPEC.json -- KERNEL ARGV...``: the grader's kernel manager
-puts this in front of the kernel command. The process stays as a small
-*supervisor* outside the sandbox and forks the kernel into it:
-
-- **namespaces** (Linux; as root, or as any user where unprivileged user
-  namespaces are allowed): a new PID namespace (the kernel sees only its own
-  processes, and everything it started dies with it), a new network namespace
-  (no interface but a loopback that is down: no network), new IPC and UTS
-  namespaces, and a new mount namespace in which the paths of ``policy.hide``
-  (instructor course, submissions, the grader's work area, ``$HOME``, ``/tmp``...)
-  are covered by empty file systems, the whole tree is read-only, and only the
-  private working copy and the kernel's socket directory are writable. As
-  root the kernel then runs as ``nobody``; as another user it runs in a nested
-  user namespace so that the covering mounts are locked (cannot be unmounted).
-- **without namespaces** (containers without ``CAP_SYS_ADMIN``, hardened
-  kernels) it still: drops root to ``nobody`` where it runs as root, runs the
-  kernel in the private copy, and applies the limits below. It reports what it
-  could not do; with ``policy.mode == "require"`` it refuses to start instead.
-- **limits** everywhere: address space (``RLIMIT_AS``), file size
-  (``RLIMIT_FSIZE``; writes beyond fail with ``EFBIG``), no core dumps, a process
-  count when the kernel runs as ``nobody``, a memory watchdog over the kernel's
-  whole process tree (the supervisor is a child subreaper, so daemons cannot
-  escape the count) that kills the tree above ``policy.memory_bytes``, and a
-  scrubbed environment (no tokens or keys of the grader reach student code).
-  Memory is each process's *proportional* set size (``Pss`` of
-  ``/proc/PID/smaps_rollup``: a page shared by n processes counts 1/n), summed
-  once per process; resident set size where the kernel offers no PSS. Reading PSS
-  walks the page tables (~10 ms for a TensorFlow kernel), RSS is cheap and never
-  smaller, so the watchdog looks at RSS every ``WATCH_INTERVAL`` and reads PSS
-  when RSS is over the limit, and every ``PSS_INTERVAL`` for the reported peak.
-- **nothing outlives the grader**: the supervisor asks for ``SIGTERM`` when its
-  parent (the grading worker) dies and also watches its parent; it then kills the
-  kernel's tree. Whenever it ends it removes the kernel's socket folder. The kernel is PID 1 of its
-  namespace with its own parent-death signal (set again after the switch to
-  ``nobody``, which clears it), so it dies with the supervisor even if the
-  supervisor is killed outright.
-
-The settings come as one ``SandboxSpec`` (JSON file; see ``SandboxSpec``). The
-supervisor writes what it achieved, and why the kernel died if it did, to
-``spec.status_file`` (outside the sandbox), which the grader turns into the
-per-student message.
+Run as ``python sandbox.py SPEC.json -- KERNEL ARGV...`` (the grader's kernel manager puts it in
+front of the kernel command). The process stays outside as a small *supervisor*: it forwards
+interrupts, watches the memory of the kernel's whole tree (it is a child subreaper; PSS from
+``/proc/PID/smaps_rollup``, read when the cheap RSS is over the limit and every ``PSS_INTERVAL``
+for the report), ends the tree when its parent dies, removes the kernel's socket folder, and writes
+what it achieved and why the kernel died to ``spec.status_file``. Its child sets the limits
+(``RLIMIT_AS``, ``RLIMIT_FSIZE``, no core dumps, ``RLIMIT_NPROC`` as ``nobody``), scrubs the
+environment, drops root to ``nobody`` where ``nobody`` can reach Python, and starts the kernel
+either under **bubblewrap** (``policy.bwrap``: ``bwrap_command``) or in namespaces and mounts it
+makes itself (``_isolate_filesystem``: hidden paths covered, everything read-only but the private
+copy and ``/tmp``); without namespaces it runs the kernel in the private copy, or refuses
+(``policy.mode == "require"``). Both ways the kernel is PID 1 of its namespace and dies with the
+supervisor, even one killed outright.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -424,6 +425,9 @@ def test_command_line_grades_and_reports(course_template, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "- a1: 5/5" in result.stdout and "- a2: 3/5" in result.stdout and "- a3: REJECTED" in result.stdout
     report = json.loads(report_path.read_text())
+    assert f"containment: {report['containment']['mechanism']}\n" in result.stdout
+    # without a terminal, a line per finished submission: how many are done, failures, rate, time left
+    assert re.search(r"\[2/2\] a\d: graded in [\d.]+ s; 0 failed, [\d.]+/min, about 0 s left", result.stderr)
     scores = {student["student"]: student.get("score") for student in report["students"]}
     assert scores["a1"] == 5 and scores["a2"] == 3, scores
 
