@@ -484,8 +484,9 @@ print(
 # network, stopped after four epochs, it reports 0.858 on the real test reviews (see
 # {doc}`02_imdb`). What regularization bought in the lecture's runs is mostly robustness:
 # the regularized networks stayed close to their best validation score over more
-# epochs, so less depended on stopping at exactly the right moment. When the run card says the reviews are a generated stand-in,
-# what carries over from it is the *shape* of the curves, not the numbers.
+# epochs, so less depended on stopping at exactly the right moment. When the run card
+# says the reviews are a generated stand-in, what carries over from it is the *shape* of
+# the curves, not the numbers.
 
 # %% [markdown]
 # ## Recap: how to fight overfitting
@@ -516,9 +517,10 @@ print(
 #   whole matrix into a tensor of its own, at every call to `fit`, `evaluate` and
 #   `predict`, and this chapter calls `fit` seven times.
 # * The training reviews' word lists are deleted once encoded, and the training matrices
-#   before the test reviews are encoded, so the two never take memory at the same time. Deleting the
-#   names is not enough: TensorFlow keeps every `PyDataset` Keras has read from, so the
-#   batches are released first (`release()`, see {doc}`02_imdb`'s *Running in 2 GB*).
+#   before the test reviews are encoded, so the two never take memory at the same time.
+#   Deleting the names is not enough: TensorFlow keeps every `PyDataset` Keras has read
+#   from, so the batches are released first (`release()`, see {doc}`02_imdb`'s *Running
+#   in 2 GB*).
 #
 # ## Check your understanding
 #

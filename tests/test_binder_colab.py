@@ -15,13 +15,13 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 import types
 from pathlib import Path
 from unittest import mock
 
 import nbformat
 import pytest
-import tomllib
 import yaml
 from book import colab_setup_source, repository_url
 

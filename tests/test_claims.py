@@ -225,3 +225,11 @@ def test_ch5_clone_model_copies_regularizers_and_dropout_and_draws_new_weights()
     assert clone.layers[0].kernel_regularizer.get_config() == {"l2": pytest.approx(0.001)}
     assert clone.layers[1].rate == 0.5
     assert not np.allclose(clone.layers[0].get_weights()[0], original.layers[0].get_weights()[0])
+
+
+def test_exercise_1_task_3_keras_cross_entropy_clips_predictions_at_1e_7():
+    """Exercise 1, Task 3: Keras's categorical cross-entropy clips a predicted probability of
+    1e-12 to 1e-7, so it differs from the formula there (the task asks for the formula)."""
+    loss = keras.losses.CategoricalCrossentropy()(np.array([[1.0, 0.0]]), np.array([[1e-12, 1 - 1e-12]]))
+    assert float(loss) == pytest.approx(-math.log(1e-7), rel=1e-4)
+    assert float(loss) != pytest.approx(-math.log(1e-12), rel=0.1)

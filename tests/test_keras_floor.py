@@ -12,11 +12,11 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
-import tomllib
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -509,12 +509,12 @@ del _grade
 # features, prices made up by a randomly drawn rule) and measures each fold's model
 # itself. While it runs, `normalize` and `build_model` are the grader's own versions of
 # Tasks 1 and 4, so a mistake there costs no points here (and the same holds for
-# `average_curves` and `build_model` in Task 6). First point: one `History` per fold, from a new model trained for `epochs`
-# epochs of `batch_size` on that fold's training part (counted by its optimizer's steps);
-# each `History`'s last validation MAE is the grader's own measurement of that model on the
-# fold's validation part, normalized with the training part's statistics; the mean of the
-# folds' last validation MAEs is at most **0.85** times that of predicting each fold's mean
-# training price. Second point: no fold's model learned from its validation part. The
+# `average_curves` and `build_model` in Task 6). First point: one `History` per fold,
+# from a new model trained for `epochs` epochs of `batch_size` on that fold's training
+# part (counted by its optimizer's steps); each `History`'s last validation MAE is the
+# grader's own measurement of that model on the fold's validation part, normalized with
+# the training part's statistics; the mean of the folds' last validation MAEs is at most
+# **0.85** times that of predicting each fold's mean training price. Second point: no fold's model learned from its validation part. The
 # grader runs two folds that hold the same houses at prices 10 ($1000s) apart; the model
 # trained on the dearer copy must predict at least **5** more, on average over those houses,
 # than the model trained on the cheaper one (a model that also learned from its validation
@@ -911,8 +911,8 @@ del _grade
 # It earns no points by itself (the tests above ran your functions on the grader's data);
 # it shows what they do on the real table. Twenty epochs keep this to about half a minute
 # on a laptop; the curve is then usually still falling, so the last epochs tend to win.
-# The chapter trains for 500 epochs and finds the validation MAE bottoming out around
-# epoch 80.
+# The chapter trains for up to 500 epochs to find where the validation MAE stops
+# improving; in the lecture's run that was after about 80 epochs.
 
 # %%
 x_train, x_test = normalize(train_data, test_data)
