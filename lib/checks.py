@@ -591,7 +591,8 @@ def dense_baseline_logits(model: Any, images: np.ndarray) -> np.ndarray:
 
 
 class quiet_tensorflow:  # noqa: N801 (used like a function: ``with checks.quiet_tensorflow():``)
-    """TensorFlow's Python warnings off meanwhile (its retracing notes, when the grader measures several models)."""
+    """TensorFlow's logger raised to ERROR meanwhile: its retracing notes, logged when the grader measures
+    several models, would otherwise reach stderr (Python's warnings are left as they are)."""
 
     def __enter__(self) -> None:
         import logging
