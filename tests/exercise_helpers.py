@@ -146,10 +146,20 @@ def stderr_in_test_cells(notebook) -> dict[str, str]:
     return found
 
 
+def kernels_per_batch() -> int:
+    """Submissions one round trip grades at once: the machine's cores shared among pytest-xdist's
+    workers, each of which may run a batch at the same time (never more kernels than cores)."""
+    return max(1, (os.cpu_count() or 1) // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+
+
 def grade_with_the_course_grader(course: Path, assignment: str, *extra: str) -> subprocess.CompletedProcess:
-    """``python -m grading`` with its default settings (plus ``extra`` flags), as instructors run it."""
+    """``python -m grading`` with the course's settings (plus ``extra`` flags), as instructors run
+    it, with as many workers as :func:`kernels_per_batch` allows."""
     run_dir = course.parent / f"run-{assignment}"
-    result = run_grader(course, assignment, "--run-dir", str(run_dir), *extra, env=nbgrader_env(), timeout=3000)
+    workers = ("--workers", str(kernels_per_batch()))
+    result = run_grader(
+        course, assignment, "--run-dir", str(run_dir), *workers, *extra, env=nbgrader_env(), timeout=3000
+    )
     if result.returncode != 0:
         raise AssertionError(
             f"python -m grading failed for {assignment} ({result.returncode}):\n"

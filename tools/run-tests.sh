@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything (tools/setup.sh), then run the whole test suite offline in the
 # smoke profile: lib unit tests, chapter execution (nbval, reused by the strict book build:
-# each chapter runs once), the grader's round trips (two submissions at a time), the browser
+# each chapter runs once), the grader's round trips (never more kernels than cores), the browser
 # check, on every core. Extra arguments go to pytest (e.g. -k data, -x, -m "not slow").
 set -euo pipefail
 cd "$(dirname "$0")/.."
