@@ -1,6 +1,6 @@
 """How fast ``python -m grading`` grades a batch, next to plain ``nbgrader autograde``.
 
-    python tools/grading_benchmark.py [-n 200] [--assignment 04_boston] [--workers 2] [--no-nbgrader]
+    python tools/grading_benchmark.py [-n 200] [--assignment 01_mnist] [--workers 2] [--no-nbgrader]
 
 Builds N submissions of one assignment in a scratch copy of the course (``BDLS_PROFILE=smoke``,
 offline), from the same helpers as the round trips of ``tests/test_exercises.py``: the
@@ -89,7 +89,7 @@ def measured(command: list[str], cwd: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--count", type=int, default=200, help="submissions (default 200)")
-    parser.add_argument("--assignment", default="04_boston", help="default: 04_boston, the cheapest to run")
+    parser.add_argument("--assignment", default="01_mnist", help="default: 01_mnist, the cheapest to run")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-nbgrader", action="store_true", help="grade with python -m grading only")
     parser.add_argument("--json", type=Path, help="also write the figures here")
