@@ -606,9 +606,9 @@ del _grade
 # 10 × ⌈n / 32⌉ steps for n images, the extractor stays unchanged, and the model learns what
 # those labels say. The grader takes images of one kind of clothing and labels them by a
 # rule of its own (four classes, made up from the extractor's features); after training on
-# n of them, the model must agree with that rule on the other images of that kind **at
-# least 55 %** of the time (an honest run: about 75 %; a head trained on anything else:
-# about 25 %).
+# n of them, the model must agree with that rule on the other images of that kind. It does
+# this twice, with two kinds and two rules, and the mean agreement must be **at least
+# 55 %** (an honest run: about 75-80 %; a head trained on anything else: about 25-35 %).
 # (1 point) On a convnet the grader pretrains itself on the first five classes, a transfer
 # model trained by your `train_transfer` on 200 images of the other five reaches an accuracy
 # of **at least 0.80** on the sample's test images of those five (an honest transfer: about
@@ -823,38 +823,48 @@ def _grade():
 
     source, layer_name, weights = checks.pretrained_source(rng)
     (train_images, train_labels), (test_images, test_labels) = checks.transfer_images()
-    # images of one kind of clothing: their class says nothing of the rule's labels
-    kind = int(rng.integers(10))
-    images = np.concatenate(
-        [train_images[train_labels == kind], test_images[test_labels == kind]]
-    )
-    order = rng.permutation(len(images))
-    n = int(rng.integers(150, 251))
-    given, other = images[order[:n]], images[order[n:]]
-    features = checks.source_features(weights, images[order])
-    classes = 4
-    teacher = checks.transfer_teacher(rng, features, classes)
-    labels, other_labels = teacher(features[:n]), teacher(features[n:])
-    model = checks.transfer_reference(source, layer_name, classes)
-    kernel_before, _ = checks.transfer_head(model, features.shape[1], classes, "Task 5")
-    history = checks.call_student(train_transfer, model, given, labels)
-    assert isinstance(history, keras.callbacks.History), (
-        "return the History that fit returns"
-    )
-    assert len(history.history.get("loss", [])) == 10, "train for 10 epochs"
-    steps = int(np.asarray(model.optimizer.iterations))
-    assert steps == 10 * int(np.ceil(n / 32)), (
-        "train for 10 epochs with batch size 32 on all the images given"
-    )
-    probabilities = checks.transfer_probabilities(
-        model, weights, other, classes, "Task 5"
-    )
-    kernel_after, _ = checks.transfer_head(model, features.shape[1], classes, "Task 5")
-    assert not np.allclose(kernel_after, kernel_before), "training must change the head"
-    agreement = checks.accuracy(probabilities, other_labels)
+    classes, agreements = 4, []
+    # Two rules, each on its own kind of clothing: a head trained on other images can
+    # match one rule by chance (its random sectors lie in the same plane), hardly two.
+    with checks.quiet_tensorflow():  # TensorFlow's retracing notes: four models
+        for _ in range(2):
+            # one kind of clothing: its class says nothing of the rule's labels
+            kind = int(rng.integers(10))
+            images = np.concatenate(
+                [train_images[train_labels == kind], test_images[test_labels == kind]]
+            )
+            order = rng.permutation(len(images))
+            n = int(rng.integers(150, 251))
+            given, other = images[order[:n]], images[order[n:]]
+            features = checks.source_features(weights, images[order])
+            teacher = checks.transfer_teacher(rng, features, classes)
+            labels, other_labels = teacher(features[:n]), teacher(features[n:])
+            model = checks.transfer_reference(source, layer_name, classes)
+            kernel_before, _ = checks.transfer_head(
+                model, features.shape[1], classes, "Task 5"
+            )
+            history = checks.call_student(train_transfer, model, given, labels)
+            assert isinstance(history, keras.callbacks.History), (
+                "return the History that fit returns"
+            )
+            assert len(history.history.get("loss", [])) == 10, "train for 10 epochs"
+            steps = int(np.asarray(model.optimizer.iterations))
+            assert steps == 10 * int(np.ceil(n / 32)), (
+                "train for 10 epochs with batch size 32 on all the images given"
+            )
+            probabilities = checks.transfer_probabilities(
+                model, weights, other, classes, "Task 5"
+            )
+            kernel_after, _ = checks.transfer_head(
+                model, features.shape[1], classes, "Task 5"
+            )
+            assert not np.allclose(kernel_after, kernel_before), (
+                "training must change the head"
+            )
+            agreements.append(checks.accuracy(probabilities, other_labels))
     assert checks.needs(
-        "agreement with the grader's labelling rule on other images",
-        agreement,
+        "agreement with the grader's labelling rules on other images (mean of two)",
+        float(np.mean(agreements)),
         ">=",
         0.55,
     ), (
