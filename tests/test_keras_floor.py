@@ -65,6 +65,13 @@ def run_with(site: Path, *args: str, cwd: Path = ROOT) -> subprocess.CompletedPr
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=cwd)
 
 
+def run_floor_suite(site: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+    """:data:`FLOOR_SUITE` under the Keras unpacked in ``site``."""
+    return run_with(
+        site, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "t"), *FLOOR_SUITE
+    )  # fmt: skip
+
+
 def test_the_declared_keras_floor_runs_the_chapters_code(tmp_path):
     floor = declared_floor()
     site = keras_release(floor, tmp_path)
@@ -72,10 +79,7 @@ def test_the_declared_keras_floor_runs_the_chapters_code(tmp_path):
     version, location = seen.stdout.split()
     assert Version(version) == Version(floor) and location.startswith(str(site)), seen.stdout + seen.stderr
 
-    suite = run_with(
-        site, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "t"),
-        *FLOOR_SUITE,
-    )  # fmt: skip
+    suite = run_floor_suite(site, tmp_path)
     assert suite.returncode == 0, suite.stdout[-4000:] + suite.stderr[-2000:]
     assert re.search(r"\d+ passed", suite.stdout) and "failed" not in suite.stdout.splitlines()[-1]
 
@@ -83,7 +87,5 @@ def test_the_declared_keras_floor_runs_the_chapters_code(tmp_path):
 def test_the_release_before_the_floor_fails_the_same_tests(tmp_path):
     floor = Version(declared_floor())
     site = keras_release(f"{floor.major}.{floor.minor - 1}.0", tmp_path)
-    suite = run_with(
-        site, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "t"), *FLOOR_SUITE
-    )  # fmt: skip
+    suite = run_floor_suite(site, tmp_path)
     assert suite.returncode == 1, suite.stdout[-4000:] + suite.stderr[-2000:]
