@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import selectors
 import shutil
 import signal
@@ -365,7 +366,7 @@ def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dic
     run_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(run_dir, 0o711)  # kernels running as nobody traverse to their own folder only
     finished = resume(run_dir, course, settings, submissions)
-    for private in ("originals", "prepared", "replaced", "instructor-before", "feedback", "results"):
+    for private in ("originals", "prepared", "replaced", "instructor-before", "feedback", "answers", "results"):
         (run_dir / private).mkdir(exist_ok=True)
         os.chmod(run_dir / private, 0o700)
     (run_dir / "jobs").mkdir(exist_ok=True)
@@ -385,12 +386,8 @@ def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dic
             + "; ".join(containment["refused"] + containment["warnings"])
         )
 
-    # the gradebook as it was before the first run; a resumed run checks against its own copy
-    gradebook_copy = run_dir / "gradebook-before.db"
-    if gradebook_copy.exists():
-        gradebook_copy = run_dir / "gradebook-resumed.db"
-    digest_before = course.backup_gradebook(gradebook_copy)
     protected = Snapshot([course.source_dir(settings.assignment), course.config_file], run_dir / "instructor-before")
+    merger = Merger(course, assignment, settings, run_dir, protected)
     template = run_dir / "template.db"
     course.make_template(settings.assignment, template)
     source_dir = course.source_dir(settings.assignment)
@@ -403,8 +400,10 @@ def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dic
 
     subs, notes = discover(submissions, settings.assignment)
     subs, done = [s for s in subs if s.student not in finished], [s for s in subs if s.student in finished]
+    answered = stored_answers(run_dir, subs)  # graded by an earlier run that was stopped before merging them
     for sub in subs:
-        for leftover in ("originals", "prepared", "jobs"):  # of an earlier run that was stopped
+        leftovers = ("originals", "prepared") + (() if sub.student in answered else ("jobs",))
+        for leftover in leftovers:  # of an earlier run that was stopped
             shutil.rmtree(run_dir / leftover / sub.student, ignore_errors=True)
         prepare(
             sub,
@@ -417,18 +416,26 @@ def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dic
     log(f"{len(subs)} submissions: {len(accepted)} to grade, {len(subs) - len(accepted)} rejected")
     if done:
         log(f"{len(done)} graded by an earlier run in {run_dir}: not graded again")
+    if answered:
+        log(
+            f"{len(answered)} graded by an earlier run that stopped before recording them: "
+            "recorded now, not graded again"
+        )
 
     limits = {
         "cell_timeout": cell_timeout,
         "max_output_bytes": settings.max_output,
         "integrity_checks": settings.integrity_checks,
     }
-    results: dict[str, dict] = {}
-    pending = list(accepted)
+    pending = [s for s in accepted if s.student not in answered]
+    graded: queue.Queue = queue.Queue()  # (submission, worker's answer), merged by this thread as they come
+    for sub in accepted:
+        if sub.student in answered:
+            graded.put((sub, answered[sub.student]))
     lock = threading.Lock()
 
     lanes = [Lane(run_dir, index) for index in range(settings.workers)]
-    progress = Progress(len(accepted), log, progress_bar)
+    progress = Progress(len(pending), log, progress_bar)
 
     def lane_main(index: int) -> None:
         lane = lanes[index]
@@ -468,8 +475,10 @@ def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dic
                     }
                 answer["seconds"] = round(time.monotonic() - t0, 2)
                 answer["seed"] = seed
+                if answer.get("ok"):  # kept: a run stopped before merging it merges it without grading again
+                    write_atomic(run_dir / "answers" / f"{sub.student}.json", answer)
+                graded.put((sub, answer))
                 with lock:
-                    results[sub.student] = answer
                     progress.finished(sub.student, answer)
         finally:
             lane.stop()
@@ -478,35 +487,32 @@ def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dic
     threads = [threading.Thread(target=lane_main, args=(i,), daemon=True) for i in range(settings.workers)]
     for thread in threads:
         thread.start()
+    merged: dict[str, dict] = {}
     try:
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(timeout=0.5)
-    except KeyboardInterrupt:
+        while len(merged) < len(accepted):
+            try:
+                sub, answer = graded.get(timeout=0.5)
+            except queue.Empty:
+                if any(thread.is_alive() for thread in threads) or not graded.empty():
+                    continue
+                break  # (a lane ended without an answer: those students are reported as failed below)
+            merged[sub.student] = merger.merge(sub, answer)
+    except BaseException:  # Ctrl-C, or a failure of the grader itself: stop grading, merge nothing more
         with lock:
             pending.clear()
         for lane in lanes:
             lane.stop(kill=True)
+        for thread in threads:
+            thread.join(timeout=10)
         raise
     finally:
         progress.close()
+    for sub in accepted:
+        if sub.student not in merged:
+            merged[sub.student] = merger.merge(sub, {"error": "not graded"})
     grading_seconds = time.monotonic() - t_grade
+    problems = merger.problems + verify_originals(subs) + protected.verify_and_restore()
 
-    problems = []
-    if digest_before is not None and gradebook_digest(course.gradebook_path) != digest_before:
-        restore_sqlite(run_dir / "gradebook-before.db", course.gradebook_path)
-        problems.append(
-            "the gradebook changed while submissions ran (only the grader may write it): "
-            "restored from the copy taken before grading"
-        )
-    problems += verify_originals(subs)
-    problems += protected.verify_and_restore()
-
-    with warnings.catch_warnings():
-        # nbgrader 0.9 with SQLAlchemy 2 warns about its own session handling when it adds a
-        # submission; the rows are written correctly (the tests read them back).
-        warnings.filterwarnings("ignore", message=r".*not in session, add operation along.*")
-        merged = merge_all(course, assignment, settings, accepted, results, run_dir)
     report = {
         "assignment": settings.assignment,
         "course": str(course.root),
@@ -514,6 +520,7 @@ def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dic
         "run_dir": str(run_dir),
         "started": started_at,
         "resumed": len(done),
+        "recorded_from_earlier_run": len(answered),
         "workers": settings.workers,
         "cell_timeout": cell_timeout,
         "submission_timeout": submission_timeout,
@@ -574,113 +581,158 @@ def _events(job_dir: Path) -> tuple[list[dict], list[dict]]:
     return cells, kernels
 
 
-def merge_all(
+def stored_answers(run_dir: Path, subs: list[Submission]) -> dict[str, dict]:
+    """Answers of students an earlier run graded but stopped before merging (their job folders kept)."""
+    answers = {}
+    for sub in subs:
+        path = run_dir / "answers" / f"{sub.student}.json"
+        if path.exists():
+            answer = json.loads(path.read_text())
+            if all(Path(notebook).exists() for notebook in answer.get("notebooks", [None])):
+                answers[sub.student] = answer
+    return answers
+
+
+class Merger:
+    """Merges one graded submission at a time into the real gradebook (``merge_one``), checking
+    first that nothing else changed the gradebook, the instructor's files or the student's
+    originals since its last write (possible only where the sandbox could not hide them);
+    anything changed is restored and listed in ``problems``."""
+
+    def __init__(
+        self, course: Course, assignment: AssignmentInfo, settings: Grader, run_dir: Path, protected: Snapshot
+    ):
+        self.course, self.assignment, self.settings, self.run_dir = course, assignment, settings, run_dir
+        self.protected, self.problems = protected, []
+        # the gradebook as it was before the first run; a resumed run checks against its own copy
+        self.copy = run_dir / (
+            "gradebook-resumed.db" if (run_dir / "gradebook-before.db").exists() else "gradebook-before.db"
+        )
+        self.digest = course.backup_gradebook(self.copy)
+
+    def merge(self, sub: Submission, answer: dict) -> dict:
+        path = self.course.gradebook_path
+        if self.digest is not None and gradebook_digest(path) != self.digest:
+            restore_sqlite(self.copy, path)
+            self.problems.append(
+                "the gradebook changed while submissions ran (only the grader may write it): "
+                "restored from the copy taken after the grader's last write"
+            )
+        self.problems += self.protected.verify_and_restore() + verify_originals([sub])
+        with warnings.catch_warnings():
+            # nbgrader 0.9 with SQLAlchemy 2 warns about its own session handling when it adds a
+            # submission; the rows are written correctly (the tests read them back).
+            warnings.filterwarnings("ignore", message=r".*not in session, add operation along.*")
+            entry = merge_one(self.course, self.assignment, self.settings, sub, answer, self.run_dir)
+        if self.digest is not None:
+            self.copy = self.run_dir / "gradebook-merged.db"
+            self.digest = self.course.backup_gradebook(self.copy)
+        return entry
+
+
+def merge_one(
     course: Course,
     assignment: AssignmentInfo,
     settings: Grader,
-    accepted: list[Submission],
-    results: dict[str, dict],
+    sub: Submission,
+    result: dict,
     run_dir: Path,
-) -> dict[str, dict]:
-    """Serially: copy autograded notebooks into the course, record grades, write feedback."""
-    merged = {}
-    for sub in sorted(accepted, key=lambda s: s.student):
-        result = results.get(sub.student, {"ok": False, "error": "not graded"})
-        cell_events, kernel_events = _events(run_dir / "jobs" / sub.student)
-        sandbox_warnings = sorted({w for k in kernel_events for w in k.get("warnings", [])})
-        if not result.get("ok"):
-            sub.status = "failed"
-            reason = result.get("error", "").strip().splitlines()[-1:] or ["unknown error"]
-            sub.messages.append(f"grading failed, the gradebook was not changed for this student: {reason[0]}")
-            merged[sub.student] = student_entry(
-                sub,
-                seed=result.get("seed"),
-                seconds=result.get("seconds"),
-                log=result.get("log", "")[-3000:],
-                error=result.get("error", ""),
-            )
-            continue
-        graded = {Path(p).stem: nbformat.read(p, as_version=4) for p in result["notebooks"]}
-        # nbgrader's autograded folder from the worker's scratch course: the student's files and
-        # the instructor's, as nbgrader copied them (c.CourseDirectory.ignore, exclude_overwriting)
-        target = course.path("autograded", sub.student, settings.assignment)
-        staged = target.with_name(target.name + ".grading")
-        shutil.rmtree(staged, ignore_errors=True)  # half a copy, from a run that was stopped
-        shutil.copytree(Path(result["notebooks"][0]).parent, staged, symlinks=True)
-        if target.exists() and not (run_dir / "replaced" / sub.student).exists():
-            shutil.move(str(target), str(run_dir / "replaced" / sub.student))
-        shutil.rmtree(target, ignore_errors=True)  # (one this run put there before it was stopped)
-        os.rename(staged, target)
-        with Gradebook(course.db_url, course.coursedir.course_id) as gb:
-            gb.update_or_create_student(sub.student)
-            timestamp = parse_utc(sub.timestamp) if sub.timestamp else None
-            if timestamp is not None:
-                gb.update_or_create_submission(settings.assignment, sub.student, timestamp=timestamp)
-            else:
-                gb.update_or_create_submission(settings.assignment, sub.student)
-            for name in assignment.notebooks:
-                if name in graded:
-                    continue
-                for grade in gb.find_submission_notebook(name, settings.assignment, sub.student).grades:
-                    grade.auto_score = 0
-                    grade.needs_manual_grade = False
-                gb.db.commit()
-        for name, nb in graded.items():
-            resources = {
-                "nbgrader": {
-                    "notebook": name,
-                    "assignment": settings.assignment,
-                    "student": sub.student,
-                    "db_url": course.db_url,
-                }
-            }
-            SaveAutoGrades(config=course.config).preprocess(nb, resources)
-            AssignLatePenalties(config=course.config).preprocess(nb, resources)
-        tests, sanitized = [], {}
-        for name, nb in graded.items():
-            clean = fb.sanitize(nb, assignment.notebooks[name])
-            results_nb = fb.graded_results(clean, assignment.notebooks[name])
-            for item in results_nb:
-                item["notebook"] = name
-            tests += results_nb
-            notes = [m for m in sub.messages] + [e["message"] for e in cell_events if e.get("notebook") == name]
-            clean.cells.insert(0, fb.summary_cell(sub.student, f"{name}.ipynb", results_nb, notes))
-            sanitized[name] = clean
-        with Gradebook(course.db_url, course.coursedir.course_id) as gb:
-            submission = gb.find_submission(settings.assignment, sub.student)
-            score, max_score = float(submission.score), float(submission.max_score)
-            needs_manual = bool(submission.needs_manual_grade)
-        feedback_files = []
-        if settings.feedback:
-            try:
-                feedback_files = fb.write_feedback(
-                    course,
-                    settings.assignment,
-                    sub.student,
-                    sanitized,
-                    assignment.notebooks,
-                    run_dir / "feedback" / sub.student,
-                )
-            except Exception as exc:  # noqa: BLE001 - grades stand; say feedback failed
-                sub.messages.append(f"feedback could not be written: {exc}")
-        sub.status = "graded"
-        for event in cell_events:
-            sub.messages.append(f"{event.get('notebook')}.ipynb cell {event.get('cell')}: {event.get('message')}")
-        merged[sub.student] = student_entry(
+) -> dict:
+    """Copy one student's autograded notebooks into the course, record grades, write feedback."""
+    cell_events, kernel_events = _events(run_dir / "jobs" / sub.student)
+    sandbox_warnings = sorted({w for k in kernel_events for w in k.get("warnings", [])})
+    if not result.get("ok"):
+        sub.status = "failed"
+        reason = result.get("error", "").strip().splitlines()[-1:] or ["unknown error"]
+        sub.messages.append(f"grading failed, the gradebook was not changed for this student: {reason[0]}")
+        return student_entry(
             sub,
-            score=score,
-            max_score=max_score,
-            needs_manual_grade=needs_manual,
-            tests=tests,
             seed=result.get("seed"),
             seconds=result.get("seconds"),
-            sandbox_warnings=sandbox_warnings,
-            peak_memory_bytes=max([k.get("peak_memory_bytes", 0) for k in kernel_events] or [0]),
-            peak_rss_bytes=max([k.get("peak_rss_bytes", 0) for k in kernel_events] or [0]),
-            memory_measure=sorted({k.get("memory_measure", "none") for k in kernel_events}),
-            kernels=len(kernel_events),
-            feedback=[str(p) for p in feedback_files],
-            autograded=str(target),
+            log=result.get("log", "")[-3000:],
+            error=result.get("error", ""),
         )
-        write_atomic(run_dir / "results" / f"{sub.student}.json", merged[sub.student])
-    return merged
+    graded = {Path(p).stem: nbformat.read(p, as_version=4) for p in result["notebooks"]}
+    # nbgrader's autograded folder from the worker's scratch course: the student's files and
+    # the instructor's, as nbgrader copied them (c.CourseDirectory.ignore, exclude_overwriting)
+    target = course.path("autograded", sub.student, settings.assignment)
+    staged = target.with_name(target.name + ".grading")
+    shutil.rmtree(staged, ignore_errors=True)  # half a copy, from a run that was stopped
+    shutil.copytree(Path(result["notebooks"][0]).parent, staged, symlinks=True)
+    if target.exists() and not (run_dir / "replaced" / sub.student).exists():
+        shutil.move(str(target), str(run_dir / "replaced" / sub.student))
+    shutil.rmtree(target, ignore_errors=True)  # (one this run put there before it was stopped)
+    os.rename(staged, target)
+    with Gradebook(course.db_url, course.coursedir.course_id) as gb:
+        gb.update_or_create_student(sub.student)
+        timestamp = parse_utc(sub.timestamp) if sub.timestamp else None
+        if timestamp is not None:
+            gb.update_or_create_submission(settings.assignment, sub.student, timestamp=timestamp)
+        else:
+            gb.update_or_create_submission(settings.assignment, sub.student)
+        for name in assignment.notebooks:
+            if name in graded:
+                continue
+            for grade in gb.find_submission_notebook(name, settings.assignment, sub.student).grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = False
+            gb.db.commit()
+    for name, nb in graded.items():
+        resources = {
+            "nbgrader": {
+                "notebook": name,
+                "assignment": settings.assignment,
+                "student": sub.student,
+                "db_url": course.db_url,
+            }
+        }
+        SaveAutoGrades(config=course.config).preprocess(nb, resources)
+        AssignLatePenalties(config=course.config).preprocess(nb, resources)
+    tests, sanitized = [], {}
+    for name, nb in graded.items():
+        clean = fb.sanitize(nb, assignment.notebooks[name])
+        results_nb = fb.graded_results(clean, assignment.notebooks[name])
+        for item in results_nb:
+            item["notebook"] = name
+        tests += results_nb
+        notes = [m for m in sub.messages] + [e["message"] for e in cell_events if e.get("notebook") == name]
+        clean.cells.insert(0, fb.summary_cell(sub.student, f"{name}.ipynb", results_nb, notes))
+        sanitized[name] = clean
+    with Gradebook(course.db_url, course.coursedir.course_id) as gb:
+        submission = gb.find_submission(settings.assignment, sub.student)
+        score, max_score = float(submission.score), float(submission.max_score)
+        needs_manual = bool(submission.needs_manual_grade)
+    feedback_files = []
+    if settings.feedback:
+        try:
+            feedback_files = fb.write_feedback(
+                course,
+                settings.assignment,
+                sub.student,
+                sanitized,
+                assignment.notebooks,
+                run_dir / "feedback" / sub.student,
+            )
+        except Exception as exc:  # noqa: BLE001 - grades stand; say feedback failed
+            sub.messages.append(f"feedback could not be written: {exc}")
+    sub.status = "graded"
+    for event in cell_events:
+        sub.messages.append(f"{event.get('notebook')}.ipynb cell {event.get('cell')}: {event.get('message')}")
+    entry = student_entry(
+        sub,
+        score=score,
+        max_score=max_score,
+        needs_manual_grade=needs_manual,
+        tests=tests,
+        seed=result.get("seed"),
+        seconds=result.get("seconds"),
+        sandbox_warnings=sandbox_warnings,
+        peak_memory_bytes=max([k.get("peak_memory_bytes", 0) for k in kernel_events] or [0]),
+        peak_rss_bytes=max([k.get("peak_rss_bytes", 0) for k in kernel_events] or [0]),
+        memory_measure=sorted({k.get("memory_measure", "none") for k in kernel_events}),
+        kernels=len(kernel_events),
+        feedback=[str(p) for p in feedback_files],
+        autograded=str(target),
+    )
+    write_atomic(run_dir / "results" / f"{sub.student}.json", entry)
+    return entry

@@ -224,6 +224,34 @@ def test_a_batch_killed_at_any_step_completes_when_run_again(batch, tmp_path, mo
     assert len(again.graded) < len(SCORES)  # the finished were not graded again
 
 
+def test_a_batch_killed_while_grading_grades_each_student_once_in_all(batch, tmp_path, monkeypatch):
+    # the grader stops as it records its first student, while the others are still being graded:
+    # the students already graded (recorded or not) are not graded again, the rest are
+    course, subs = batch
+    for student in ("s4", "s5", "s6"):
+        fx.submit(subs, student, fx.answered(course))
+    run_dir = tmp_path / "run"
+    original = runner.write_atomic
+
+    def crashing(path, data):
+        if threading.current_thread() is threading.main_thread() and Path(path).parent.name == "results":
+            raise Crash("kill")
+        return original(path, data)
+
+    first = FakeWorker(monkeypatch, delay=0.3)
+    with monkeypatch.context() as patch:
+        patch.setattr(runner, "write_atomic", crashing)
+        with pytest.raises(Crash):
+            run(course, subs, run_dir, first, workers=2)
+    assert 1 <= len(first.graded) < 6
+    again = FakeWorker(monkeypatch)
+    report = run(course, subs, run_dir, again, workers=2)
+    assert sorted(first.graded + again.graded) == ["s1", "s2", "s3", "s4", "s5", "s6"]  # nobody twice
+    assert report["recorded_from_earlier_run"] == len(first.graded)
+    assert scores(report) == dict(SCORES, s4=5, s5=5, s6=5)
+    assert [row[0] for row in gradebook_rows(course)] == ["s1", "s2", "s3", "s4", "s5", "s6"]
+
+
 # ------------------------------------------------------------------ options: nbgrader_config.py, then the command line
 
 
