@@ -3,7 +3,7 @@
 Run every nbgrader command from this directory (``cd exercises``); see
 ``exercises/README.md`` for the instructor's workflow. This file is the one
 configuration of the course: nbgrader's own apps and the course's grader
-(``python -m grading``, section ``c.Grader`` below; see ``grading/README.md``)
+(``python -m grading``, section ``c.Grader`` below; see ``instructors/grading.md``)
 both read it, and the grader takes the hidden-test and solution markers from
 ``ClearHiddenTests`` / ``ClearSolutions`` here (nbgrader's defaults, as nothing
 below changes them).

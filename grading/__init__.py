@@ -1,6 +1,7 @@
 """Trustworthy autograding on top of nbgrader: seeded, contained, leak-free, parallel.
 
-Run ``python -m grading --help`` from the repository root; see ``grading/README.md``.
+Run ``python -m grading --help`` from the repository root; see ``instructors/grading.md`` (use)
+and ``grading/README.md`` (design).
 """
 
 from .config import Grader

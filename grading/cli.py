@@ -8,53 +8,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from traitlets import TraitError
 
 from .config import Grader
-from .course import Course, CourseError, copy_sqlite
+from .course import CourseError
 from .runner import describe_containment, grade, probe_sandbox, sandbox_policy
-
-
-def plain_nbgrader(course: Course, assignment: str, report: dict, cell_timeout: int) -> dict:
-    """Time ``nbgrader autograde`` on a scratch copy of the course with the graded submissions."""
-    scratch = Path(tempfile.mkdtemp(prefix="plain-nbgrader-"))
-    try:
-        if course.config_file.exists():
-            shutil.copy(course.config_file, scratch / "nbgrader_config.py")
-        shutil.copytree(course.source_dir(assignment), scratch / "source" / assignment)
-        copy_sqlite(course.gradebook_path, scratch / "gradebook.db")
-        run_dir = Path(report["run_dir"])
-        students = [s["student"] for s in report["students"] if s["status"] in ("graded", "failed")]
-        for student in students:
-            shutil.copytree(run_dir / "originals" / student, scratch / "submitted" / student / assignment)
-        command = [
-            sys.executable,
-            "-m",
-            "nbgrader",
-            "autograde",
-            assignment,
-            "--force",
-            f"--CourseDirectory.root={scratch}",
-            f"--CourseDirectory.db_url=sqlite:///{scratch}/gradebook.db",
-            f"--Execute.timeout={cell_timeout}",
-        ]
-        start = time.monotonic()
-        result = subprocess.run(command, cwd=scratch, capture_output=True, text=True)
-        seconds = time.monotonic() - start
-        return {
-            "seconds": round(seconds, 2),
-            "exit": result.returncode,
-            "submissions": len(students),
-            "log_tail": result.stderr[-2000:],
-        }
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def print_report(report: dict) -> None:
@@ -109,18 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     except (CourseError, TraitError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if settings.compare_nbgrader:
-        plain = plain_nbgrader(course, settings.assignment, report, report["cell_timeout"])
-        report["plain_nbgrader"] = plain
-        report["speedup"] = round(plain["seconds"] / max(report["grading_seconds"], 1e-9), 2)
     print_report(report)
-    if "plain_nbgrader" in report:
-        p = report["plain_nbgrader"]
-        print(
-            f"\nplain `nbgrader autograde` on the same {p['submissions']} submissions: {p['seconds']} s "
-            f"(exit {p['exit']}); this grader: {report['grading_seconds']} s "
-            f"-> speed-up {report['speedup']}x"
-        )
     if settings.report:
         Path(settings.report).write_text(json.dumps(report, indent=2))
     print(f"\nreport: {Path(report['run_dir']) / 'report.json'}")

@@ -52,7 +52,7 @@ class Grader(Application):
     description = (
         "Autograde a folder of nbgrader submissions: seeded, sandboxed, in parallel, with feedback "
         "that never shows hidden tests. Options not given here come from c.Grader in the course's "
-        "nbgrader_config.py. See grading/README.md."
+        "nbgrader_config.py. See instructors/grading.md."
     )
     examples = "python -m grading --course exercises --assignment 01_mnist --workers 2"
 
@@ -67,9 +67,6 @@ class Grader(Application):
     ).tag(config=True)
     report = Unicode("", help="Also write the JSON report here.").tag(config=True)
     check_sandbox = Bool(False, help="Only report what the sandbox can do on this machine.").tag(config=True)
-    compare_nbgrader = Bool(
-        False, help="Afterwards, time plain `nbgrader autograde` on a scratch copy with the same submissions."
-    ).tag(config=True)
 
     # how to grade
     workers = Integer(2, help="Submissions graded at once (one kernel each).").tag(config=True)

@@ -280,11 +280,11 @@ def test_every_option_has_a_flag_and_help(course_template, capsys):
     settings = {"workers": 3, "cell_timeout": 9, "submission_timeout": 99, "memory": "2G", "address_space": "16G"}
     settings.update(max_output="2M", seed=5, sandbox="off", hide="/a", visible="/c", pass_env="CUDA_*")
     settings.update(bwrap="/usr/local/bin/bwrap", submissions="/s", run_dir="/r", report="/r.json", assignment="x")
-    yes_no = ["no-feedback", "no-integrity-checks", "check-sandbox", "compare-nbgrader"]
+    yes_no = ["no-feedback", "no-integrity-checks", "check-sandbox"]
     argv = ["--course", str(course_template)] + [f"--{name.replace('_', '-')}={v}" for name, v in settings.items()]
     parsed = settings_of(*argv, *(f"--{flag}" for flag in yes_no))
     options = {name for name, trait in Grader.class_own_traits(config=True).items()}
-    assert options == {*settings, "course", "feedback", "integrity_checks", "check_sandbox", "compare_nbgrader"}
+    assert options == {*settings, "course", "feedback", "integrity_checks", "check_sandbox"}
     for name, value in Grader.for_course(course_template).trait_values().items():
         if name in options and name != "course":
             assert getattr(parsed, name) != value, f"--{name} did not reach c.Grader.{name}"

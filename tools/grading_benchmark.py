@@ -14,7 +14,7 @@ memory of each whole process tree (sum of proportional set sizes, sampled every 
 ratio. With ``--kill-after K`` the grader is killed (SIGKILL) once K students are recorded and run
 again in the same run folder: the figures add both runs, and it checks that nothing was left running,
 that nobody was graded twice and that the second run graded the rest. It is a measurement, not a
-test: the figures go into ``grading/README.md``.
+test: the figures go into ``instructors/grading.md``.
 """
 
 from __future__ import annotations
