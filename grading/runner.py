@@ -540,11 +540,18 @@ def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dic
 
 
 def write_atomic(path: Path, data: dict) -> None:
-    """Write JSON so that a reader (or a run after a kill) sees the whole file or none of it."""
+    """Write JSON so that a reader (or a run after a kill or a power cut) sees the whole file or none of it."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(data, indent=2))
-    os.chmod(partial, 0o600)
+    with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
+        handle.write(json.dumps(data, indent=2))
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(partial, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself
+    finally:
+        os.close(folder)
 
 
 def resume(run_dir: Path, course: Course, settings: Grader, submissions: Path) -> dict[str, dict]:
