@@ -168,12 +168,18 @@ def grade_with_the_course_grader(course: Path, assignment: str, *extra: str) -> 
     return result
 
 
-def round_trip_submissions(assignment: str) -> dict[str, nbformat.NotebookNode]:
+def round_trip_submissions(
+    assignment: str, gaming_stops_at_its_tests: bool = False
+) -> dict[str, nbformat.NotebookNode]:
     """student id -> notebook: the solution, the untouched release, the plausible wrong answer,
     functions returning an always-equal object, each gaming submission (``gaming-NAME``) and each
     honest alternative solution (``honest-NAME``).
 
     Built from the committed ``source/`` and ``release/`` notebooks and ``tests/submissions/``.
+    ``gaming_stops_at_its_tests``: a gaming submission answers only the cells up to the last test
+    it games and leaves the later answers as released. The tests check only those test cells,
+    whose results later cells cannot change (the notebook runs top to bottom), and the later
+    tasks' hidden tests then fail at once instead of training models on the grader's draws.
     """
     from submissions import cheating_answers, load
 
@@ -188,8 +194,13 @@ def round_trip_submissions(assignment: str) -> dict[str, nbformat.NotebookNode]:
         "wrong": make_submission(released, dict(code_answers, **module.WRONG["answers"])),
         "cheater": make_submission(released, cheating_answers(code_answers)),
     }
+    order = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in released.cells]
     for name, entry in module.GAMING.items():
-        notebooks[f"gaming-{name}"] = make_submission(released, dict(code_answers, **entry["answers"]))
+        answers = dict(code_answers, **entry["answers"])
+        if gaming_stops_at_its_tests:
+            last = max(order.index(test) for test in entry["zero"])
+            answers = {key: code for key, code in answers.items() if order.index(key) < last}
+        notebooks[f"gaming-{name}"] = make_submission(released, answers)
     for name, entry in getattr(module, "HONEST", {}).items():
         notebooks[f"honest-{name}"] = make_submission(released, dict(code_answers, **entry["answers"]))
     return notebooks
@@ -209,7 +220,7 @@ def grade_with_plain_nbgrader(course: Path, assignment: str) -> Path:
     ``nbgrader generate_feedback``: the instructor's workflow of ``exercises/README.md`` without the grader."""
     course_copy(course)
     nbgrader(course, "generate_assignment", assignment)
-    notebooks = round_trip_submissions(assignment)
+    notebooks = round_trip_submissions(assignment, gaming_stops_at_its_tests=True)
     for student in plain_students(assignment):
         submit(course, student, assignment, notebooks[student])
     nbgrader(course, "autograde", assignment, "--force")
@@ -222,7 +233,7 @@ def grade_round_trip(course: Path, assignment: str, students: list[str] | None =
     (or only ``students`` of them) submitted and graded by ``python -m grading --seed SEED``."""
     course_copy(course)
     nbgrader(course, "generate_assignment", assignment)
-    for student, notebook in round_trip_submissions(assignment).items():
+    for student, notebook in round_trip_submissions(assignment, gaming_stops_at_its_tests=True).items():
         if students is None or student in students:
             submit(course, student, assignment, notebook)
     grade_with_the_course_grader(course, assignment, "--seed", str(seed))
