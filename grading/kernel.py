@@ -40,7 +40,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Dict, Integer, Unicode, default
+from traitlets import Bool, Dict, Integer, Unicode
 
 from .sandbox import IPC_PREFIX, SandboxPolicy, SandboxSpec
 
@@ -241,12 +241,8 @@ class SafeExecute(Execute):
     probe_timeout = Integer(10, help="Seconds the integrity check may take.").tag(config=True)
     events_file = Unicode("", help="JSON-lines file that receives what happened per cell.").tag(config=True)
 
-    @default("kernel_manager_class")
-    def _km_default(self):
-        return SandboxKernelManager
-
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
+        kwargs.setdefault("kernel_manager_class", SandboxKernelManager)  # (the trait is nbclient's)
         super().__init__(*args, **kwargs)
 
     def preprocess(self, nb, resources=None, km=None):

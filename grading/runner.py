@@ -366,6 +366,7 @@ def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dic
     run_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(run_dir, 0o711)  # kernels running as nobody traverse to their own folder only
     finished = resume(run_dir, course, settings, submissions)
+    log(f"run folder: {run_dir} (after a stop, the same command with --run-dir {run_dir} goes on from there)")
     for private in ("originals", "prepared", "replaced", "instructor-before", "feedback", "answers", "results"):
         (run_dir / private).mkdir(exist_ok=True)
         os.chmod(run_dir / private, 0o700)

@@ -554,6 +554,9 @@ def test_without_a_terminal_each_finished_submission_is_a_log_line(batch, tmp_pa
     )
     lines: list[str] = []
     grade(settings, log=lines.append, grade_job=s3_fails)
+    # the run folder is said before any grading: a run stopped before its summary can be resumed
+    said = [i for i, line in enumerate(lines) if line.startswith(f"run folder: {(tmp_path / 'run').resolve()} ")]
+    assert said and all(said[0] < i for i, line in enumerate(lines) if "/3]" in line)
     progress = [
         re.search(r"\[(\d)/3\] (s\d): (\w+) .*; (\d) failed, [\d.]+/min, about \d+ s left", line) for line in lines
     ]
