@@ -596,7 +596,7 @@ def stored_answers(run_dir: Path, subs: list[Submission]) -> dict[str, dict]:
         path = run_dir / "answers" / f"{sub.student}.json"
         if path.exists():
             answer = json.loads(path.read_text())
-            if all(Path(notebook).exists() for notebook in answer.get("notebooks", [None])):
+            if answer.get("notebooks") and all(Path(notebook).exists() for notebook in answer["notebooks"]):
                 answers[sub.student] = answer
     return answers
 
