@@ -66,7 +66,7 @@ class SandboxKernelManager(AsyncKernelManager):
 
     async def start_kernel(self, **kw):
         """Prepare the kernel's folders and sandbox, then start it (nbclient starts kernels here)."""
-        # The manager's and its clients' sockets (one ZMQ context) drop any message over 64 MiB.
+        # The manager's sockets (and its clients', see client()) drop any message over 64 MiB.
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
         cwd = os.path.realpath(kw.get("cwd") or os.getcwd())
         self._kernel_dir = tempfile.mkdtemp(prefix="kernel-", dir=self.work_root or None)
@@ -110,7 +110,11 @@ class SandboxKernelManager(AsyncKernelManager):
         return await super().start_kernel(**kw)
 
     def client(self, **kwargs):
-        return super().client(**{"context": self.context, **kwargs})  # the context that limits message size
+        client = super().client(**kwargs)
+        # Its own context (it destroys it after stopping its channels; the manager destroys its
+        # own earlier, in shutdown_kernel), with the same cap on every socket it will open.
+        client.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        return client
 
     @property
     def policy(self) -> SandboxPolicy:

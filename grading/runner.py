@@ -15,7 +15,6 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
 from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +27,14 @@ from tqdm import tqdm
 
 from . import feedback as fb
 from .config import Grader
-from .course import AssignmentInfo, Course, CourseError, gradebook_digest, restore_sqlite
+from .course import (
+    AssignmentInfo,
+    Course,
+    CourseError,
+    gradebook_digest,
+    nbgrader_session_warnings_quiet,
+    restore_sqlite,
+)
 from .intake import Snapshot, Submission, discover, prepare, verify_originals
 from .kernel import remove_stale_ipc_dirs
 from .sandbox import SandboxPolicy, SandboxSpec, usable_by_nobody
@@ -627,10 +633,7 @@ class Merger:
                 "restored from the copy taken after the grader's last write"
             )
         self.problems += self.protected.verify_and_restore() + verify_originals([sub])
-        with warnings.catch_warnings():
-            # nbgrader 0.9 with SQLAlchemy 2 warns about its own session handling when it adds a
-            # submission; the rows are written correctly (the tests read them back).
-            warnings.filterwarnings("ignore", message=r".*not in session, add operation along.*")
+        with nbgrader_session_warnings_quiet():
             entry = merge_one(self.course, self.assignment, self.settings, sub, answer, self.run_dir)
         if self.digest is not None:
             self.copy = self.run_dir / "gradebook-merged.db"

@@ -65,6 +65,8 @@ def grade(job: dict) -> dict:
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
 
+    from .course import nbgrader_session_warnings_quiet
+
     job_dir = Path(job["job_dir"])
     course_root = job_dir / "course"
     course_root.mkdir(parents=True, mode=0o700)  # holds the hidden tests: the grader's user only
@@ -87,7 +89,8 @@ def grade(job: dict) -> dict:
     app = Autograde(coursedir=coursedir, config=config)
     app.force = True
     app.create_student = True
-    result = capture_log(app)
+    with nbgrader_session_warnings_quiet():
+        result = capture_log(app)
     autograded = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
     notebooks = sorted(str(p) for p in autograded.glob("*.ipynb")) if autograded.is_dir() else []
     return {

@@ -295,6 +295,20 @@ def test_test_cells_are_quiet(graded_course, assignment):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
+def test_worker_logs_hold_no_traceback(graded_course, assignment):
+    """The workers' logs (where a failed grading points the instructor) hold no traceback from
+    the grader's kernel machinery: a heartbeat thread of jupyter_client used to meet a context
+    the kernel manager had already destroyed, after most TensorFlow kernels."""
+    logs = sorted((graded_course(assignment).parent / f"run-{assignment}").glob("worker-*.log"))
+    assert logs
+    for log in logs:
+        text = log.read_text(errors="replace")
+        start = text.find("Traceback (most recent call last)")
+        assert start < 0, (log.name, text[start : start + 3000])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", EXPECTED_ASSIGNMENTS)
 def test_feedback_without_hidden_tests(graded_course, assignment):
     """Feedback exists and shows the visible tests, but no hidden test (not even the line that
     failed: a failing hidden assertion often *is* the answer) and no mark scheme."""
