@@ -218,6 +218,11 @@ def _death_message(status: dict) -> tuple[str, str]:
                 f"the kernel used more than {event['limit_bytes'] / 2**20:.0f} MiB "
                 f"of memory ({event['used_bytes'] / 2**20:.0f} MiB) and was stopped",
             )
+        if event.get("kind") == "processes":
+            return (
+                "ProcessLimitExceeded",
+                f"the kernel started more than {event['limit']} processes at once and was stopped",
+            )
         if event.get("kind") == "refused":
             return "SandboxError", f"the kernel could not be started safely: {event.get('message')}"
     exit_info = status.get("exit") or {}

@@ -219,7 +219,8 @@ def describe_containment(status: dict) -> dict:
             "own PID namespace (sees only its own processes; all die with the kernel)"
             if achieved.get("pid") == "namespace"
             else "process tree tracked by a subreaper"
-        ),
+        )
+        + (f"; tasks: {achieved['tasks']}" if achieved.get("tasks") else ""),
         "user": achieved.get("user", "unknown"),
         "read_only_system": bool(achieved.get("readonly")),
         "warnings": status.get("warnings", []),

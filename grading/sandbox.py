@@ -26,6 +26,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -58,6 +59,13 @@ WATCH_INTERVAL = 0.1  # seconds between two looks at the kernel's memory and par
 TREE_END_TIMEOUT = 5.0  # seconds to wait for a killed kernel's processes to be gone
 PSS_INTERVAL = 0.5  # seconds between two PSS samples for the report (one costs ~10 ms for a TensorFlow kernel)
 IPC_PREFIX = "gk-"  # socket folders in /tmp: gk-<worker pid>-<random>
+# Processes in a kernel's tree above which the watchdog ends it: a fork bomb would otherwise use up
+# the machine's process ids (RLIMIT_NPROC binds only a kernel running as nobody, not one as root).
+MAX_PROCESSES = 256
+# Tasks (threads included) a kernel's own pids cgroup allows, where the machine lets the grader make
+# one: a limit the Linux kernel enforces, which a fork bomb cannot outrun as it can the watchdog.
+PIDS_MAX = 4096
+CGROUP_PREFIX = "grading-kernel-"  # a kernel's pids cgroup: grading-kernel-<supervisor pid>
 
 
 @dataclass(frozen=True)
@@ -452,6 +460,59 @@ def _private_cwd(spec: SandboxSpec) -> str:
 # ----------------------------------------------------------- the supervisor
 
 
+def _remove_stale_cgroups(parent: str) -> None:
+    """Remove the empty cgroups of supervisors that were killed outright (``grading-kernel-<pid>``)."""
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(CGROUP_PREFIX) and name[len(CGROUP_PREFIX) :].isdigit():
+            try:
+                os.kill(int(name[len(CGROUP_PREFIX) :]), 0)
+            except ProcessLookupError:
+                try:
+                    os.rmdir(os.path.join(parent, name))  # (fails while a task is in it)
+                except OSError:
+                    pass
+            except OSError:
+                pass
+
+
+def pids_cgroup(name: str, limit: int) -> str | None:
+    """A new cgroup of the ``pids`` controller (v1, or v2 where the parent enables it), below this
+    process's own, allowing ``limit`` tasks: its folder, or None where the machine lets us make none."""
+    try:
+        with open("/proc/self/cgroup") as handle:
+            memberships = [line.rstrip("\n").split(":", 2) for line in handle]
+        with open("/proc/self/mountinfo") as handle:
+            mounts = [line.split() for line in handle]
+    except OSError:
+        return None
+    for _, controllers, path in memberships:
+        version = "cgroup" if "pids" in controllers.split(",") else "cgroup2" if controllers == "" else None
+        for fields in mounts if version else []:
+            tail = fields[fields.index("-") + 1 :]
+            if tail[0] != version or (version == "cgroup" and "pids" not in tail[2].split(",")):
+                continue
+            root, mountpoint = fields[3], fields[4]
+            if not _inside(path, root):
+                continue
+            parent = mountpoint + path[len(root.rstrip("/")) :]
+            _remove_stale_cgroups(parent)
+            folder = os.path.join(parent, name)
+            try:
+                os.mkdir(folder)
+            except OSError:
+                continue
+            try:
+                _write(os.path.join(folder, "pids.max"), str(limit))  # (v2: only where the parent enables pids)
+                return folder
+            except OSError:
+                os.rmdir(folder)
+    return None
+
+
 def process_tree(root: int) -> list[int]:
     """The descendants of ``root`` (children, grandchildren...), each once."""
     parents: dict[int, list[int]] = {}
@@ -533,15 +594,30 @@ class Supervisor:
         self.status_file = spec.status_file
         self.child = 0
         self.namespaces: str | None = None
+        self.cgroup: str | None = None
+        self.saving = threading.Lock()
 
     def save(self) -> None:
         tmp = self.status_file + ".tmp"
-        try:
-            with open(tmp, "w") as handle:
-                json.dump(self.status, handle)
-            os.replace(tmp, self.status_file)
-        except OSError:
-            pass  # the grader's folder is gone (a killed run being cleaned up)
+        with self.saving:  # (the process-count watchdog saves from its own thread)
+            try:
+                with open(tmp, "w") as handle:
+                    json.dump(self.status, handle)
+                os.replace(tmp, self.status_file)
+            except OSError:
+                pass  # the grader's folder is gone (a killed run being cleaned up)
+
+    def watch_process_count(self, stop: threading.Event) -> None:
+        """End the tree once it has more than ``MAX_PROCESSES`` processes. A thread of its own: the
+        memory watchdog's read of a process's ``smaps_rollup`` can wait for seconds on a kernel that
+        forks without end (each fork holds the memory map the read needs)."""
+        while not stop.wait(WATCH_INTERVAL):
+            count = len(self.descendants())
+            if count > MAX_PROCESSES:
+                if not any(event["kind"] == "processes" for event in self.status["events"]):
+                    self.status["events"].append({"kind": "processes", "count": count, "limit": MAX_PROCESSES})
+                    self.save()
+                self.kill_tree()  # (again, while the killed ones are still counted)
 
     def enter_namespaces(self) -> str | None:
         mode = self.spec.policy.mode
@@ -571,13 +647,17 @@ class Supervisor:
         return process_tree(os.getpid())
 
     def kill_tree(self) -> None:
-        for pid in dict.fromkeys([self.child] + self.descendants()):
-            if pid <= 0:  # no child yet (0 would mean our whole process group)
-                continue
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        # The kernel (PID 1 of its namespace, where it has one) and our child first: the death of
+        # a namespace's first process ends every process in it at once, which a fork bomb cannot
+        # outrun as it can the walk through /proc that finds the rest.
+        for first in (True, False):
+            for pid in dict.fromkeys([self.kernel_pid(), self.child] if first else self.descendants()):
+                if pid <= 0:  # no child yet (0 would mean our whole process group)
+                    continue
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
 
     def end_tree(self) -> None:
         """Kill the kernel's tree and wait until it is gone, so that nothing writes into the folders removed next.
@@ -619,6 +699,15 @@ class Supervisor:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for folder in self.spec.remove_on_exit:
             shutil.rmtree(folder, ignore_errors=True)
+        deadline = time.monotonic() + TREE_END_TIMEOUT
+        while self.cgroup:  # empty once the killed tasks are reaped
+            try:
+                os.rmdir(self.cgroup)
+                self.cgroup = None
+            except OSError:
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(0.05)
 
     def _run(self, cmd: list[str]) -> int:
         # The grader died: so do we (and the kernel). Asked again after entering the
@@ -642,10 +731,24 @@ class Supervisor:
             self.save()
             return 97
         self.status["achieved"]["pid"] = "namespace" if namespaces else "none"
+        self.cgroup = pids_cgroup(f"{CGROUP_PREFIX}{os.getpid()}", PIDS_MAX)
+        self.status["achieved"]["tasks"] = (
+            f"at most {PIDS_MAX} (a pids cgroup)" if self.cgroup else f"watchdog: ended above {MAX_PROCESSES} processes"
+        )
+        try:  # the watchdogs keep their turn on a processor the kernel's tree fills (as root only)
+            os.setpriority(os.PRIO_PROCESS, 0, -10)
+        except OSError:
+            pass
         read_fd, write_fd = os.pipe()
         self.child = os.fork()
         if self.child == 0:
             os.close(read_fd)
+            os.setpriority(os.PRIO_PROCESS, 0, 0)  # the kernel: the usual priority
+            try:
+                if self.cgroup:  # the child, and all it starts
+                    _write(os.path.join(self.cgroup, "cgroup.procs"), str(os.getpid()))
+            except OSError as exc:
+                _report(write_fd, warning=f"could not join the kernel's pids cgroup ({exc.strerror})")
             _child(self.spec, cmd, namespaces, write_fd)
             os._exit(97)  # not reached
         os.close(write_fd)
@@ -727,6 +830,9 @@ class Supervisor:
         limit = self.spec.policy.memory_bytes
         peak, peak_rss, measure = 0, 0, "pss"
         next_pss = 0.0
+        stop = threading.Event()
+        counting = threading.Thread(target=self.watch_process_count, args=(stop,), daemon=True)
+        counting.start()
         while True:
             try:
                 pid, status = os.waitpid(self.child, os.WNOHANG)
@@ -755,6 +861,8 @@ class Supervisor:
                         self.save()
                         self.kill_tree()
             time.sleep(WATCH_INTERVAL)
+        stop.set()
+        counting.join()
         self.end_tree()  # daemons left behind by the kernel (no PID namespace case)
         self.status["peak_memory_bytes"] = peak
         self.status["peak_rss_bytes"] = peak_rss

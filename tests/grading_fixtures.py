@@ -325,6 +325,12 @@ def hostile_submissions(course: Path, folder: Path, secrets: dict[str, str], wri
     # the kernel leaves: exit and segmentation fault
     add("exits", answered(course, {"square": "import os\nos._exit(3)"}), 3)
     add("segfault", answered(course, {"square": "import ctypes\nctypes.string_at(0)"}), 3)
+    # a fork bomb (2**10 processes at most: a bomb without end would be unsafe where nothing ends it)
+    add(
+        "fork_bomb",
+        answered(course, {"square": "import os, time\nfor _ in range(10):\n    os.fork()\ntime.sleep(60)"}),
+        3,
+    )
     # output floods
     add(
         "flood",

@@ -15,6 +15,7 @@ installed (by default the kernels run under ``bwrap`` where it works).
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import random
@@ -36,7 +37,7 @@ import pytest
 from grading import Grader, grade, student_seed
 from grading.intake import file_digest
 from grading.runner import python_closed_to_nobody
-from grading.sandbox import IPC_PREFIX, SandboxPolicy, SandboxSpec
+from grading.sandbox import IPC_PREFIX, MAX_PROCESSES, SandboxPolicy, SandboxSpec
 
 ROOT = Path(__file__).resolve().parents[1]  # the grader is a top-level package there (pytest's pythonpath)
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the grader's sandbox is Linux-only")
@@ -53,6 +54,7 @@ EXPECTED = {
     "hog_once": 2,
     "exits": 3,
     "segfault": 3,
+    "fork_bomb": 3,
     "flood": 5,
     "always_equal": 0,
     "hide_tracebacks": 3,
@@ -223,7 +225,8 @@ def test_memory_limits_stop_hogs_and_say_so(hostile):
 def test_dying_kernels_are_reported_and_replaced(hostile):
     assert "exited with code 3" in messages(hostile["students"]["exits"])
     assert "segmentation fault" in messages(hostile["students"]["segfault"])
-    for student in ("exits", "segfault", "hog", "loop_deaf"):
+    assert f"more than {MAX_PROCESSES} processes" in messages(hostile["students"]["fork_bomb"])
+    for student in ("exits", "segfault", "fork_bomb", "hog", "loop_deaf"):
         assert hostile["students"][student]["kernels"] >= 2  # a fresh kernel ran the later cells
 
 
@@ -435,7 +438,7 @@ def test_command_line_grades_and_reports(course_template, tmp_path):
 # ------------------------------------------------------------------ memory and clean-up
 
 
-def run_sandboxed(code: str, memory_bytes: int) -> tuple[int, dict]:
+def run_sandboxed(code: str, memory_bytes: int, nproc: int = 64) -> tuple[int, dict]:
     """Run ``python -c code`` under the sandbox supervisor (no namespaces); its exit code and status."""
     work = Path(tempfile.mkdtemp(prefix="grading-memtest-"))
     try:
@@ -448,7 +451,7 @@ def run_sandboxed(code: str, memory_bytes: int) -> tuple[int, dict]:
             address_space_bytes=8 * 2**30,
             file_size_bytes=2**20,
             tmp_bytes=2**20,
-            nproc=64,
+            nproc=nproc,
             env_keep=["PATH"],
             bwrap="",
         )
@@ -492,6 +495,21 @@ def test_memory_watchdog_counts_each_process_once():
     exit_code, status = run_sandboxed(code, memory_bytes=150 * MiB)
     events = [e for e in status["events"] if e["kind"] == "memory"]  # (a loaded machine may see it twice)
     assert status["exit"] == {"signal": 9, "name": "SIGKILL"} and events and events[0]["used_bytes"] > 150 * MiB
+
+
+def test_a_fork_bomb_is_ended_and_leaves_no_process_behind():
+    # 2**11 processes at most (a bomb without end would be unsafe on a machine without a pids cgroup)
+    marker = f"bomb-{os.getpid()}"
+    code = f"import os, time\n{marker!r}\nfor _ in range(11):\n    os.fork()\ntime.sleep(60)"
+    started = time.monotonic()
+    exit_code, status = run_sandboxed(code, memory_bytes=2 * 2**30, nproc=2**20)  # (as nobody)
+    assert time.monotonic() - started < 30, "the tree was not ended"
+    events = [e for e in status["events"] if e["kind"] == "processes"]
+    assert exit_code == 128 + signal.SIGKILL and events and events[0]["count"] > MAX_PROCESSES, status
+    assert status["achieved"]["tasks"], status["achieved"]
+    time.sleep(1)
+    assert not processes_mentioning(marker), "processes of the bomb outlived its kernel"
+    assert not glob.glob("/sys/fs/cgroup/**/grading-kernel-*", recursive=True), "its pids cgroup was left"
 
 
 def test_a_kernel_s_sockets_drop_messages_over_64_mib_and_its_folders_go_with_it(tmp_path):
