@@ -4,9 +4,11 @@ the assignment's cells from the gradebook, and the gradebook's safety copies."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import sqlite3
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +154,32 @@ class Course:
         self.db_url = self.coursedir.db_url
         self.delimiters = delimiters(self.config)
         self.gradebook_path = Path(self.db_url[len("sqlite:///") :]) if self.db_url.startswith("sqlite:///") else None
+
+    @contextlib.contextmanager
+    def grading_lock(self):
+        """Held while a grader grades this course; a second grader stops at once with a clear
+        message. Two at once would both write the gradebook, and each would take the other's
+        writes for tampering and undo them. (A lock of the operating system: it ends with the
+        process that held it, however that ended.)"""
+        path = Path(f"{self.gradebook_path}.grading-lock") if self.gradebook_path else self.root / ".grading-lock"
+        try:
+            handle = open(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+")
+        except OSError as exc:
+            raise CourseError(f"cannot create the grading lock {path}: {exc.strerror}") from exc
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = handle.read().strip() or "another process"
+                raise CourseError(
+                    f"another python -m grading ({holder}) is grading this course: one grader at a time "
+                    "writes its gradebook; run this one when that one has ended"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+            handle.flush()
+            yield
 
     def _load_config(self) -> Config:
         if not self.config_file.exists():

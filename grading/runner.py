@@ -352,9 +352,15 @@ class Progress:
 def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dict:
     """Grade a folder of submissions; ``grade_job(job) -> answer`` replaces the worker processes (tests).
 
-    ``progress_bar``: a terminal's stream to show a progress bar on (else ``log`` gets a line per submission)."""
-    started, started_at = time.monotonic(), datetime.now().isoformat(timespec="seconds")
+    ``progress_bar``: a terminal's stream to show a progress bar on (else ``log`` gets a line per submission).
+    One grader at a time per course: a second one stops at once (see ``Course.grading_lock``)."""
     course = Course(settings.course)
+    with course.grading_lock():
+        return grade_course(settings, course, log, grade_job, progress_bar)
+
+
+def grade_course(settings: Grader, course: Course, log, grade_job, progress_bar) -> dict:
+    started, started_at = time.monotonic(), datetime.now().isoformat(timespec="seconds")
     check_visible(settings)
     assignment = course.assignment(settings.assignment)
     for stale in remove_stale_ipc_dirs():

@@ -175,6 +175,28 @@ def test_a_run_folder_of_another_run_is_refused(batch, tmp_path, monkeypatch):
         run(course, subs, tmp_path / "run", FakeWorker(monkeypatch), seed=9)
 
 
+def test_a_second_grader_on_the_same_course_stops_and_the_first_keeps_every_grade(batch, tmp_path, monkeypatch):
+    course, subs = batch
+    others = tmp_path / "others"
+    fx.submit(others, "t1", fx.answered(course))
+    refusals: list[str] = []
+
+    class Meanwhile(FakeWorker):
+        def __call__(self, job):
+            if not refusals:  # while the first grader grades its first student, a second one starts
+                with pytest.raises(CourseError) as refused:
+                    run(course, others, tmp_path / "run-2", FakeWorker(monkeypatch))
+                refusals.append(str(refused.value))
+            return super().__call__(job)
+
+    report = run(course, subs, tmp_path / "run", Meanwhile(monkeypatch))
+    assert "another python -m grading (pid " in refusals[0] and "one grader at a time" in refusals[0]
+    assert scores(report) == SCORES and not report["problems"], report["problems"]
+    assert [row[0] for row in gradebook_rows(course)] == sorted(SCORES)
+    # and once the first has ended, the second grades
+    assert scores(run(course, others, tmp_path / "run-2", FakeWorker(monkeypatch))) == {"t1": 5}
+
+
 class Crash(BaseException):
     """Stands for SIGKILL: nothing after it runs, no clean-up, no ``except Exception``."""
 
