@@ -12,8 +12,11 @@ kernel's error-reporting methods, the functions of the modules tests use
 (``numpy``, ``numpy.testing``, ``math``, ``importlib``, ``lib.checks``...) as they were
 when loaded (or reloaded), and every method of Keras's classes and function of its public
 modules (what a test measures a model with: ``keras.Model.evaluate``, ``predict``, ...),
-reports any that were replaced or added since, and puts the genuine ones back: a hidden
-test's ``importlib.reload(lib.checks)`` really reloads from disk.
+reports any that were replaced or added since, and puts the genuine ones back (the watched
+modules themselves too, in ``sys.modules``, on their packages and on the packages' paths): a
+hidden test's ``importlib.reload(lib.checks)`` really reloads the genuine file. The notebook's
+folder goes after the installed packages on ``sys.path``, so that a folder shipped with the
+notebook (``keras/``, ``lib/``) cannot stand in for a package the tests import.
 
 Everything is wrapped in one function and deleted afterwards, so the
 student's namespace stays clean. Nothing here may print or write to stderr
@@ -32,6 +35,19 @@ def _grading_install():
 
     seed = int(os.environ.get("GRADING_SEED", "0"))
     random.seed(seed)
+
+    def installed_packages_first():
+        """The notebook's folder ('' on sys.path, where IPython puts it) after the installed
+        packages: a folder of the submission named like a package the tests import (keras/,
+        lib/) must not stand in for it. The student's own modules still import."""
+        cwd = os.getcwd()
+        here = [entry for entry in sys.path if os.path.abspath(entry or ".") == cwd]
+        rest = [entry for entry in sys.path if entry not in here]
+        moved = sys.path[len(rest) :] != here
+        sys.path[:] = rest + (here or [""])
+        return moved
+
+    installed_packages_first()
 
     watched = {
         "numpy",
@@ -78,10 +94,19 @@ def _grading_install():
                 if callable(value) or isinstance(value, (staticmethod, classmethod, property))
             }
 
+    genuine_modules = {}  # name -> (module, its __path__ if a package): the watched ones and their packages
+
     def snapshot(name, module):
         snapshots[name] = {
             key: value for key, value in vars(module).items() if callable(value) and not key.startswith("__")
         }
+        parts = name.split(".")
+        for depth in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:depth])
+            owner = module if prefix == name else sys.modules.get(prefix)
+            if prefix == name or (owner is not None and prefix not in genuine_modules):
+                path = getattr(owner, "__path__", None)
+                genuine_modules[prefix] = (owner, list(path) if isinstance(path, list) else None)
 
     def after_import(name, module):
         try:
@@ -232,6 +257,19 @@ def _grading_install():
             shell.custom_exceptions = ()
         if kernel is not None:
             restore_methods(kernel, type(kernel), genuine_kernel, genuine_kernel_instance, "the kernel's", repaired)
+        for name, (module, path) in genuine_modules.items():
+            # a module swapped in sys.modules, on its package, or a package's search path
+            # changed would make a test's import or importlib.reload load another file
+            if name in sys.modules and sys.modules[name] is not module:
+                repaired.append(f"sys.modules[{name!r}] was replaced")
+                sys.modules[name] = module
+            package, _, child = name.rpartition(".")
+            if package in sys.modules and getattr(sys.modules[package], child, module) is not module:
+                repaired.append(f"{name} was replaced on its package")
+                setattr(sys.modules[package], child, module)
+            if path and list(module.__path__) != path:
+                repaired.append(f"{name}.__path__ was changed")
+                module.__path__[:] = path
         for name, functions in snapshots.items():
             module = sys.modules.get(name)
             if module is None:
@@ -249,6 +287,8 @@ def _grading_install():
             for key in [k for k, v in current.items() if k not in genuine and callable(v)]:
                 repaired.append(f"{cls.__name__}.{key} was added")
                 delattr(cls, key)
+        if installed_packages_first():
+            repaired.append("the notebook's folder was put before the installed packages on sys.path")
         if finder not in sys.meta_path:
             repaired.append("the grader's import hook was removed")
             sys.meta_path.insert(0, finder)

@@ -325,6 +325,11 @@ def hostile_submissions(course: Path, folder: Path, secrets: dict[str, str], wri
     # the kernel leaves: exit and segmentation fault
     add("exits", answered(course, {"square": "import os\nos._exit(3)"}), 3)
     add("segfault", answered(course, {"square": "import ctypes\nctypes.string_at(0)"}), 3)
+    # a folder named like an installed package, shipped with the notebook: the package still wins
+    shadow = "import tqdm\nprint('tqdm from', tqdm.__file__)\n" + SOLVED["square"]
+    add("shadows_a_package", answered(course, {"square": shadow}), 5)
+    (folder / "shadows_a_package" / "tqdm").mkdir()
+    (folder / "shadows_a_package" / "tqdm" / "__init__.py").write_text("raise SystemExit('the shipped tqdm')\n")
     # a fork bomb (2**10 processes at most: a bomb without end would be unsafe where nothing ends it)
     add(
         "fork_bomb",

@@ -55,6 +55,7 @@ EXPECTED = {
     "exits": 3,
     "segfault": 3,
     "fork_bomb": 3,
+    "shadows_a_package": 5,
     "flood": 5,
     "always_equal": 0,
     "hide_tracebacks": 3,
@@ -228,6 +229,12 @@ def test_dying_kernels_are_reported_and_replaced(hostile):
     assert f"more than {MAX_PROCESSES} processes" in messages(hostile["students"]["fork_bomb"])
     for student in ("exits", "segfault", "fork_bomb", "hog", "loop_deaf"):
         assert hostile["students"][student]["kernels"] >= 2  # a fresh kernel ran the later cells
+
+
+def test_a_package_shipped_with_the_notebook_does_not_replace_the_installed_one(hostile):
+    import tqdm
+
+    assert f"tqdm from {tqdm.__file__}" in outputs_text(hostile["course"], "shadows_a_package")
 
 
 def test_gigantic_output_is_capped(hostile):
@@ -714,3 +721,70 @@ def test_a_data_cache_kernels_cannot_read_stops_before_grading(course_template, 
     assert result.returncode == 2
     assert f"error: kernels run as user nobody, who cannot read {private}" in result.stderr
     assert not (course / "autograded").exists()  # nothing was graded
+
+
+def test_a_module_the_tests_reload_cannot_be_swapped_for_another_file(tmp_path):
+    """A student's cell puts a module of its own in the place of ``lib.checks`` (in ``sys.modules``,
+    on the package, and first on the package's path): before the next test cell the integrity
+    guard puts the genuine one back, so the hidden test's ``importlib.reload`` reads the real file."""
+    import asyncio
+    from dataclasses import asdict
+
+    import lib.checks
+    from grading.kernel import SandboxKernelManager
+
+    (tmp_path / "work").mkdir()
+    (tmp_path / "kernels").mkdir()
+    policy = SandboxPolicy(
+        mode="off",
+        hide=[],
+        needed=[sys.prefix, sys.base_prefix],
+        memory_bytes=2**30,
+        address_space_bytes=8 * 2**30,
+        file_size_bytes=2**20,
+        tmp_bytes=2**20,
+        nproc=256,
+        env_keep=["PATH"],
+        bwrap="",
+    )
+    fake = tmp_path / "work" / "checks.py"
+    attack = (
+        "import importlib.util, sys\nimport lib, lib.checks\n"
+        f"spec = importlib.util.spec_from_file_location('lib.checks', {str(fake)!r})\n"
+        "fake = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(fake)\n"
+        "sys.modules['lib.checks'] = lib.checks = fake\n"
+        f"lib.__path__.insert(0, {str(fake.parent)!r})\n"
+    )
+    test = (
+        "import importlib, lib.checks\nimportlib.reload(lib.checks)\n"
+        "print(lib.checks.__file__, hasattr(lib.checks, 'FAKE'))"
+    )
+
+    async def run(*cells: str) -> list[str]:
+        km = SandboxKernelManager(sandbox=asdict(policy), work_root=str(tmp_path / "kernels"))
+        await km.start_kernel(cwd=str(tmp_path / "work"))
+        kc = km.client()
+        kc.start_channels()
+        printed = []
+
+        def keep(msg):
+            if msg["msg_type"] == "stream":
+                printed.append(msg["content"]["text"])
+
+        try:
+            await kc.wait_for_ready(timeout=120)
+            for cell in cells:
+                await kc.execute_interactive(cell, output_hook=keep, timeout=60)
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+            await km.cleanup_resources()
+        return printed
+
+    fake.write_text("FAKE = True\n")
+    guard = "__import__('sys').modules['_grading_guard'].check('nonce')"
+    printed = asyncio.run(run(attack, guard, test))
+    report = json.loads(printed[0])
+    assert "sys.modules['lib.checks'] was replaced" in report["repaired"], report
+    assert "lib.__path__ was changed" in report["repaired"], report
+    assert printed[1].split() == [lib.checks.__file__, "False"], printed
