@@ -15,6 +15,7 @@ installed (by default the kernels run under ``bwrap`` where it works).
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import json
 import os
@@ -445,23 +446,29 @@ def test_command_line_grades_and_reports(course_template, tmp_path):
 # ------------------------------------------------------------------ memory and clean-up
 
 
+def plain_policy(**changes) -> SandboxPolicy:
+    """No containment, small limits: for tests that start the supervisor or a kernel directly."""
+    policy = SandboxPolicy(
+        mode="off",
+        hide=[],
+        needed=[sys.prefix, sys.base_prefix],
+        memory_bytes=2**30,
+        address_space_bytes=8 * 2**30,
+        file_size_bytes=2**20,
+        tmp_bytes=2**20,
+        nproc=64,
+        env_keep=["PATH"],
+        bwrap="",
+    )
+    return dataclasses.replace(policy, **changes)
+
+
 def run_sandboxed(code: str, memory_bytes: int, nproc: int = 64) -> tuple[int, dict]:
     """Run ``python -c code`` under the sandbox supervisor (no namespaces); its exit code and status."""
     work = Path(tempfile.mkdtemp(prefix="grading-memtest-"))
     try:
         os.chmod(work, 0o755)  # reachable by nobody, whom a root supervisor runs the child as
-        policy = SandboxPolicy(
-            mode="off",
-            hide=[],
-            needed=[sys.prefix, sys.base_prefix],
-            memory_bytes=memory_bytes,
-            address_space_bytes=8 * 2**30,
-            file_size_bytes=2**20,
-            tmp_bytes=2**20,
-            nproc=nproc,
-            env_keep=["PATH"],
-            bwrap="",
-        )
+        policy = plain_policy(memory_bytes=memory_bytes, nproc=nproc)
         spec = SandboxSpec(
             policy=policy,
             cwd=str(work),
@@ -529,18 +536,7 @@ def test_a_kernel_s_sockets_drop_messages_over_64_mib_and_its_folders_go_with_it
 
     (tmp_path / "work").mkdir()
     (tmp_path / "kernels").mkdir()
-    policy = SandboxPolicy(
-        mode="off",
-        hide=[],
-        needed=[sys.prefix, sys.base_prefix],
-        memory_bytes=2**30,
-        address_space_bytes=8 * 2**30,
-        file_size_bytes=2**20,
-        tmp_bytes=2**20,
-        nproc=256,
-        env_keep=["PATH"],
-        bwrap="",
-    )
+    policy = plain_policy()
     events = tmp_path / "events.jsonl"
 
     async def start_and_stop() -> tuple[list[int], list[str]]:
@@ -735,18 +731,7 @@ def test_a_module_the_tests_reload_cannot_be_swapped_for_another_file(tmp_path):
 
     (tmp_path / "work").mkdir()
     (tmp_path / "kernels").mkdir()
-    policy = SandboxPolicy(
-        mode="off",
-        hide=[],
-        needed=[sys.prefix, sys.base_prefix],
-        memory_bytes=2**30,
-        address_space_bytes=8 * 2**30,
-        file_size_bytes=2**20,
-        tmp_bytes=2**20,
-        nproc=256,
-        env_keep=["PATH"],
-        bwrap="",
-    )
+    policy = plain_policy()
     fake = tmp_path / "work" / "checks.py"
     attack = (
         "import importlib.util, sys\nimport lib, lib.checks\n"
