@@ -596,6 +596,7 @@ class Supervisor:
         self.namespaces: str | None = None
         self.cgroup: str | None = None
         self.saving = threading.Lock()
+        self.tree: list[int] = []  # the kernel's tree, as the process-count watchdog last saw it
 
     def save(self) -> None:
         tmp = self.status_file + ".tmp"
@@ -612,7 +613,8 @@ class Supervisor:
         memory watchdog's read of a process's ``smaps_rollup`` can wait for seconds on a kernel that
         forks without end (each fork holds the memory map the read needs)."""
         while not stop.wait(WATCH_INTERVAL):
-            count = len(self.descendants())
+            self.tree = self.descendants()  # (the memory watchdog reads it too: one walk through /proc)
+            count = len(self.tree)
             if count > MAX_PROCESSES:
                 if not any(event["kind"] == "processes" for event in self.status["events"]):
                     self.status["events"].append({"kind": "processes", "count": count, "limit": MAX_PROCESSES})
@@ -844,7 +846,7 @@ class Supervisor:
             if os.getppid() != self.spec.parent_pid:  # in case the parent-death signal was lost
                 raise ParentDied()
             if limit:
-                tree = self.descendants()  # the kernel is one of them, counted once
+                tree = self.tree  # the kernel is one of them, counted once
                 resident = resident_of(tree)
                 peak_rss = max(peak_rss, resident)
                 # PSS never exceeds RSS: while the RSS is within the limit, the costly PSS is read only
