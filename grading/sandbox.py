@@ -733,7 +733,7 @@ class Supervisor:
             self.save()
             return 97
         self.status["achieved"]["pid"] = "namespace" if namespaces else "none"
-        self.cgroup = pids_cgroup(f"{CGROUP_PREFIX}{os.getpid()}", PIDS_MAX)
+        self.cgroup = self.status["cgroup"] = pids_cgroup(f"{CGROUP_PREFIX}{os.getpid()}", PIDS_MAX)
         self.status["achieved"]["tasks"] = (
             f"at most {PIDS_MAX} (a pids cgroup)" if self.cgroup else f"watchdog: ended above {MAX_PROCESSES} processes"
         )
