@@ -652,14 +652,16 @@ class Supervisor:
         # The kernel (PID 1 of its namespace, where it has one) and our child first: the death of
         # a namespace's first process ends every process in it at once, which a fork bomb cannot
         # outrun as it can the walk through /proc that finds the rest.
-        for first in (True, False):
-            for pid in dict.fromkeys([self.kernel_pid(), self.child] if first else self.descendants()):
-                if pid <= 0:  # no child yet (0 would mean our whole process group)
-                    continue
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+        def kill(pids: list[int]) -> None:
+            for pid in dict.fromkeys(pids):
+                if pid > 0:  # (0: no child yet; it would mean our whole process group)
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+
+        kill([self.kernel_pid(), self.child])
+        kill(self.descendants())
 
     def end_tree(self) -> None:
         """Kill the kernel's tree and wait until it is gone, so that nothing writes into the folders removed next.
