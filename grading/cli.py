@@ -16,7 +16,7 @@ from traitlets import TraitError
 
 from .config import Grader
 from .course import CourseError
-from .runner import describe_containment, grade, probe_sandbox, sandbox_policy
+from .runner import Interrupted, describe_containment, grade, probe_sandbox, sandbox_policy
 
 
 def print_report(report: dict) -> None:
@@ -71,6 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     except (CourseError, TraitError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Interrupted as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:  # pressed twice, or before grading began
+        print("stopped at once; the same command with the same --run-dir goes on from there", file=sys.stderr)
+        return 130
     print_report(report)
     if settings.report:
         Path(settings.report).write_text(json.dumps(report, indent=2))

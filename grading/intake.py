@@ -83,25 +83,40 @@ def listing(folder: Path) -> set[str]:
     return found
 
 
-def archive(sub: Submission, target: Path, max_bytes: int) -> None:
-    """Copy the regular files of the submission (an untouched record) and note their digests."""
+def archive(sub: Submission, target: Path, max_bytes: int, max_total: tuple[int, int]) -> None:
+    """Copy the regular files of the submission (an untouched record) and note their digests.
+
+    Files over ``max_bytes`` are ignored, and so are the files beyond ``max_total`` (bytes,
+    files) of all but the notebooks, which come first: the submission is copied three times
+    (archive, prepared, the kernel's working copy), a folder of data must not fill the disk."""
     target.mkdir(parents=True, exist_ok=True)
     sub.listing = listing(sub.folder)
+    found = []
     for root, dirnames, filenames in os.walk(sub.folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        for name in sorted(filenames):
-            path = Path(root) / name
-            relative = path.relative_to(sub.folder)
-            if path.is_symlink() or not path.is_file():
-                sub.messages.append(f"ignored {relative}: not a regular file")
+        found.extend(Path(root) / name for name in sorted(filenames))
+    budget_bytes, budget_files = max_total
+    for path in sorted(found, key=lambda path: path.suffix != ".ipynb"):  # (a stable sort: walk order kept)
+        relative = path.relative_to(sub.folder)
+        if path.is_symlink() or not path.is_file():
+            sub.messages.append(f"ignored {relative}: not a regular file")
+            continue
+        size = path.stat().st_size
+        if size > max_bytes:
+            sub.messages.append(f"ignored {relative}: larger than {max_bytes // 2**20} MiB")
+            continue
+        if path.suffix != ".ipynb":
+            if size > budget_bytes or budget_files == 0:
+                sub.messages.append(
+                    f"ignored {relative}: the submission's other files may add up to "
+                    f"{max_total[0] // 2**20} MiB and {max_total[1]} files"
+                )
                 continue
-            if path.stat().st_size > max_bytes:
-                sub.messages.append(f"ignored {relative}: larger than {max_bytes // 2**20} MiB")
-                continue
-            destination = target / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, destination)
-            sub.files[str(relative)] = file_digest(destination)
+            budget_bytes, budget_files = budget_bytes - size, budget_files - 1
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+        sub.files[str(relative)] = file_digest(destination)
     sub.archive = target
     stamp = target / "timestamp.txt"
     if stamp.exists():
@@ -288,12 +303,18 @@ def _insert_position(nb: nbformat.NotebookNode, order: list[str], name: str) -> 
 
 
 def prepare(
-    sub: Submission, assignment: AssignmentInfo, run_dir: Path, *, max_notebook_bytes: int, max_file_bytes: int
+    sub: Submission,
+    assignment: AssignmentInfo,
+    run_dir: Path,
+    *,
+    max_notebook_bytes: int,
+    max_file_bytes: int,
+    max_total: tuple[int, int],
 ) -> Submission:
     """Archive, check and prepare one submission for the workers."""
     if sub.status == "rejected":
         return sub
-    archive(sub, run_dir / "originals" / sub.student, max_file_bytes)
+    archive(sub, run_dir / "originals" / sub.student, max_file_bytes, max_total)
     matched = match_notebooks(sub, assignment, max_notebook_bytes)
     if sub.status == "rejected":
         return sub

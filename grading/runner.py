@@ -3,6 +3,7 @@ real gradebook, feedback, and the report."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -68,6 +69,7 @@ GiB = 2**30
 FILE_SIZE_BYTES = TMP_BYTES = 256 * 2**20  # per file a kernel writes; its private /tmp
 NPROC = 1024  # processes of the kernel's user (when it runs as nobody)
 MAX_NOTEBOOK_BYTES, MAX_FILE_BYTES = 20 * 2**20, 100 * 2**20  # bigger ones are rejected, ignored
+MAX_OTHER_FILES = (256 * 2**20, 1000)  # bytes, files: a submission's files but its notebooks; more are ignored
 
 
 def cell_timeout_of(settings: Grader, course: Course) -> int:
@@ -261,38 +263,39 @@ class Lane:
         self.buffer = b""
 
     def stop(self, kill: bool = False) -> None:
-        if self.proc is None:
+        proc, self.proc = self.proc, None  # (the lane's thread and the grader's may both stop it)
+        if proc is None:
             return
         if kill:
             try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
+                os.killpg(proc.pid, signal.SIGKILL)
             except OSError:
                 pass
         else:
             try:
-                self.proc.stdin.close()
+                proc.stdin.close()
             except OSError:
                 pass
         try:
-            self.proc.wait(timeout=30)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-        self.proc = None
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
     def run(self, job: dict, timeout: float) -> dict | None:
         """The worker's answer, or None after ``timeout`` seconds (the worker is then killed)."""
         if self.proc is None:
             self.start()
+        proc = self.proc  # (``stop`` from the grader's thread may drop ``self.proc`` meanwhile)
         try:
-            self.proc.stdin.write((json.dumps(job) + "\n").encode())
-            self.proc.stdin.flush()
+            proc.stdin.write((json.dumps(job) + "\n").encode())
+            proc.stdin.flush()
         except OSError:
             self.stop(kill=True)
             return {"ok": False, "error": "the grading worker died before taking the job"}
         deadline = time.monotonic() + timeout
         with selectors.DefaultSelector() as selector:
-            selector.register(self.proc.stdout, selectors.EVENT_READ)
+            selector.register(proc.stdout, selectors.EVENT_READ)
             while b"\n" not in self.buffer:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -300,9 +303,9 @@ class Lane:
                     return None
                 if not selector.select(timeout=min(remaining, 1.0)):
                     continue
-                chunk = os.read(self.proc.stdout.fileno(), 1 << 16)
+                chunk = os.read(proc.stdout.fileno(), 1 << 16)
                 if not chunk:
-                    code = self.proc.poll()
+                    code = proc.poll()
                     self.stop(kill=True)
                     return {
                         "ok": False,
@@ -347,6 +350,37 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+class Interrupted(Exception):
+    """The grader was asked to stop (Ctrl-C, SIGTERM): what was recorded stays, a rerun goes on."""
+
+    def __init__(self, message: str, signum: int):
+        super().__init__(message)
+        self.exit_status = 128 + signum  # the shell's convention for a process ended by a signal
+
+
+@contextlib.contextmanager
+def stop_on_signals(stop: threading.Event):
+    """Ctrl-C or SIGTERM sets ``stop``: the student being recorded is finished, then the grader
+    stops; the same signal again stops at once (``KeyboardInterrupt``). Only where signals can be
+    caught: in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, _frame):  # (no printing here: the interrupted code may be printing)
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.signum = signum
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def grade(settings: Grader, log=print, grade_job=None, progress_bar=None) -> dict:
@@ -425,6 +459,7 @@ def grade_course(settings: Grader, course: Course, log, grade_job, progress_bar)
             run_dir,
             max_notebook_bytes=MAX_NOTEBOOK_BYTES,
             max_file_bytes=MAX_FILE_BYTES,
+            max_total=MAX_OTHER_FILES,
         )
     accepted = [s for s in subs if s.status == "pending"]
     log(f"{len(subs)} submissions: {len(accepted)} to grade, {len(subs) - len(accepted)} rejected")
@@ -450,13 +485,14 @@ def grade_course(settings: Grader, course: Course, log, grade_job, progress_bar)
 
     lanes = [Lane(run_dir, index) for index in range(settings.workers)]
     progress = Progress(len(pending), log, progress_bar)
+    stop = threading.Event()
 
     def lane_main(index: int) -> None:
         lane = lanes[index]
         try:
             while True:
                 with lock:
-                    if not pending:
+                    if not pending or stop.is_set():
                         return
                     sub = pending.pop(0)
                 job_dir = run_dir / "jobs" / sub.student
@@ -487,6 +523,8 @@ def grade_course(settings: Grader, course: Course, log, grade_job, progress_bar)
                         "limit for a whole submission; stopped",
                         "timeout": True,
                     }
+                if stop.is_set() and not answer.get("ok"):
+                    return  # ended by the stop, not by the submission: graded again by the next run
                 answer["seconds"] = round(time.monotonic() - t0, 2)
                 answer["seed"] = seed
                 if answer.get("ok"):  # kept: a run stopped before merging it merges it without grading again
@@ -502,25 +540,46 @@ def grade_course(settings: Grader, course: Course, log, grade_job, progress_bar)
     for thread in threads:
         thread.start()
     merged: dict[str, dict] = {}
-    try:
-        while len(merged) < len(accepted):
-            try:
-                sub, answer = graded.get(timeout=0.5)
-            except queue.Empty:
-                if any(thread.is_alive() for thread in threads) or not graded.empty():
-                    continue
-                break  # (a lane ended without an answer: those students are reported as failed below)
-            merged[sub.student] = merger.merge(sub, answer)
-    except BaseException:  # Ctrl-C, or a failure of the grader itself: stop grading, merge nothing more
+
+    def stop_lanes() -> None:
         with lock:
             pending.clear()
         for lane in lanes:
             lane.stop(kill=True)
         for thread in threads:
             thread.join(timeout=10)
+
+    try:
+        with stop_on_signals(stop):
+            while len(merged) < len(accepted) and not stop.is_set():
+                try:
+                    sub, answer = graded.get(timeout=0.5)
+                except queue.Empty:
+                    if any(thread.is_alive() for thread in threads) or not graded.empty():
+                        continue
+                    break  # (a lane ended without an answer: those students are reported as failed below)
+                merged[sub.student] = merger.merge(sub, answer)
+            if stop.is_set():
+                log(f"{signal.Signals(stop.signum).name}: stopping (the same signal again stops at once)")
+                stop_lanes()
+                while not graded.empty():  # answers that came back before the stop are recorded
+                    sub, answer = graded.get()
+                    merged[sub.student] = merger.merge(sub, answer)
+    except BaseException:  # a second Ctrl-C, or a failure of the grader itself: stop grading, merge nothing more
+        stop.set()
+        stop_lanes()
         raise
     finally:
         progress.close()
+    if stop.is_set():
+        rest = len(accepted) - len(merged)
+        raise Interrupted(
+            f"stopped ({signal.Signals(stop.signum).name}): {len(merged)} submissions recorded by this run"
+            + (f", {len(done)} by earlier ones" if done else "")
+            + f", {rest} not graded yet; the same command with --run-dir {run_dir} grades "
+            + ("them" if rest != 1 else "it"),
+            stop.signum,
+        )
     for sub in accepted:
         if sub.student not in merged:
             merged[sub.student] = merger.merge(sub, {"error": "not graded"})

@@ -602,6 +602,60 @@ def socket_folder(command: list[str]) -> str | None:
     return None
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "SIGTERM"])
+def test_a_grader_stopped_by_ctrl_c_says_how_to_go_on_and_leaves_nothing_running(course_template, tmp_path, signum):
+    # Ctrl-C in the instructor's terminal reaches the grader's process group; SIGTERM comes from a
+    # scheduler or `kill`. Both: the kernels end, the answers back are recorded, no traceback, a
+    # message that says how to go on, the shell's exit status; the same command then grades the rest.
+    course = fx.copy_course(course_template, tmp_path / "course")
+    subs, run_dir = tmp_path / "subs", tmp_path / "run"
+    fx.submit(subs, "s1", fx.answered(course))
+    for student in ("s2", "s3"):  # still being graded when the signal comes
+        fx.submit(subs, student, fx.answered(course, extra_before={"square": "import time\ntime.sleep(300)"}))
+    flags = ["--submissions", str(subs), "--run-dir", str(run_dir), "--workers", "2"]
+    command = fx.grader_command(course, fx.ASSIGNMENT, *flags)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    grader = subprocess.Popen(
+        [*command, "--cell-timeout", "600"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while (
+            not (run_dir / "results" / "s1.json").exists()
+            or len(kernels_of(processes_mentioning(str(run_dir)), "running")) < 1
+        ):
+            assert time.monotonic() < deadline, "s1 not recorded, or no kernel running, after 180 s"
+            assert grader.poll() is None, grader.communicate()
+            time.sleep(0.1)
+        os.killpg(grader.pid, signum)  # what a terminal does on Ctrl-C
+        out, err = grader.communicate(timeout=60)
+    finally:
+        if grader.poll() is None:
+            grader.kill()
+    assert grader.returncode == 128 + signum, (out, err)
+    assert "Traceback" not in err, err
+    assert f"the same command with --run-dir {run_dir} grades them" in err, err
+    assert sorted(p.stem for p in (run_dir / "results").iterdir()) == ["s1"]
+    deadline = time.monotonic() + 10
+    while processes_mentioning(str(run_dir)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_mentioning(str(run_dir)) == {}
+    # the rest, with a cell limit that ends the sleep: graded once, the first run's record kept
+    again = subprocess.run(
+        [*command, "--cell-timeout", "5"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert again.returncode == 0, again.stderr
+    report = json.loads((run_dir / "report.json").read_text())
+    assert report["resumed"] == 1
+    assert sorted(s["student"] for s in report["students"] if s["status"] == "graded") == ["s1", "s2", "s3"]
+
+
 @pytest.mark.parametrize("moment", ["starting", "running"])
 def test_a_killed_grader_leaves_no_kernel_and_no_kernel_folder(course_template, tmp_path, moment):
     # Killed while the kernels start, the kernel may end just as the supervisor's parent-death

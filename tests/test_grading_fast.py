@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -149,6 +151,24 @@ def test_files_the_course_ignores_never_reach_autograded_or_the_scratch_course(b
     assert list((run_dir / "jobs").rglob(f"{fx.ASSIGNMENT}.py")) == []  # where kernels without a sandbox look
 
 
+def test_a_submission_s_other_files_are_copied_up_to_a_total_and_its_notebook_always(batch, tmp_path, monkeypatch):
+    # a submission is copied three times (archive, prepared, the kernel's copy): a folder of data
+    # shipped with it must not fill the grader's disk, and must not push the notebook out
+    course, subs = batch
+    monkeypatch.setattr(runner, "MAX_OTHER_FILES", (1000, 2))  # bytes, files
+    for name, size in {"a.bin": 600, "b.bin": 600, "c.bin": 10, "d.bin": 10}.items():
+        (subs / "s1" / name).write_bytes(b"x" * size)
+    run_dir = tmp_path / "run"
+    report = run(course, subs, run_dir, FakeWorker(monkeypatch))
+    assert (subs / "s1" / f"{fx.ASSIGNMENT}.ipynb").stat().st_size > 1000  # larger than the whole budget
+    assert scores(report)["s1"] == SCORES["s1"]
+    archived = sorted(p.name for p in (run_dir / "originals" / "s1").iterdir())
+    assert archived == sorted([f"{fx.ASSIGNMENT}.ipynb", "a.bin", "c.bin"])
+    messages = next(s["messages"] for s in report["students"] if s["student"] == "s1")
+    ignored = sorted(m.split(":")[0] for m in messages if "may add up to" in m)
+    assert ignored == ["ignored b.bin", "ignored d.bin"], messages
+
+
 # ------------------------------------------------------------------ resume
 
 
@@ -272,6 +292,37 @@ def test_a_batch_killed_while_grading_grades_each_student_once_in_all(batch, tmp
     assert report["recorded_from_earlier_run"] == len(first.graded)
     assert scores(report) == dict(SCORES, s4=5, s5=5, s6=5)
     assert [row[0] for row in gradebook_rows(course)] == ["s1", "s2", "s3", "s4", "s5", "s6"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_ctrl_c_records_what_was_graded_and_a_rerun_grades_the_rest(batch, tmp_path, monkeypatch, signum):
+    # Ctrl-C (or SIGTERM from a scheduler) in the middle of a batch: every answer that came back
+    # is recorded, nobody is recorded as failed for being stopped, the next run grades the rest
+    assert threading.current_thread() is threading.main_thread(), "signals reach the main thread only"
+    course, subs = batch
+    run_dir = tmp_path / "run"
+
+    class StoppedAfterTheFirst(FakeWorker):
+        def __call__(self, job: dict) -> dict:
+            answer = super().__call__(job)
+            if len(self.graded) == 1:
+                os.kill(os.getpid(), signum)
+            return answer
+
+    first = StoppedAfterTheFirst(monkeypatch, delay=0.3)
+    handler_before = signal.getsignal(signum)
+    with pytest.raises(runner.Interrupted) as stopped:
+        run(course, subs, run_dir, first, workers=1)
+    assert stopped.value.exit_status == 128 + signum
+    assert f"--run-dir {run_dir}" in str(stopped.value)
+    recorded = sorted(p.stem for p in (run_dir / "results").iterdir())
+    assert recorded == sorted(first.graded) and len(recorded) < len(SCORES)
+    assert signal.getsignal(signum) == handler_before  # the grader's handler is gone with it
+    again = FakeWorker(monkeypatch)
+    report = run(course, subs, run_dir, again, workers=1)
+    assert sorted(first.graded + again.graded) == sorted(SCORES)  # nobody twice, nobody left out
+    assert scores(report) == SCORES and report["resumed"] == len(recorded)
+    assert [row[0] for row in gradebook_rows(course)] == sorted(SCORES)
 
 
 # ------------------------------------------------------------------ options: nbgrader_config.py, then the command line
