@@ -5,6 +5,7 @@ The options are the traits of ``grading.config.Grader`` (``--help-all`` lists th
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -74,6 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     except Interrupted as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_status
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS):
+            raise  # not the machine's disk or permissions: a fault of the grader, with its traceback
+        where = exc.filename if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
+        print(
+            f"error: {exc.strerror}: {where}; what was recorded stays recorded: once this is "
+            "put right, the same command with the run folder named above (--run-dir) goes on from there",
+            file=sys.stderr,
+        )
+        return 2
     except KeyboardInterrupt:  # pressed twice, or before grading began
         print("stopped at once; the same command with the same --run-dir goes on from there", file=sys.stderr)
         return 130

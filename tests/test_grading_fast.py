@@ -10,6 +10,7 @@ the submission's answer contains ``FAIL_MARK``. Kernel round trips are in
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -29,6 +30,7 @@ import grading_fixtures as fx
 import nbformat
 import pytest
 
+import grading.cli
 from grading import Grader, grade, runner, student_seed, worker
 from grading.cli import main
 from grading.config import size
@@ -156,8 +158,8 @@ def test_a_submission_s_other_files_are_copied_up_to_a_total_and_its_notebook_al
     # shipped with it must not fill the grader's disk, and must not push the notebook out
     course, subs = batch
     monkeypatch.setattr(runner, "MAX_OTHER_FILES", (1000, 2))  # bytes, files
-    for name, size in {"a.bin": 600, "b.bin": 600, "c.bin": 10, "d.bin": 10}.items():
-        (subs / "s1" / name).write_bytes(b"x" * size)
+    for name, length in {"a.bin": 600, "b.bin": 600, "c.bin": 10, "d.bin": 10}.items():
+        (subs / "s1" / name).write_bytes(b"x" * length)
     run_dir = tmp_path / "run"
     report = run(course, subs, run_dir, FakeWorker(monkeypatch))
     assert (subs / "s1" / f"{fx.ASSIGNMENT}.ipynb").stat().st_size > 1000  # larger than the whole budget
@@ -504,6 +506,32 @@ def test_command_line_reports_missing_assignment(course_template, tmp_path, caps
     assert main(["--course", str(course_template), "--assignment", "nope", "--submissions", str(tmp_path)]) == 2
     error = capsys.readouterr().err
     assert "not in the gradebook" in error and "generate_assignment nope" in error
+
+
+def test_a_full_disk_stops_with_a_clear_message_and_a_rerun_finishes(batch, tmp_path, monkeypatch, capsys):
+    course, subs = batch
+    run_dir = tmp_path / "run"
+    copy2, copies = shutil.copy2, []
+
+    def disk_fills(source, target, **kwargs):  # as the intake copies the submissions
+        copies.extend([source] if Path(source).is_relative_to(subs) else [])
+        if len(copies) == 2 and Path(source).is_relative_to(subs):
+            raise OSError(errno.ENOSPC, "No space left on device", str(source), None, str(target))
+        return copy2(source, target, **kwargs)
+
+    fake = FakeWorker(monkeypatch)
+    argv = ["--course", str(course), "--assignment", fx.ASSIGNMENT, "--submissions", str(subs)]
+    argv += ["--run-dir", str(run_dir), "--sandbox", "off", "--no-feedback"]
+    without_kernels = lambda settings, **kwargs: grade(settings, log=kwargs["log"], grade_job=fake)  # noqa: E731
+    monkeypatch.setattr(grading.cli, "grade", without_kernels)
+    with monkeypatch.context() as patch:
+        patch.setattr(shutil, "copy2", disk_fills)
+        assert main(argv) == 2
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    assert f"error: No space left on device: {subs}" in error and "the same command" in error, error
+    assert main(argv) == 0
+    assert [row[0] for row in gradebook_rows(course)] == sorted(SCORES)
 
 
 def test_markers_are_the_courses_own(course_template, tmp_path):
