@@ -633,13 +633,26 @@ def resume(run_dir: Path, course: Course, settings: Grader, submissions: Path) -
     run = {"course": str(course.root), "assignment": settings.assignment, "submissions": str(submissions)}
     run["seed"] = settings.seed
     if (run_dir / "run.json").exists():
-        earlier = json.loads((run_dir / "run.json").read_text())
+        earlier = read_record(run_dir / "run.json")
+        if earlier is None:
+            raise CourseError(f"{run_dir / 'run.json'} is damaged: remove the run folder, or choose another")
         if earlier != run:
             differ = ", ".join(f"{k}: {earlier.get(k)} here, {v} now" for k, v in run.items() if earlier.get(k) != v)
             raise CourseError(f"{run_dir} holds another run ({differ}): choose another run folder")
     else:
         write_atomic(run_dir / "run.json", run)
-    return {p.stem: json.loads(p.read_text()) for p in sorted(run_dir.glob("results/*.json"))}
+    records = {p.stem: read_record(p) for p in sorted(run_dir.glob("results/*.json"))}
+    return {student: record for student, record in records.items() if record is not None}  # a damaged one: again
+
+
+def read_record(path: Path) -> dict | None:
+    """A JSON record of the run folder, or None where it is not one (damaged outside the grader,
+    which writes each whole or not at all): the student it is about is graded again."""
+    try:
+        record = json.loads(path.read_bytes())
+    except (ValueError, OSError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def student_entry(sub: Submission, **extra) -> dict:
@@ -666,10 +679,9 @@ def stored_answers(run_dir: Path, subs: list[Submission]) -> dict[str, dict]:
     answers = {}
     for sub in subs:
         path = run_dir / "answers" / f"{sub.student}.json"
-        if path.exists():
-            answer = json.loads(path.read_text())
-            if answer.get("notebooks") and all(Path(notebook).exists() for notebook in answer["notebooks"]):
-                answers[sub.student] = answer
+        answer = read_record(path) if path.exists() else None
+        if answer and answer.get("notebooks") and all(Path(notebook).exists() for notebook in answer["notebooks"]):
+            answers[sub.student] = answer
     return answers
 
 

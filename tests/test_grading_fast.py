@@ -188,6 +188,25 @@ def test_a_second_run_in_the_same_folder_grades_only_who_is_not_finished(batch, 
     assert [row[0] for row in gradebook_rows(course)] == sorted([*SCORES, "s6"])
 
 
+def test_a_damaged_record_in_the_run_folder_means_grading_that_student_again(batch, tmp_path, monkeypatch):
+    # the grader writes each record whole or not at all; one damaged by anything else (a disk
+    # error, a hand edit) is not a reason to stop, nor to trust it
+    course, subs = batch
+    run_dir = tmp_path / "run"
+    run(course, subs, run_dir, FakeWorker(monkeypatch))
+    for record in ("results/s2.json", "results/s3.json", "answers/s3.json"):
+        (run_dir / record).write_bytes((run_dir / record).read_bytes()[:40])
+    again = FakeWorker(monkeypatch)
+    report = run(course, subs, run_dir, again)
+    # s2: recorded again from the worker's answer; s3, whose answer is damaged too: graded again
+    assert again.graded == ["s3"] and report["recorded_from_earlier_run"] == 1
+    assert scores(report) == SCORES
+    assert [row[0] for row in gradebook_rows(course)] == sorted(SCORES)
+    (run_dir / "run.json").write_text("{")
+    with pytest.raises(CourseError, match="run.json is damaged"):
+        run(course, subs, run_dir, FakeWorker(monkeypatch))
+
+
 def test_a_run_folder_of_another_run_is_refused(batch, tmp_path, monkeypatch):
     from grading import CourseError
 
