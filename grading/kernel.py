@@ -223,6 +223,13 @@ def _death_message(status: dict) -> tuple[str, str]:
                 "ProcessLimitExceeded",
                 f"the kernel started more than {event['limit']} processes at once and was stopped",
             )
+        if event.get("kind") == "folder":
+            return (
+                "DiskLimitExceeded",
+                f"the kernel put more than {event['limit_bytes'] / 2**20:.0f} MiB or {event['limit_entries']} "
+                f"files in its folders ({event['used_bytes'] / 2**20:.0f} MiB in {event['entries']} files "
+                "and folders) and was stopped",
+            )
         if event.get("kind") == "refused":
             return "SandboxError", f"the kernel could not be started safely: {event.get('message')}"
     exit_info = status.get("exit") or {}

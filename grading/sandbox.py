@@ -66,6 +66,10 @@ MAX_PROCESSES = 256
 # one: a limit the Linux kernel enforces, which a fork bomb cannot outrun as it can the watchdog.
 PIDS_MAX = 4096
 CGROUP_PREFIX = "grading-kernel-"  # a kernel's pids cgroup: grading-kernel-<supervisor pid>
+# What a kernel may keep in the folders it can write to on the grader's disk (its working copy, its
+# HOME and caches), summed, before the watchdog ends it: RLIMIT_FSIZE bounds one file, not how many.
+MAX_FOLDER_BYTES, MAX_FOLDER_ENTRIES = 2**30, 10_000
+FOLDER_INTERVAL = 1.0  # seconds between two walks through them
 
 
 @dataclass(frozen=True)
@@ -535,6 +539,23 @@ def process_tree(root: int) -> list[int]:
     return found
 
 
+def folder_usage(folders: list[str]) -> tuple[int, int]:
+    """Bytes on disk and entries (files, folders, links) under ``folders``; the walk stops once
+    there are more entries than ``MAX_FOLDER_ENTRIES``."""
+    used = entries = 0
+    for top in folders:
+        for root, dirnames, filenames in os.walk(top):
+            for name in dirnames + filenames:
+                try:
+                    used += os.lstat(os.path.join(root, name)).st_blocks * 512
+                except OSError:
+                    continue  # (removed meanwhile)
+                entries += 1
+            if entries > MAX_FOLDER_ENTRIES:
+                return used, entries
+    return used, entries
+
+
 def memory_of(pids: list[int]) -> tuple[int, int, str]:
     """Memory used by the processes ``pids``, each counted once: (limit measure, RSS, its name).
 
@@ -620,6 +641,20 @@ class Supervisor:
                     self.status["events"].append({"kind": "processes", "count": count, "limit": MAX_PROCESSES})
                     self.save()
                 self.kill_tree()  # (again, while the killed ones are still counted)
+
+    def watch_folders(self, stop: threading.Event) -> None:
+        """End the tree once its writable folders hold more than ``MAX_FOLDER_BYTES`` or
+        ``MAX_FOLDER_ENTRIES`` (a thread of its own: a walk through many files takes time)."""
+        folders = [source for source, _ in self.spec.binds]
+        while not stop.wait(FOLDER_INTERVAL):
+            used, entries = folder_usage(folders)
+            if used > MAX_FOLDER_BYTES or entries > MAX_FOLDER_ENTRIES:
+                if not any(event["kind"] == "folder" for event in self.status["events"]):
+                    event = {"kind": "folder", "used_bytes": used, "entries": entries}
+                    event.update(limit_bytes=MAX_FOLDER_BYTES, limit_entries=MAX_FOLDER_ENTRIES)
+                    self.status["events"].append(event)
+                    self.save()
+                self.kill_tree()
 
     def enter_namespaces(self) -> str | None:
         mode = self.spec.policy.mode
@@ -835,8 +870,12 @@ class Supervisor:
         peak, peak_rss, measure = 0, 0, "pss"
         next_pss = 0.0
         stop = threading.Event()
-        counting = threading.Thread(target=self.watch_process_count, args=(stop,), daemon=True)
-        counting.start()
+        watchdogs = [
+            threading.Thread(target=watch, args=(stop,), daemon=True)
+            for watch in (self.watch_process_count, self.watch_folders)
+        ]
+        for watchdog in watchdogs:
+            watchdog.start()
         while True:
             try:
                 pid, status = os.waitpid(self.child, os.WNOHANG)
@@ -866,7 +905,8 @@ class Supervisor:
                         self.kill_tree()
             time.sleep(WATCH_INTERVAL)
         stop.set()
-        counting.join()
+        for watchdog in watchdogs:
+            watchdog.join()
         self.end_tree()  # daemons left behind by the kernel (no PID namespace case)
         self.status["peak_memory_bytes"] = peak
         self.status["peak_rss_bytes"] = peak_rss

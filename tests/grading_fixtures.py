@@ -336,6 +336,14 @@ def hostile_submissions(course: Path, folder: Path, secrets: dict[str, str], wri
         answered(course, {"square": "import os, time\nfor _ in range(10):\n    os.fork()\ntime.sleep(60)"}),
         3,
     )
+    # files without end in its folder (each empty: RLIMIT_FSIZE never applies)
+    add(
+        "fills_its_folder",
+        answered(
+            course, {"square": "import time\nfor i in range(30_000):\n    open(f'f{i}', 'w').close()\ntime.sleep(60)"}
+        ),
+        3,
+    )
     # output floods
     add(
         "flood",

@@ -37,7 +37,7 @@ import pytest
 from grading import Grader, grade, student_seed
 from grading.intake import file_digest
 from grading.runner import python_closed_to_nobody
-from grading.sandbox import IPC_PREFIX, MAX_PROCESSES, SandboxPolicy, SandboxSpec
+from grading.sandbox import IPC_PREFIX, MAX_FOLDER_BYTES, MAX_PROCESSES, SandboxPolicy, SandboxSpec
 
 ROOT = Path(__file__).resolve().parents[1]  # the grader is a top-level package there (pytest's pythonpath)
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the grader's sandbox is Linux-only")
@@ -55,6 +55,7 @@ EXPECTED = {
     "exits": 3,
     "segfault": 3,
     "fork_bomb": 3,
+    "fills_its_folder": 3,
     "shadows_a_package": 5,
     "flood": 5,
     "always_equal": 0,
@@ -227,7 +228,8 @@ def test_dying_kernels_are_reported_and_replaced(hostile):
     assert "exited with code 3" in messages(hostile["students"]["exits"])
     assert "segmentation fault" in messages(hostile["students"]["segfault"])
     assert f"more than {MAX_PROCESSES} processes" in messages(hostile["students"]["fork_bomb"])
-    for student in ("exits", "segfault", "fork_bomb", "hog", "loop_deaf"):
+    assert "files in its folders" in messages(hostile["students"]["fills_its_folder"])
+    for student in ("exits", "segfault", "fork_bomb", "fills_its_folder", "hog", "loop_deaf"):
         assert hostile["students"][student]["kernels"] >= 2  # a fresh kernel ran the later cells
 
 
@@ -462,16 +464,20 @@ def plain_policy(**changes) -> SandboxPolicy:
     return dataclasses.replace(policy, **changes)
 
 
-def run_sandboxed(code: str, memory_bytes: int, nproc: int = 64) -> tuple[int, dict]:
-    """Run ``python -c code`` under the sandbox supervisor (no namespaces); its exit code and status."""
+def run_sandboxed(code: str, memory_bytes: int, nproc: int = 64, writable: bool = False) -> tuple[int, dict]:
+    """Run ``python -c code`` under the sandbox supervisor (no namespaces); its exit code and status.
+    ``writable``: in a folder of its own, which the supervisor watches as a kernel's working copy."""
     work = Path(tempfile.mkdtemp(prefix="grading-memtest-"))
     try:
         os.chmod(work, 0o755)  # reachable by nobody, whom a root supervisor runs the child as
         policy = plain_policy(memory_bytes=memory_bytes, nproc=nproc)
+        folder = work / "folder"
+        folder.mkdir(mode=0o777)
+        folder.chmod(0o777)
         spec = SandboxSpec(
             policy=policy,
-            cwd=str(work),
-            binds=[],
+            cwd=str(folder),
+            binds=[[str(folder), str(folder)]] if writable else [],
             env={},
             status_file=str(work / "status.json"),
             parent_pid=os.getpid(),
@@ -523,6 +529,23 @@ def test_a_fork_bomb_is_ended_and_leaves_no_process_behind():
     time.sleep(1)
     assert not processes_mentioning(marker), "processes of the bomb outlived its kernel"
     assert not (status["cgroup"] and os.path.exists(status["cgroup"])), "its pids cgroup was left"
+
+
+def test_a_kernel_that_fills_the_disk_is_ended():
+    # RLIMIT_FSIZE bounds each file (1 MiB in this test), not how many: 1,100 of them pass the
+    # folder limit (allocated, not written: the disk fills as fast as the test can make them)
+    code = (
+        "import os, time\n"
+        "for i in range(1100):\n"
+        "    with open(f'blob{i}', 'wb') as handle:\n"
+        "        os.posix_fallocate(handle.fileno(), 0, 2**20)\n"
+        "time.sleep(60)"
+    )
+    started = time.monotonic()
+    exit_code, status = run_sandboxed(code, memory_bytes=2**30, writable=True)
+    assert time.monotonic() - started < 30, "the kernel was not ended"
+    events = [e for e in status["events"] if e["kind"] == "folder"]
+    assert exit_code == 128 + signal.SIGKILL and events and events[0]["used_bytes"] > MAX_FOLDER_BYTES, status
 
 
 def test_a_kernel_s_sockets_drop_messages_over_64_mib_and_its_folders_go_with_it(tmp_path):
