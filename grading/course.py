@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import sqlite3
 import time
@@ -59,6 +60,7 @@ class NotebookInfo:
     name: str
     cells: list[CellInfo]  # in notebook order
     delimiters: Delimiters  # the course's region markers
+    kernelspec: dict | None = None  # the source notebook's: the kernel every submission runs in
 
     def by_name(self) -> dict[str, CellInfo]:
         return {cell.name: cell for cell in self.cells}
@@ -232,7 +234,11 @@ class Course:
                             hidden_lines=self.delimiters.hidden_lines(source.source or ""),
                         )
                     )
-                notebooks[notebook.name] = NotebookInfo(notebook.name, cells, self.delimiters)
+                source_notebook = self.source_dir(name) / f"{notebook.name}.ipynb"
+                kernelspec = None
+                if source_notebook.is_file():
+                    kernelspec = json.loads(source_notebook.read_bytes()).get("metadata", {}).get("kernelspec")
+                notebooks[notebook.name] = NotebookInfo(notebook.name, cells, self.delimiters, kernelspec)
         if not notebooks:
             raise CourseError(f"assignment {name!r} has no notebooks in the gradebook")
         return AssignmentInfo(name, notebooks)

@@ -229,6 +229,13 @@ def normalize(nb: nbformat.NotebookNode, info: NotebookInfo) -> tuple[nbformat.N
     """
     nb = copy.deepcopy(nb)
     notes = []
+    theirs = nb.metadata.get("kernelspec")
+    if info.kernelspec and theirs != info.kernelspec:
+        # the kernel the student's notebook names could be one without the grader's start-up file
+        name = theirs.get("name") if isinstance(theirs, dict) else None
+        if name != info.kernelspec.get("name"):
+            notes.append(f"kernel {name!r} replaced by the assignment's, {info.kernelspec.get('name')!r}")
+        nb.metadata["kernelspec"] = copy.deepcopy(info.kernelspec)
     known = info.by_name()
     last_copy = {}
     for index, cell in enumerate(nb.cells):

@@ -122,7 +122,9 @@ class SandboxKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
-        if self.ipykernel:
+        # an IPython kernel by its command, whatever the kernelspec is named (jupyter_client's
+        # ``ipykernel`` goes by the name: a course kernel named "bdls" would run unguarded)
+        if "-m" in cmd[:-1] and cmd[cmd.index("-m") + 1] in ("ipykernel_launcher", "ipykernel"):
             startup = os.path.join(self._ipc_dir, "grading_startup.py")
             cmd.append(f"--IPKernelApp.exec_files={json.dumps([startup])}")
         return [sys.executable, str(SANDBOX), os.path.join(self._kernel_dir, "spec.json"), "--", *cmd]

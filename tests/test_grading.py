@@ -795,34 +795,19 @@ def test_a_data_cache_kernels_cannot_read_stops_before_grading(course_template, 
     assert not (course / "autograded").exists()  # nothing was graded
 
 
-def test_a_module_the_tests_reload_cannot_be_swapped_for_another_file(tmp_path):
-    """A student's cell puts a module of its own in the place of ``lib.checks`` (in ``sys.modules``,
-    on the package, and first on the package's path): before the next test cell the integrity
-    guard puts the genuine one back, so the hidden test's ``importlib.reload`` reads the real file."""
+def printed_by_a_kernel(tmp_path: Path, *cells: str, **manager) -> list[str]:
+    """What ``cells`` print, run one after the other in a kernel started by the grader's kernel
+    manager (no containment) with its working folder ``tmp_path/work``."""
     import asyncio
     from dataclasses import asdict
 
-    import lib.checks
     from grading.kernel import SandboxKernelManager
 
-    (tmp_path / "work").mkdir()
-    (tmp_path / "kernels").mkdir()
-    policy = plain_policy()
-    fake = tmp_path / "work" / "checks.py"
-    attack = (
-        "import importlib.util, sys\nimport lib, lib.checks\n"
-        f"spec = importlib.util.spec_from_file_location('lib.checks', {str(fake)!r})\n"
-        "fake = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(fake)\n"
-        "sys.modules['lib.checks'] = lib.checks = fake\n"
-        f"lib.__path__.insert(0, {str(fake.parent)!r})\n"
-    )
-    test = (
-        "import importlib, lib.checks\nimportlib.reload(lib.checks)\n"
-        "print(lib.checks.__file__, hasattr(lib.checks, 'FAKE'))"
-    )
+    (tmp_path / "work").mkdir(exist_ok=True)
+    (tmp_path / "kernels").mkdir(exist_ok=True)
 
-    async def run(*cells: str) -> list[str]:
-        km = SandboxKernelManager(sandbox=asdict(policy), work_root=str(tmp_path / "kernels"))
+    async def run() -> list[str]:
+        km = SandboxKernelManager(sandbox=asdict(plain_policy()), work_root=str(tmp_path / "kernels"), **manager)
         await km.start_kernel(cwd=str(tmp_path / "work"))
         kc = km.client()
         kc.start_channels()
@@ -842,10 +827,44 @@ def test_a_module_the_tests_reload_cannot_be_swapped_for_another_file(tmp_path):
             await km.cleanup_resources()
         return printed
 
+    return asyncio.run(run())
+
+
+def test_a_module_the_tests_reload_cannot_be_swapped_for_another_file(tmp_path):
+    """A student's cell puts a module of its own in the place of ``lib.checks`` (in ``sys.modules``,
+    on the package, and first on the package's path): before the next test cell the integrity
+    guard puts the genuine one back, so the hidden test's ``importlib.reload`` reads the real file."""
+    import lib.checks
+
+    fake = tmp_path / "work" / "checks.py"
+    attack = (
+        "import importlib.util, sys\nimport lib, lib.checks\n"
+        f"spec = importlib.util.spec_from_file_location('lib.checks', {str(fake)!r})\n"
+        "fake = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(fake)\n"
+        "sys.modules['lib.checks'] = lib.checks = fake\n"
+        f"lib.__path__.insert(0, {str(fake.parent)!r})\n"
+    )
+    test = (
+        "import importlib, lib.checks\nimportlib.reload(lib.checks)\n"
+        "print(lib.checks.__file__, hasattr(lib.checks, 'FAKE'))"
+    )
+    fake.parent.mkdir()
     fake.write_text("FAKE = True\n")
     guard = "__import__('sys').modules['_grading_guard'].check('nonce')"
-    printed = asyncio.run(run(attack, guard, test))
+    printed = printed_by_a_kernel(tmp_path, attack, guard, test)
     report = json.loads(printed[0])
     assert "sys.modules['lib.checks'] was replaced" in report["repaired"], report
     assert "lib.__path__ was changed" in report["repaired"], report
     assert printed[1].split() == [lib.checks.__file__, "False"], printed
+
+
+def test_a_python_kernel_of_any_name_starts_with_the_integrity_guard(tmp_path, monkeypatch):
+    # A course's own kernel ("bdls", installed with `python -m ipykernel install --name bdls`):
+    # jupyter_client calls a kernel "ipykernel" only when it is named python, python2 or python3
+    spec = tmp_path / "jupyter" / "kernels" / "bdls"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "BDLS", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    check = "import sys\nprint('_grading_guard' in sys.modules)"
+    assert printed_by_a_kernel(tmp_path, check, kernel_name="bdls") == ["True\n"]

@@ -501,6 +501,20 @@ def test_normalize_restores_metadata_and_deleted_cells(course_template):
     assert any("metadata edited" in n for n in notes) and any("deleted: restored" in n for n in notes)
 
 
+def test_every_submission_runs_in_the_assignment_s_kernel(course_template):
+    # a kernel the student names (another Python installed on the grading machine) would start
+    # without the grader's start-up file: no seeding, no integrity guard
+    info = Course(course_template).assignment(fx.ASSIGNMENT).notebooks[fx.ASSIGNMENT]
+    assert info.kernelspec and info.kernelspec["name"] == "python3"
+    nb = fx.answered(course_template)
+    nb.metadata["kernelspec"] = {"name": "unguarded", "display_name": "Python (mine)", "language": "python"}
+    fixed, notes = normalize(nb, info)
+    assert fixed.metadata["kernelspec"] == info.kernelspec
+    assert "kernel 'unguarded' replaced by the assignment's, 'python3'" in notes
+    del nb.metadata["kernelspec"]
+    assert normalize(nb, info)[0].metadata["kernelspec"] == info.kernelspec
+
+
 def test_read_notebook_explains_damage(tmp_path):
     cases = {"cut.ipynb": '{"cells": [', "list.ipynb": "[1, 2]", "bytes.ipynb": b"\xff\xfe\x00"}
     for name, content in cases.items():
