@@ -281,6 +281,10 @@ def write_feedback(
     config.CourseDirectory.student_id = student
     own = course.config.GenerateFeedback.get("preprocessors", GenerateFeedback.preprocessors.default())
     config.GenerateFeedback.preprocessors = [SanitizeFeedback(notebooks=infos), *own]
+    if "sanitize_html" not in course.config.HTMLExporter:
+        # the page shows the student's outputs, opened by the student and by instructors: no
+        # script or event handler a submission printed runs in it (nbconvert's own sanitizer)
+        config.HTMLExporter.sanitize_html = True
     coursedir = CourseDirectory(config=config)
     source = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
     source.mkdir(parents=True, exist_ok=True)

@@ -125,6 +125,26 @@ def test_a_batch_is_graded_into_the_gradebook_without_kernels(batch, tmp_path, m
     assert json.loads((tmp_path / "run" / "report.json").read_text())["students"] == report["students"]
 
 
+def test_feedback_runs_no_script_a_submission_printed(batch, tmp_path, monkeypatch):
+    # the page is opened by the student and by instructors; a submission's HTML output is kept
+    # as markup but without scripts or event handlers
+    course, subs = batch
+    html = "<b>bold</b><script>alert('pwned')</script><img src=x onerror=alert(2)>"
+
+    def with_html_output(self, nb, resources=None, km=None):
+        nb, resources = no_kernel_preprocess(self, nb, resources, km)
+        answer = next(c for c in nb.cells if c.cell_type == "code" and "def square" in c.source)
+        answer.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "b"})]
+        return nb, resources
+
+    fake = FakeWorker(monkeypatch)
+    monkeypatch.setattr(SafeExecute, "preprocess", with_html_output)
+    run(course, subs, tmp_path / "run", fake, feedback=True)
+    page = (course / "feedback" / "s1" / fx.ASSIGNMENT / f"{fx.ASSIGNMENT}.html").read_text()
+    assert "<b>bold</b>" in page
+    assert "<script>alert(" not in page and "<img src=x onerror" not in page  # (shown as text: &lt;script&gt;)
+
+
 def test_the_report_says_when_the_run_started(batch, tmp_path, monkeypatch):
     course, subs = batch
     before = datetime.now().replace(microsecond=0)
