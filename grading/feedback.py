@@ -61,7 +61,16 @@ def _redact_output(output: dict, secrets: list[str]) -> None:
             output["data"][key] = [_redact(v, secrets) if isinstance(v, str) else v for v in value]
 
 
-GRADER_ERRORS = ("IntegrityError", "CellTimeoutError", "MemoryLimitExceeded", "KernelDied", "SandboxError")
+GRADER_ERRORS = (  # the names of the errors the grader puts in a cell (kernel.py)
+    "IntegrityError",
+    "CellTimeoutError",
+    "MemoryLimitExceeded",
+    "ProcessLimitExceeded",
+    "DiskLimitExceeded",
+    "KernelDied",
+    "SandboxError",
+)
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # nbconvert templates of the feedback page
 
 
 def cell_message(cell: dict) -> str:
@@ -281,6 +290,14 @@ def write_feedback(
     config.CourseDirectory.student_id = student
     own = course.config.GenerateFeedback.get("preprocessors", GenerateFeedback.preprocessors.default())
     config.GenerateFeedback.preprocessors = [SanitizeFeedback(notebooks=infos), *own]
+    if not {"template_name", "template_file", "extra_template_basedirs"} & set(course.config.HTMLExporter):
+        # nbgrader's page with the language, contrast and spacing axe-core asks for (templates/)
+        import nbgrader.converters.generate_feedback as nbgrader_feedback
+
+        own_templates = Path(nbgrader_feedback.__file__).parents[1] / "server_extensions" / "formgrader" / "templates"
+        config.HTMLExporter.template_name = "grading_feedback"
+        config.HTMLExporter.template_file = "page.html.j2"
+        config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(own_templates)]
     if "sanitize_html" not in course.config.HTMLExporter:
         # the page shows the student's outputs, opened by the student and by instructors: no
         # script or event handler a submission printed runs in it (nbconvert's own sanitizer)

@@ -462,6 +462,22 @@ def test_every_page_passes_wcag_aa(browser, site, page):
     assert not found, f"{page}: " + "; ".join(f"{v['id']} x{v['count']} ({v['where']})" for v in found)
 
 
+def test_a_feedback_page_passes_wcag_aa(browser, tmp_path, monkeypatch):
+    """The feedback a student reads (nbgrader's page through the grader's template): axe-core's
+    WCAG 2.1 A/AA rules find nothing. Graded without kernels, as in tests/test_grading_fast.py."""
+    import grading_fixtures as fx
+    from test_grading_fast import SCORES, FakeWorker, run
+
+    course = fx.copy_course(fx.build_course(tmp_path / "template"), tmp_path / "course")
+    subs = tmp_path / "subs"
+    for student in SCORES:
+        fx.submit(subs, student, fx.answered(course, {"square": fx.WRONG_SQUARE} if student == "s2" else None))
+    run(course, subs, tmp_path / "run", FakeWorker(monkeypatch), feedback=True)
+    with serving(course / "feedback") as feedback:
+        found = axe_violations(browser, feedback, f"s2/{fx.ASSIGNMENT}/{fx.ASSIGNMENT}")
+    assert not found, "; ".join(f"{v['id']} x{v['count']} ({v['where']})" for v in found)
+
+
 def test_known_accessibility_exceptions_still_occur(browser, site):
     for page in {page for _, page in KNOWN_VIOLATIONS}:
         rules = {v["id"] for v in axe_violations(browser, site, page)}
