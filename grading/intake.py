@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbgrader.utils import parse_utc
 
 from .course import AssignmentInfo, NotebookInfo
 
@@ -322,6 +323,12 @@ def prepare(
     if sub.status == "rejected":
         return sub
     archive(sub, run_dir / "originals" / sub.student, max_file_bytes, max_total)
+    if sub.timestamp:
+        try:
+            parse_utc(sub.timestamp)
+        except (ValueError, OverflowError):
+            # nbgrader would fail on it; ignoring it would drop a late penalty
+            return sub.reject(f"timestamp.txt holds {sub.timestamp[:60]!r}, not a time nbgrader can read")
     matched = match_notebooks(sub, assignment, max_notebook_bytes)
     if sub.status == "rejected":
         return sub

@@ -173,6 +173,19 @@ def test_files_the_course_ignores_never_reach_autograded_or_the_scratch_course(b
     assert list((run_dir / "jobs").rglob(f"{fx.ASSIGNMENT}.py")) == []  # where kernels without a sandbox look
 
 
+def test_a_timestamp_nbgrader_cannot_read_is_a_rejection_that_says_so(batch, tmp_path, monkeypatch):
+    # nbgrader's autograde fails on it with "see the above traceback"; graded without it, a late
+    # submission would lose its penalty
+    course, subs = batch
+    (subs / "s2" / "timestamp.txt").write_text("not a date\n")
+    (subs / "s3" / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC\n")
+    fake = FakeWorker(monkeypatch)
+    report = run(course, subs, tmp_path / "run", fake)
+    s2 = next(s for s in report["students"] if s["student"] == "s2")
+    assert s2["status"] == "rejected" and "timestamp.txt holds 'not a date'" in s2["messages"][0], s2
+    assert sorted(fake.graded) == ["s1", "s3"] and scores(report)["s3"] == SCORES["s3"]
+
+
 def test_a_submission_s_other_files_are_copied_up_to_a_total_and_its_notebook_always(batch, tmp_path, monkeypatch):
     # a submission is copied three times (archive, prepared, the kernel's copy): a folder of data
     # shipped with it must not fill the grader's disk, and must not push the notebook out
