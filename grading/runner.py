@@ -32,6 +32,7 @@ from .course import (
     AssignmentInfo,
     Course,
     CourseError,
+    copy_sqlite,
     gradebook_digest,
     nbgrader_session_warnings_quiet,
     restore_sqlite,
@@ -435,7 +436,8 @@ def grade_course(settings: Grader, course: Course, log, grade_job, progress_bar)
         )
 
     protected = Snapshot([course.source_dir(settings.assignment), course.config_file], run_dir / "instructor-before")
-    merger = Merger(course, assignment, settings, run_dir, protected)
+    contained = probe["achieved"].get("filesystem", "none") != "none"  # kernels cannot write the course
+    merger = Merger(course, assignment, settings, run_dir, protected, kernels_can_write=not contained)
     template = run_dir / "template.db"
     course.make_template(settings.assignment, template)
     source_dir = course.source_dir(settings.assignment)
@@ -602,7 +604,7 @@ def grade_course(settings: Grader, course: Course, log, grade_job, progress_bar)
         "grading_seconds": round(grading_seconds, 2),
         "total_seconds": round(time.monotonic() - started, 2),
         "problems": problems,
-        "notes": notes,
+        "notes": notes + merger.notes,
         "students": sorted(
             [*(finished.pop(s.student) for s in done), *(merged.get(s.student) or student_entry(s) for s in subs)],
             key=lambda entry: entry["student"],
@@ -687,15 +689,24 @@ def stored_answers(run_dir: Path, subs: list[Submission]) -> dict[str, dict]:
 
 class Merger:
     """Merges one graded submission at a time into the real gradebook (``merge_one``), checking
-    first that nothing else changed the gradebook, the instructor's files or the student's
-    originals since its last write (possible only where the sandbox could not hide them);
-    anything changed is restored and listed in ``problems``."""
+    first that nothing changed the instructor's files or the student's originals since its last
+    write (possible only where the sandbox could not hide them), and what changed the gradebook:
+    where kernels could write it, the change is undone (the changed copy kept in the run folder)
+    and listed in ``problems``; where they cannot, it is another program's (nbgrader's formgrader,
+    an instructor grading by hand meanwhile) and is kept, with a note."""
 
     def __init__(
-        self, course: Course, assignment: AssignmentInfo, settings: Grader, run_dir: Path, protected: Snapshot
+        self,
+        course: Course,
+        assignment: AssignmentInfo,
+        settings: Grader,
+        run_dir: Path,
+        protected: Snapshot,
+        kernels_can_write: bool,
     ):
         self.course, self.assignment, self.settings, self.run_dir = course, assignment, settings, run_dir
-        self.protected, self.problems = protected, []
+        self.protected, self.problems, self.notes = protected, [], []
+        self.kernels_can_write = kernels_can_write
         # the gradebook as it was before the first run; a resumed run checks against its own copy
         self.copy = run_dir / (
             "gradebook-resumed.db" if (run_dir / "gradebook-before.db").exists() else "gradebook-before.db"
@@ -705,11 +716,19 @@ class Merger:
     def merge(self, sub: Submission, answer: dict) -> dict:
         path = self.course.gradebook_path
         if self.digest is not None and gradebook_digest(path) != self.digest:
-            restore_sqlite(self.copy, path)
-            self.problems.append(
-                "the gradebook changed while submissions ran (only the grader may write it): "
-                "restored from the copy taken after the grader's last write"
-            )
+            if self.kernels_can_write:
+                changed = self.run_dir / f"gradebook-changed-{len(self.problems) + 1}.db"
+                copy_sqlite(path, changed)
+                restore_sqlite(self.copy, path)
+                self.problems.append(
+                    "the gradebook changed while submissions ran, and their kernels could write it: "
+                    f"restored from the copy taken after the grader's last write; the changed one is {changed}"
+                )
+            elif not self.notes:
+                self.notes.append(
+                    "another program wrote the gradebook while grading ran (nbgrader's formgrader, a "
+                    "command): kept, as kernels cannot write it here"
+                )
         self.problems += self.protected.verify_and_restore() + verify_originals([sub])
         with nbgrader_session_warnings_quiet():
             entry = merge_one(self.course, self.assignment, self.settings, sub, answer, self.run_dir)

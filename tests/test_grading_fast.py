@@ -29,6 +29,7 @@ from pathlib import Path
 import grading_fixtures as fx
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 import grading.cli
 from grading import Grader, grade, runner, student_seed, worker
@@ -269,6 +270,47 @@ def test_a_second_grader_on_the_same_course_stops_and_the_first_keeps_every_grad
     assert [row[0] for row in gradebook_rows(course)] == sorted(SCORES)
     # and once the first has ended, the second grades
     assert scores(run(course, others, tmp_path / "run-2", FakeWorker(monkeypatch))) == {"t1": 5}
+
+
+class InstructorMeanwhile(FakeWorker):
+    """Grades as FakeWorker; while grading s2, the instructor adds a student in nbgrader's formgrader."""
+
+    def __call__(self, job: dict) -> dict:
+        if job["student"] == "s2":
+            with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
+                gb.update_or_create_student("added_by_hand", first_name="Ada")
+        return super().__call__(job)
+
+
+def test_the_gradebook_written_meanwhile_by_formgrader_keeps_what_was_written(batch, tmp_path, monkeypatch):
+    # where kernels cannot write the gradebook, a change between two records is another program's
+    # (an instructor grading by hand in formgrader during a long batch): undoing it loses their work
+    course, subs = batch
+    fake = InstructorMeanwhile(monkeypatch)
+    fake.course = course
+    report = run(course, subs, tmp_path / "run", fake, sandbox="auto")
+    assert report["containment"]["filesystem"].startswith("private mount namespace"), report["containment"]
+    assert report["problems"] == [] and scores(report) == SCORES
+    assert any("another program wrote the gradebook" in note for note in report["notes"])
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert gb.find_student("added_by_hand").first_name == "Ada"
+
+
+def test_the_gradebook_written_meanwhile_without_a_sandbox_is_restored_and_the_change_kept_aside(
+    batch, tmp_path, monkeypatch
+):
+    # without a sandbox a kernel could have written it: restored, but the changed copy is kept
+    course, subs = batch
+    fake = InstructorMeanwhile(monkeypatch)
+    fake.course = course
+    report = run(course, subs, tmp_path / "run", fake, sandbox="off")
+    assert scores(report) == SCORES
+    [problem] = [p for p in report["problems"] if "gradebook changed" in p]
+    changed = Path(problem.rsplit("the changed one is ", 1)[1])
+    with Gradebook(f"sqlite:///{changed}") as gb:
+        assert gb.find_student("added_by_hand").first_name == "Ada"
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert "added_by_hand" not in {student.id for student in gb.students}
 
 
 class Crash(BaseException):
