@@ -574,6 +574,8 @@ def grade_course(settings: Grader, course: Course, log, grade_job, progress_bar)
     finally:
         progress.close()
     if stop.is_set():
+        for problem in verify_originals(subs) + protected.verify_and_restore():  # (as at the end of a run)
+            log(f"PROBLEM: {problem}")
         rest = len(accepted) - len(merged)
         raise Interrupted(
             f"stopped ({signal.Signals(stop.signum).name}): {len(merged)} submissions recorded by this run"
