@@ -63,6 +63,7 @@ class SandboxKernelManager(AsyncKernelManager):
     _kernel_dir = None
     _ipc_dir = None
     _status_file = None
+    _output_file = None
 
     async def start_kernel(self, **kw):
         """Prepare the kernel's folders and sandbox, then start it (nbclient starts kernels here)."""
@@ -107,7 +108,17 @@ class SandboxKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self.ip = os.path.join(self._ipc_dir, "k")
         self.connection_file = os.path.join(self._ipc_dir, "connection.json")
-        return await super().start_kernel(**kw)
+        # The kernel's own stdout and stderr (a C library's warnings, a cell's os.write(2, ...)) go to
+        # a file of this kernel, hidden from it, not to the worker's log: RLIMIT_FSIZE ends a kernel
+        # that writes past it, which in a shared log would then end every later kernel's first write.
+        self._output_file = os.path.join(self._kernel_dir, "output.log")
+        output = os.open(self._output_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        kw.setdefault("stdout", output)  # (Popen's arguments: the child gets copies as its fds 1 and 2)
+        kw.setdefault("stderr", output)
+        try:
+            return await super().start_kernel(**kw)
+        finally:
+            os.close(output)
 
     def client(self, **kwargs):
         client = super().client(**kwargs)
@@ -145,12 +156,27 @@ class SandboxKernelManager(AsyncKernelManager):
         if self.events_file and status:
             with open(self.events_file, "a") as handle:
                 handle.write(json.dumps(dict(status, source="sandbox")) + "\n")
+        if status.get("exit") not in (None, {"code": 0}):  # its last words, for whoever reads the log
+            sys.stderr.write(_tail(self._output_file, OUTPUT_TAIL_BYTES))
         for folder in (self._ipc_dir, self._kernel_dir):
             if folder:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
 IPC_ROOT = "/tmp"  # Unix socket paths are limited to ~107 bytes: a short folder
+OUTPUT_TAIL_BYTES = 4096  # of a kernel's own output that a kernel which did not end well leaves in the log
+
+
+def _tail(path: str | None, limit: int) -> str:
+    """The end of a kernel's output file, headed for the worker's log ("" if none)."""
+    try:
+        with open(path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - limit))
+            text = handle.read().decode(errors="replace")
+    except (OSError, TypeError):
+        return ""
+    return f"--- the kernel's own output, last {len(text)} of {size} bytes ---\n{text}\n" if size else ""
 
 
 def remove_stale_ipc_dirs(root: str = IPC_ROOT) -> list[str]:

@@ -796,14 +796,14 @@ def test_a_data_cache_kernels_cannot_read_stops_before_grading(course_template, 
 
 
 def printed_by_a_kernel(tmp_path: Path, *cells: str, **manager) -> list[str]:
-    """What ``cells`` print, run one after the other in a kernel started by the grader's kernel
+    """What ``cells`` print to stdout, run one after the other in a kernel started by the grader's kernel
     manager (no containment) with its working folder ``tmp_path/work``."""
     import asyncio
     from dataclasses import asdict
 
     from grading.kernel import SandboxKernelManager
 
-    (tmp_path / "work").mkdir(exist_ok=True)
+    (tmp_path / "work").mkdir(parents=True, exist_ok=True)
     (tmp_path / "kernels").mkdir(exist_ok=True)
 
     async def run() -> list[str]:
@@ -814,7 +814,7 @@ def printed_by_a_kernel(tmp_path: Path, *cells: str, **manager) -> list[str]:
         printed = []
 
         def keep(msg):
-            if msg["msg_type"] == "stream":
+            if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
                 printed.append(msg["content"]["text"])
 
         try:
@@ -856,6 +856,15 @@ def test_a_module_the_tests_reload_cannot_be_swapped_for_another_file(tmp_path):
     assert "sys.modules['lib.checks'] was replaced" in report["repaired"], report
     assert "lib.__path__ was changed" in report["repaired"], report
     assert printed[1].split() == [lib.checks.__file__, "False"], printed
+
+
+def test_what_a_kernel_writes_to_its_stderr_stays_out_of_the_grader_s_log(tmp_path, capfd):
+    # Kernels used to inherit the worker's stderr, its log file: RLIMIT_FSIZE (1 MiB in this test)
+    # counted the log's size, so once a kernel had filled it, the next kernel died at its first write.
+    fill = "import os\nfor _ in range({}):\n    os.write(2, b'x' * 2**16)\nprint('{} done')"
+    assert printed_by_a_kernel(tmp_path / "a", fill.format(8, "a")) == ["a done\n"]  # 512 KiB
+    assert printed_by_a_kernel(tmp_path / "b", fill.format(10, "b")) == ["b done\n"]  # 640 KiB more
+    assert "x" * 2**16 not in capfd.readouterr().err
 
 
 def test_a_python_kernel_of_any_name_starts_with_the_integrity_guard(tmp_path, monkeypatch):
