@@ -629,18 +629,22 @@ class Supervisor:
             except OSError:
                 pass  # the grader's folder is gone (a killed run being cleaned up)
 
+    def end_tree_over_a_limit(self, event: dict) -> None:
+        """A watchdog found the tree over a limit: record ``event`` (the first of its kind only, as
+        the killed processes may still be counted at the next look) and kill the tree."""
+        if not any(earlier["kind"] == event["kind"] for earlier in self.status["events"]):
+            self.status["events"].append(event)
+            self.save()
+        self.kill_tree()
+
     def watch_process_count(self, stop: threading.Event) -> None:
         """End the tree once it has more than ``MAX_PROCESSES`` processes. A thread of its own: the
         memory watchdog's read of a process's ``smaps_rollup`` can wait for seconds on a kernel that
         forks without end (each fork holds the memory map the read needs)."""
         while not stop.wait(WATCH_INTERVAL):
             self.tree = self.descendants()  # (the memory watchdog reads it too: one walk through /proc)
-            count = len(self.tree)
-            if count > MAX_PROCESSES:
-                if not any(event["kind"] == "processes" for event in self.status["events"]):
-                    self.status["events"].append({"kind": "processes", "count": count, "limit": MAX_PROCESSES})
-                    self.save()
-                self.kill_tree()  # (again, while the killed ones are still counted)
+            if len(self.tree) > MAX_PROCESSES:
+                self.end_tree_over_a_limit({"kind": "processes", "count": len(self.tree), "limit": MAX_PROCESSES})
 
     def watch_folders(self, stop: threading.Event) -> None:
         """End the tree once its writable folders hold more than ``MAX_FOLDER_BYTES`` or
@@ -649,12 +653,8 @@ class Supervisor:
         while not stop.wait(FOLDER_INTERVAL):
             used, entries = folder_usage(folders)
             if used > MAX_FOLDER_BYTES or entries > MAX_FOLDER_ENTRIES:
-                if not any(event["kind"] == "folder" for event in self.status["events"]):
-                    event = {"kind": "folder", "used_bytes": used, "entries": entries}
-                    event.update(limit_bytes=MAX_FOLDER_BYTES, limit_entries=MAX_FOLDER_ENTRIES)
-                    self.status["events"].append(event)
-                    self.save()
-                self.kill_tree()
+                limits = {"limit_bytes": MAX_FOLDER_BYTES, "limit_entries": MAX_FOLDER_ENTRIES}
+                self.end_tree_over_a_limit({"kind": "folder", "used_bytes": used, "entries": entries, **limits})
 
     def enter_namespaces(self) -> str | None:
         mode = self.spec.policy.mode

@@ -275,6 +275,10 @@ def test_a_second_grader_on_the_same_course_stops_and_the_first_keeps_every_grad
 class InstructorMeanwhile(FakeWorker):
     """Grades as FakeWorker; while grading s2, the instructor adds a student in nbgrader's formgrader."""
 
+    def __init__(self, monkeypatch, course: Path):
+        super().__init__(monkeypatch)
+        self.course = course
+
     def __call__(self, job: dict) -> dict:
         if job["student"] == "s2":
             with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
@@ -286,8 +290,7 @@ def test_the_gradebook_written_meanwhile_by_formgrader_keeps_what_was_written(ba
     # where kernels cannot write the gradebook, a change between two records is another program's
     # (an instructor grading by hand in formgrader during a long batch): undoing it loses their work
     course, subs = batch
-    fake = InstructorMeanwhile(monkeypatch)
-    fake.course = course
+    fake = InstructorMeanwhile(monkeypatch, course)
     report = run(course, subs, tmp_path / "run", fake, sandbox="auto")
     assert report["containment"]["filesystem"].startswith("private mount namespace"), report["containment"]
     assert report["problems"] == [] and scores(report) == SCORES
@@ -301,8 +304,7 @@ def test_the_gradebook_written_meanwhile_without_a_sandbox_is_restored_and_the_c
 ):
     # without a sandbox a kernel could have written it: restored, but the changed copy is kept
     course, subs = batch
-    fake = InstructorMeanwhile(monkeypatch)
-    fake.course = course
+    fake = InstructorMeanwhile(monkeypatch, course)
     report = run(course, subs, tmp_path / "run", fake, sandbox="off")
     assert scores(report) == SCORES
     [problem] = [p for p in report["problems"] if "gradebook changed" in p]
